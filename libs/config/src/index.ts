@@ -1,0 +1,110 @@
+/**
+ * Typed configuration read from the environment and validated at boot.
+ *
+ * A service declares a spec — one entry per variable with a parser, a default and a line of
+ * documentation — and `loadConfig` either returns the typed object or throws one `ConfigError`
+ * that names every bad variable, so a misconfigured process stops before it touches anything.
+ */
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`invalid configuration:\n  - ${problems.join('\n  - ')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+export interface Setting<T> {
+  env: string;
+  doc: string;
+  parse: (raw: string) => T;
+  /** Used when the variable is unset or empty; a setting without a default is required. */
+  default?: T;
+  /** Secrets are never echoed back in errors or in `describeConfig`. */
+  secret?: boolean;
+}
+
+export type Spec = Record<string, Setting<unknown>>;
+export type ConfigOf<S extends Spec> = { [K in keyof S]: S[K] extends Setting<infer T> ? T : never };
+
+export function loadConfig<S extends Spec>(spec: S, env: NodeJS.ProcessEnv = process.env): ConfigOf<S> {
+  const out: Record<string, unknown> = {};
+  const problems: string[] = [];
+  for (const [key, setting] of Object.entries(spec)) {
+    const raw = env[setting.env];
+    if (raw === undefined || raw === '') {
+      if ('default' in setting) out[key] = setting.default;
+      else problems.push(`${setting.env} is required (${setting.doc})`);
+      continue;
+    }
+    try {
+      out[key] = setting.parse(raw);
+    } catch (error) {
+      const shown = setting.secret ? '<secret>' : JSON.stringify(raw);
+      problems.push(`${setting.env}=${shown}: ${(error as Error).message}`);
+    }
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+  return out as ConfigOf<S>;
+}
+
+/** Lines documenting a spec, for `--help` output and the docs. */
+export function describeConfig(spec: Spec): string[] {
+  return Object.values(spec).map((s) => {
+    const dflt = 'default' in s ? (s.secret ? ' (default: <secret>)' : ` (default: ${JSON.stringify(s.default)})`) : ' (required)';
+    return `${s.env}: ${s.doc}${dflt}`;
+  });
+}
+
+export const parse = {
+  string: (raw: string): string => raw,
+  int:
+    (min: number, max: number) =>
+    (raw: string): number => {
+      if (!/^-?\d+$/.test(raw)) throw new Error('must be an integer');
+      const n = Number(raw);
+      if (n < min || n > max) throw new Error(`must be between ${min} and ${max}`);
+      return n;
+    },
+  bool: (raw: string): boolean => {
+    if (raw === 'true' || raw === '1') return true;
+    if (raw === 'false' || raw === '0') return false;
+    throw new Error('must be true or false');
+  },
+  oneOf:
+    <T extends string>(...values: T[]) =>
+    (raw: string): T => {
+      if (!(values as string[]).includes(raw)) throw new Error(`must be one of ${values.join(', ')}`);
+      return raw as T;
+    },
+  url:
+    (...protocols: string[]) =>
+    (raw: string): string => {
+      let u: URL;
+      try {
+        u = new URL(raw);
+      } catch {
+        throw new Error('must be a URL');
+      }
+      if (protocols.length > 0 && !protocols.includes(u.protocol.replace(/:$/, ''))) {
+        throw new Error(`must use ${protocols.join(' or ')}`);
+      }
+      return raw;
+    },
+  /** Comma-separated `host:port` list, as Kafka bootstrap servers are given. */
+  hostPorts: (raw: string): string[] => {
+    const list = raw.split(',').map((s) => s.trim()).filter(Boolean);
+    if (list.length === 0) throw new Error('must list at least one host:port');
+    for (const hp of list) if (!/^[A-Za-z0-9.\-\[\]:]+:\d{1,5}$/.test(hp)) throw new Error(`${hp} is not host:port`);
+    return list;
+  },
+};
+
+/** Settings every service shares; services spread these into their own spec. */
+export const commonSettings = {
+  logLevel: { env: 'LOG_LEVEL', doc: 'pino log level', parse: parse.oneOf('fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'), default: 'info' },
+  host: { env: 'HOST', doc: 'address the HTTP server binds to', parse: parse.string, default: '127.0.0.1' },
+  databaseUrl: { env: 'DATABASE_URL', doc: 'PostgreSQL connection URL', parse: parse.url('postgres', 'postgresql'), default: 'postgres://postgres@127.0.0.1:5432/cascade' },
+  redisUrl: { env: 'REDIS_URL', doc: 'Redis connection URL', parse: parse.url('redis', 'rediss'), default: 'redis://127.0.0.1:6379' },
+  kafkaBrokers: { env: 'KAFKA_BROKERS', doc: 'Kafka bootstrap servers, comma-separated host:port', parse: parse.hostPorts, default: ['127.0.0.1:9092'] },
+  shutdownTimeoutMs: { env: 'SHUTDOWN_TIMEOUT_MS', doc: 'how long a graceful shutdown may take before the process exits anyway', parse: parse.int(100, 120_000), default: 10_000 },
+} satisfies Spec;
