@@ -1,0 +1,146 @@
+/**
+ * JSON Schemas (draft 2020-12, plain objects, ajv-compatible in strict mode without extra
+ * formats) for the `data` of every ledger event. Every property is required and no other is
+ * allowed, so a schema change is always a visible contract change.
+ */
+import type { LedgerEventType } from './events.ts';
+
+type Schema = Record<string, unknown>;
+
+const dialect = 'https://json-schema.org/draft/2020-12/schema';
+
+const str = (pattern: string): Schema => ({ type: 'string', pattern });
+const amount = str('^(0|[1-9][0-9]{0,14})\\.[0-9]{2}$');
+const uuid = str('^[0-9a-f]{8}-[0-9a-f]{4}-[1-8][0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$');
+const partyId = str('^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$');
+const reference = str('^[A-Za-z0-9][A-Za-z0-9._:/-]{0,127}$');
+const instant = str('^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]{1,3})?Z$');
+const date = str('^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$');
+const text = (maxLength: number, minLength = 0): Schema => ({ type: 'string', minLength, maxLength });
+const nullable = (s: Schema): Schema => ({ anyOf: [s, { type: 'null' }] });
+const array = (items: Schema, maxItems = 1000): Schema => ({ type: 'array', items, maxItems });
+const integer = (minimum: number, maximum: number): Schema => ({ type: 'integer', minimum, maximum });
+const obj = (properties: Record<string, Schema>): Schema => ({
+  type: 'object',
+  properties,
+  required: Object.keys(properties),
+  additionalProperties: false,
+});
+
+const role = { enum: ['core', 'supplier', 'funder', 'regulator', 'operator'] };
+const alg = { enum: ['ed25519', 'sm2'] };
+const status = {
+  enum: ['pending_acceptance', 'active', 'consumed', 'pending_financing', 'financed', 'settled', 'overdue', 'frozen', 'rejected', 'revoked', 'cancelled'],
+};
+const backing = obj({ payableId: reference, amount });
+const lineAmount = obj({ funder: partyId, issuer: partyId, amount });
+const terms = obj({
+  funder: partyId,
+  seller: partyId,
+  productId: reference,
+  annualRate: str('^0(\\.[0-9]{1,10})?$'),
+  days: integer(0, 3660),
+  interest: amount,
+  fees: amount,
+  net: amount,
+  financedOn: date,
+});
+
+/** The stored form of a voucher, as carried by VoucherIssued and VoucherTransferred. */
+export const voucherSchema: Schema = obj({
+  voucherId: uuid,
+  rootId: uuid,
+  parentId: nullable(uuid),
+  issuer: partyId,
+  holder: partyId,
+  sender: partyId,
+  amount,
+  issueDate: date,
+  maturityDate: date,
+  tier: integer(1, 64),
+  backing: array(backing),
+  creditLineFunder: nullable(partyId),
+  status,
+  statusBeforeFreeze: nullable(status),
+  frozenBy: nullable(uuid),
+  freezeOrder: nullable(obj({ reason: text(500), at: instant })),
+  acceptanceDeadline: nullable(instant),
+  financingRequest: nullable(obj({ funder: partyId, productId: reference, requestedAt: instant })),
+  financing: nullable(terms),
+  outstanding: amount,
+  returnOf: nullable(uuid),
+  paymentReferences: array(reference, 100),
+  createdAt: instant,
+});
+
+const returnedOffer = {
+  voucherId: uuid,
+  rootId: uuid,
+  recipient: partyId,
+  owner: partyId,
+  amount,
+  returnVoucherId: nullable(uuid),
+  restoredBacking: array(backing),
+  creditLineRestored: nullable(lineAmount),
+  at: instant,
+};
+
+const dataSchemas: Record<LedgerEventType, Schema> = {
+  PartyRegistered: obj({
+    partyId,
+    uscc: nullable(str('^[0-9A-HJ-NPQRTUWXY]{18}$')),
+    name: text(200, 1),
+    roles: { type: 'array', items: role, minItems: 1, uniqueItems: true },
+    keys: array(obj({ keyId: reference, alg, publicKey: str('^[0-9a-f]+$') }), 8),
+    at: instant,
+  }),
+  KeyAdded: obj({ partyId, keyId: reference, alg, publicKey: str('^[0-9a-f]+$'), at: instant }),
+  KeyRevoked: obj({ partyId, keyId: reference, at: instant }),
+  PayableRecorded: obj({ payableId: reference, debtor: partyId, creditor: partyId, amount, invoices: array(text(128, 1)), at: instant }),
+  CreditLineChanged: obj({ funder: partyId, issuer: partyId, limit: amount, previousLimit: amount, termDays: integer(1, 366), used: amount, at: instant }),
+  VoucherIssued: obj({ voucher: voucherSchema, consumedBacking: array(backing), creditLineUsed: nullable(lineAmount) }),
+  VoucherAccepted: obj({ voucherId: uuid, rootId: uuid, holder: partyId, owner: partyId, amount, at: instant }),
+  VoucherRejected: obj({ ...returnedOffer, reason: text(500) }),
+  VoucherCancelled: obj(returnedOffer),
+  TransferRevoked: obj(returnedOffer),
+  AcceptanceExpired: obj(returnedOffer),
+  VoucherTransferred: obj({ parentId: uuid, rootId: uuid, holder: partyId, amount, children: array(voucherSchema), at: instant }),
+  FinancingRequested: obj({ voucherId: uuid, rootId: uuid, holder: partyId, funder: partyId, productId: reference, amount, at: instant }),
+  VoucherFinanced: obj({ voucherId: uuid, rootId: uuid, amount, terms, at: instant }),
+  FinancingRejected: obj({ voucherId: uuid, rootId: uuid, holder: partyId, funder: partyId, reason: text(500, 1), at: instant }),
+  VoucherSettled: obj({
+    rootId: uuid,
+    issuer: partyId,
+    paymentReference: reference,
+    paidAmount: amount,
+    payouts: array(
+      obj({ voucherId: uuid, holder: partyId, wasPendingAcceptance: { type: 'boolean' }, amount, outstandingAfter: amount, statusAfter: { enum: ['settled', 'overdue'] } }),
+      100_000,
+    ),
+    holderTotals: array(obj({ holder: partyId, amount }), 100_000),
+    creditLineRestored: nullable(lineAmount),
+    at: instant,
+  }),
+  VoucherOverdue: obj({
+    rootId: uuid,
+    leaves: array(obj({ voucherId: uuid, holder: partyId, outstanding: amount, wasPendingAcceptance: { type: 'boolean' } }), 100_000),
+    at: instant,
+  }),
+  VoucherFrozen: obj({ voucherId: uuid, rootId: uuid, reason: text(500, 1), affected: array(obj({ voucherId: uuid, previousStatus: status }), 100_000), at: instant }),
+  VoucherUnfrozen: obj({
+    voucherId: uuid,
+    rootId: uuid,
+    reason: text(500, 1),
+    restored: array(obj({ voucherId: uuid, status }), 100_000),
+    reassigned: array(obj({ voucherId: uuid, frozenBy: uuid }), 100_000),
+    at: instant,
+  }),
+};
+
+/** The schema of `data` for each event type, with `$schema` and `$id` set. */
+export const eventDataSchemas: Readonly<Record<LedgerEventType, Schema>> = Object.fromEntries(
+  Object.entries(dataSchemas).map(([type, schema]) => [
+    type,
+    { $schema: dialect, $id: `https://cascade.example/schemas/ledger/${type}.json`, title: `${type} data`, ...schema },
+  ]),
+) as Record<LedgerEventType, Schema>;

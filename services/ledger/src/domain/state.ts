@@ -1,0 +1,170 @@
+/**
+ * What the domain reads and writes. `decide` only reads (`LedgerStateView`); `evolve` writes
+ * through `LedgerState`. The persistence layer implements the same interface over the rows of
+ * one voucher tree (plus parties, keys, payables and lines), or loads them into a
+ * `MemoryLedgerState` and writes back only what `dirty()` names.
+ */
+import type { CreditLine, Party, PartyKey, Payable, Voucher } from './entities.ts';
+
+export interface LedgerStateView {
+  party(partyId: string): Party | undefined;
+  partyByUscc(uscc: string): Party | undefined;
+  /** Any key ever registered, revoked or not. */
+  key(keyId: string): PartyKey | undefined;
+  /** Ids of the party's keys not revoked at this point of the log. */
+  activeKeyIds(partyId: string): string[];
+  payable(payableId: string): Payable | undefined;
+  creditLine(funder: string, issuer: string): CreditLine | undefined;
+  voucher(voucherId: string): Voucher | undefined;
+  /** Ids of the vouchers whose parent is `voucherId`, in creation order. */
+  childrenOf(voucherId: string): readonly string[];
+  /** True when the caller recorded this (actor, nonce) as committed. */
+  hasSeenNonce(actor: string, nonce: string): boolean;
+}
+
+export interface LedgerState extends LedgerStateView {
+  putParty(party: Party): void;
+  putKey(key: PartyKey): void;
+  putPayable(payable: Payable): void;
+  putCreditLine(line: CreditLine): void;
+  /** Inserts or replaces a voucher; a new voucher with a parent is appended to the parent's children. */
+  putVoucher(voucher: Voucher): void;
+  /** Called by the caller (not by evolve) when it commits a command. */
+  recordNonce(actor: string, nonce: string): void;
+}
+
+/** The keys of what changed since the last `takeDirty`, per entity kind. */
+export interface DirtySets {
+  parties: Set<string>;
+  keys: Set<string>;
+  payables: Set<string>;
+  /** `${funder}\u0000${issuer}` */
+  creditLines: Set<string>;
+  vouchers: Set<string>;
+  /** `${actor}\u0000${nonce}` */
+  nonces: Set<string>;
+}
+
+export function creditLineKey(funder: string, issuer: string): string {
+  return `${funder}\u0000${issuer}`;
+}
+
+function emptyDirty(): DirtySets {
+  return { parties: new Set(), keys: new Set(), payables: new Set(), creditLines: new Set(), vouchers: new Set(), nonces: new Set() };
+}
+
+/** The whole state in Maps. Entities are stored as given and must be treated as immutable. */
+export class MemoryLedgerState implements LedgerState {
+  readonly parties = new Map<string, Party>();
+  readonly partiesByUscc = new Map<string, string>();
+  readonly keys = new Map<string, PartyKey>();
+  readonly keysByParty = new Map<string, string[]>();
+  readonly payables = new Map<string, Payable>();
+  readonly creditLines = new Map<string, CreditLine>();
+  readonly vouchers = new Map<string, Voucher>();
+  readonly children = new Map<string, string[]>();
+  readonly nonces = new Set<string>();
+  #dirty: DirtySets = emptyDirty();
+
+  party(partyId: string): Party | undefined {
+    return this.parties.get(partyId);
+  }
+
+  partyByUscc(uscc: string): Party | undefined {
+    const id = this.partiesByUscc.get(uscc);
+    return id === undefined ? undefined : this.parties.get(id);
+  }
+
+  key(keyId: string): PartyKey | undefined {
+    return this.keys.get(keyId);
+  }
+
+  activeKeyIds(partyId: string): string[] {
+    return (this.keysByParty.get(partyId) ?? []).filter((id) => this.keys.get(id)?.revokedAt === null);
+  }
+
+  payable(payableId: string): Payable | undefined {
+    return this.payables.get(payableId);
+  }
+
+  creditLine(funder: string, issuer: string): CreditLine | undefined {
+    return this.creditLines.get(creditLineKey(funder, issuer));
+  }
+
+  voucher(voucherId: string): Voucher | undefined {
+    return this.vouchers.get(voucherId);
+  }
+
+  childrenOf(voucherId: string): readonly string[] {
+    return this.children.get(voucherId) ?? [];
+  }
+
+  hasSeenNonce(actor: string, nonce: string): boolean {
+    return this.nonces.has(`${actor}\u0000${nonce}`);
+  }
+
+  putParty(party: Party): void {
+    this.parties.set(party.partyId, party);
+    if (party.uscc !== null) this.partiesByUscc.set(party.uscc, party.partyId);
+    this.#dirty.parties.add(party.partyId);
+  }
+
+  putKey(key: PartyKey): void {
+    if (!this.keys.has(key.keyId)) {
+      const list = this.keysByParty.get(key.partyId);
+      if (list === undefined) this.keysByParty.set(key.partyId, [key.keyId]);
+      else list.push(key.keyId);
+    }
+    this.keys.set(key.keyId, key);
+    this.#dirty.keys.add(key.keyId);
+  }
+
+  putPayable(payable: Payable): void {
+    this.payables.set(payable.payableId, payable);
+    this.#dirty.payables.add(payable.payableId);
+  }
+
+  putCreditLine(line: CreditLine): void {
+    const k = creditLineKey(line.funder, line.issuer);
+    this.creditLines.set(k, line);
+    this.#dirty.creditLines.add(k);
+  }
+
+  putVoucher(voucher: Voucher): void {
+    const isNew = !this.vouchers.has(voucher.voucherId);
+    this.vouchers.set(voucher.voucherId, voucher);
+    if (isNew && voucher.parentId !== null) {
+      const list = this.children.get(voucher.parentId);
+      if (list === undefined) this.children.set(voucher.parentId, [voucher.voucherId]);
+      else list.push(voucher.voucherId);
+    }
+    this.#dirty.vouchers.add(voucher.voucherId);
+  }
+
+  recordNonce(actor: string, nonce: string): void {
+    const k = `${actor}\u0000${nonce}`;
+    this.nonces.add(k);
+    this.#dirty.nonces.add(k);
+  }
+
+  /** What changed since the last call; the sets are handed over and fresh ones started. */
+  takeDirty(): DirtySets {
+    const d = this.#dirty;
+    this.#dirty = emptyDirty();
+    return d;
+  }
+
+  /** A canonical JSON-serialisable image of everything, for tests and debugging. */
+  snapshot(): unknown {
+    const sorted = <T>(m: Map<string, T>) => [...m.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return {
+      parties: sorted(this.parties),
+      keys: sorted(this.keys),
+      payables: sorted(this.payables),
+      creditLines: sorted(this.creditLines),
+      vouchers: sorted(this.vouchers),
+      children: sorted(this.children),
+      nonces: [...this.nonces].sort(),
+    };
+  }
+}
