@@ -139,7 +139,7 @@ const dataSchemas: Record<LedgerEventType, Schema> = {
 
 /** The schema of `data` for each event type, with `$schema` and `$id` set. */
 export const eventDataSchemas: Readonly<Record<LedgerEventType, Schema>> = Object.fromEntries(
-  Object.entries(dataSchemas).map(([type, schema]) => [
+  Object.entries(dataSchemas).map(([type, schema]): [string, Schema] => [
     type,
     { $schema: dialect, $id: `https://cascade.example/schemas/ledger/${type}.json`, title: `${type} data`, ...schema },
   ]),
