@@ -566,7 +566,8 @@ function decideOrRefuse(command: unknown, ctx: DecideContext): LedgerEvent[] {
       const annualRate = p.annualRate;
       const fees = amountField(p, 'fees', 'payload', false);
       const v = requireVoucher(state, voucherId);
-      requireEntitled(a, v.financingRequest?.funder, `the funder asked to finance voucher ${v.voucherId}`);
+      // The entitled funder is the one the pending request names; without a request any funder learns only that.
+      if (v.financingRequest !== null) requireEntitled(a, v.financingRequest.funder, `the funder asked to finance voucher ${v.voucherId}`);
       if (v.status === 'frozen') refuse('voucherFrozen', `voucher ${v.voucherId} is frozen`);
       if (v.status !== 'pending_financing' || v.financingRequest === null) refuse('voucherNotPendingFinancing', `voucher ${v.voucherId} is ${v.status}`);
       requireBeforeMaturity(v, today);
@@ -603,7 +604,7 @@ function decideOrRefuse(command: unknown, ctx: DecideContext): LedgerEvent[] {
       const voucherId = voucherIdField(p, 'voucherId');
       const reason = text(p, 'reason', reasonLengthMax);
       const v = requireVoucher(state, voucherId);
-      requireEntitled(a, v.financingRequest?.funder, `the funder asked to finance voucher ${v.voucherId}`);
+      if (v.financingRequest !== null) requireEntitled(a, v.financingRequest.funder, `the funder asked to finance voucher ${v.voucherId}`);
       if (v.status === 'frozen') refuse('voucherFrozen', `voucher ${v.voucherId} is frozen`);
       if (v.status !== 'pending_financing') refuse('voucherNotPendingFinancing', `voucher ${v.voucherId} is ${v.status}`);
       return [event('FinancingRejected', { voucherId, rootId: v.rootId, holder: v.holder, funder: a, reason, at })];
