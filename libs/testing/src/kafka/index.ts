@@ -1,0 +1,18 @@
+export {
+  startKafkaMock,
+  ensureKafkaMockLauncher,
+  kafkaMockBinary,
+  kafkaMockSource,
+  type KafkaMock,
+  type KafkaMockOptions,
+  type KafkaMockTopic,
+} from './kafka-mock.ts';
+export {
+  MockTopicAdmin,
+  KafkaTopicAdmin,
+  topicAdminFor,
+  mockControlRequest,
+  type TopicAdmin,
+  type TopicSpec,
+  type KafkaTopicAdminOptions,
+} from './topic-admin.ts';
