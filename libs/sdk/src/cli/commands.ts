@@ -1,0 +1,10 @@
+/**
+ * The table of cascade subcommands. Adding one is one line here plus its own file, e.g.
+ *   import { ledgerVerifyCommand } from './ledger-verify.ts';   →   ledgerVerifyCommand,
+ */
+import type { CliCommand } from './io.ts';
+import { keysNewCommand } from './keys-new.ts';
+
+export const COMMANDS: readonly CliCommand[] = [
+  keysNewCommand,
+];
