@@ -1,0 +1,72 @@
+/**
+ * Docker is absent on the development machines, so `docker compose up` cannot be run in CI here.
+ * This test keeps docker-compose.yml honest against the code instead: every service the code
+ * defines is in the file, on its port, started from a file that exists, with environment that
+ * the service's own config accepts, and the topics created are exactly the code's topics.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { parse as parseYaml } from 'yaml';
+import { loadConfig } from '@cascade/config';
+import { allTopics } from '@cascade/events';
+import { serviceSpec, type ServiceDefinition } from '@cascade/service';
+import { definition as gateway } from '@cascade/gateway';
+import { definition as invoices } from '@cascade/invoices';
+import { definition as ledger } from '@cascade/ledger';
+import { definition as risk } from '@cascade/risk';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const compose = parseYaml(readFileSync(path.join(root, 'docker-compose.yml'), 'utf8'), { merge: true }) as {
+  services: Record<string, { command?: string[] | string; environment?: Record<string, string | number>; ports?: string[]; healthcheck?: unknown; image?: string; build?: unknown }>;
+};
+const definitions: ServiceDefinition[] = [gateway, ledger, invoices, risk];
+
+describe('docker-compose.yml', () => {
+  it('runs real PostgreSQL 16, Redis 7 and Apache Kafka images with healthchecks', () => {
+    expect(compose.services.postgres?.image).toMatch(/^postgres:16/);
+    expect(compose.services.redis?.image).toMatch(/^redis:7/);
+    expect(compose.services.kafka?.image).toMatch(/^apache\/kafka:/);
+    for (const name of ['postgres', 'redis', 'kafka']) expect(compose.services[name]?.healthcheck, name).toBeDefined();
+  });
+
+  for (const def of definitions) {
+    describe(`service ${def.name}`, () => {
+      const svc = compose.services[def.name];
+
+      it('is built from the repo and starts its own main.ts', () => {
+        expect(svc?.build).toBeDefined();
+        const command = svc?.command as string[];
+        const entry = command.find((c) => c.endsWith('.ts'));
+        expect(entry).toBe(`services/${def.name}/src/main.ts`);
+        expect(existsSync(path.join(root, entry!))).toBe(true);
+      });
+
+      it("publishes the port the service's config listens on and has a readiness healthcheck", () => {
+        const env = svc?.environment ?? {};
+        expect(String(env.PORT)).toBe(String(def.portDefault));
+        expect(svc?.ports).toContain(`${def.portDefault}:${def.portDefault}`);
+        expect(JSON.stringify(svc?.healthcheck)).toContain('/ready');
+      });
+
+      it("sets only variables the service's config knows, with values it accepts", () => {
+        const spec = serviceSpec(def);
+        const known = new Set(Object.values(spec).map((s) => s.env));
+        const env = Object.fromEntries(Object.entries(svc?.environment ?? {}).map(([k, v]) => [k, String(v)]));
+        for (const key of Object.keys(env)) expect(known, `${key} unknown to ${def.name}`).toContain(key);
+        const config = loadConfig(spec, env);
+        expect(config.kafkaBrokers).toEqual(['kafka:9092']);
+        expect(new URL(config.databaseUrl).hostname).toBe('postgres');
+        expect(new URL(config.redisUrl).hostname).toBe('redis');
+      });
+    });
+  }
+
+  it('creates exactly the topics the code declares, with their partition counts', () => {
+    const script = JSON.stringify(compose.services['kafka-topics']?.command);
+    const declared = allTopics().map((t) => `${t.name}:${t.partitions}`).sort();
+    const created = [...script.matchAll(/([a-z]+\.[a-z]+):(\d+)/g)].map((m) => `${m[1]}:${m[2]}`).sort();
+    expect(created).toEqual(declared);
+  });
+});

@@ -1,0 +1,122 @@
+/**
+ * `infra/cascade up`: brings the platform up on this machine without Docker and shows it working.
+ *
+ * PostgreSQL and Redis come from the machine (started or installed if needed), Kafka is the
+ * project's Kafka-protocol broker (librdkafka's mock cluster) with every topic created, and the
+ * four services run as child processes. Once all answer `/ready`, the demo scenario runs against
+ * them. The platform then stays up until Ctrl-C (or exits at once with `--once`).
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import pg from 'pg';
+import { allTopics } from '@cascade/events';
+import { ensureLocalPostgres, ensureLocalRedis, startKafkaMock } from '@cascade/testing';
+import { runDemo } from './demo.ts';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const once = process.argv.includes('--once');
+const readyWaitMsMax = 60_000;
+const databaseName = 'cascade';
+
+export const services = [
+  { name: 'gateway', port: 3000 },
+  { name: 'ledger', port: 3001 },
+  { name: 'invoices', port: 3002 },
+  { name: 'risk', port: 3003 },
+] as const;
+
+function say(message: string): void {
+  process.stdout.write(`${message}\n`);
+}
+
+async function ensureDatabase(adminUrl: string): Promise<string> {
+  const admin = new pg.Client({ connectionString: adminUrl });
+  await admin.connect();
+  try {
+    const { rowCount } = await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [databaseName]);
+    if (rowCount === 0) await admin.query(`CREATE DATABASE ${databaseName}`);
+  } finally {
+    await admin.end();
+  }
+  const url = new URL(adminUrl);
+  url.pathname = `/${databaseName}`;
+  return url.toString();
+}
+
+async function waitReady(name: string, port: number, child: ChildProcess): Promise<void> {
+  const deadline = Date.now() + readyWaitMsMax;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`${name} exited with code ${child.exitCode} before it was ready`);
+    try {
+      const res = await fetch(`http://127.0.0.1:${port}/ready`);
+      if (res.ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error(`${name} was not ready on port ${port} within ${readyWaitMsMax} ms`);
+}
+
+const children: ChildProcess[] = [];
+let stopKafka: (() => Promise<void>) | null = null;
+
+async function shutdown(code: number): Promise<never> {
+  say('stopping services…');
+  await Promise.all(
+    children.map(
+      (c) =>
+        new Promise<void>((resolve) => {
+          if (c.exitCode !== null) return resolve();
+          c.once('exit', () => resolve());
+          c.kill('SIGTERM');
+        }),
+    ),
+  );
+  await stopKafka?.();
+  say('stopped.');
+  process.exit(code);
+}
+
+async function main(): Promise<void> {
+  const started = Date.now();
+  say('Cascade — local mode (no Docker): PostgreSQL and Redis from this machine, Kafka-protocol broker started here');
+  const adminUrl = await ensureLocalPostgres(say);
+  const redisUrl = await ensureLocalRedis(say);
+  const databaseUrl = await ensureDatabase(adminUrl);
+  const kafka = await startKafkaMock({ brokers: 1, topics: allTopics().map((t) => ({ name: t.name, partitions: t.partitions })) });
+  stopKafka = kafka.stop;
+  say(`  PostgreSQL ${new URL(databaseUrl).host}/${databaseName}   Redis ${new URL(redisUrl).host}   Kafka ${kafka.bootstrap.join(',')}`);
+
+  for (const svc of services) {
+    const child = spawn(process.execPath, ['--import', 'tsx', path.join(root, `services/${svc.name}/src/main.ts`)], {
+      cwd: root,
+      env: {
+        ...process.env,
+        PORT: String(svc.port),
+        DATABASE_URL: databaseUrl,
+        REDIS_URL: redisUrl,
+        KAFKA_BROKERS: kafka.bootstrap.join(','),
+        LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
+      },
+      stdio: ['ignore', 'inherit', 'inherit'],
+    });
+    children.push(child);
+  }
+  await Promise.all(services.map((svc, i) => waitReady(svc.name, svc.port, children[i]!)));
+  say(`all four services ready in ${((Date.now() - started) / 1000).toFixed(1)} s:`);
+  for (const svc of services) say(`  ${svc.name.padEnd(9)} http://127.0.0.1:${svc.port}   (/health, /ready, /metrics)`);
+
+  await runDemo({ services, log: say, kafkaBrokers: kafka.bootstrap, databaseUrl });
+
+  if (once) return shutdown(0);
+  say('\nThe platform is up. Press Ctrl-C to stop it.');
+}
+
+process.on('SIGINT', () => void shutdown(0));
+process.on('SIGTERM', () => void shutdown(0));
+main().catch(async (error: Error) => {
+  process.stderr.write(`up failed: ${error.message}\n`);
+  await shutdown(1);
+});

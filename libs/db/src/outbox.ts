@@ -1,0 +1,161 @@
+/**
+ * The transactional outbox (producer side of exactly-once effect).
+ *
+ * `appendToOutbox` is called with the client of the transaction that changes state, so an event
+ * exists if and only if its state change committed. `OutboxRelay` publishes unpublished rows in
+ * order and stamps them; a crash between publishing and stamping republishes the same envelopes
+ * (same ids), which consumers' inboxes absorb. Only one relay per schema publishes at a time (a
+ * PostgreSQL advisory lock), so several service instances never reorder a key's events.
+ */
+import type { Logger } from '@cascade/logging';
+import type { Envelope } from '@cascade/events';
+import type { Pool, PoolClient } from './pool.ts';
+
+export interface OutboxMessage {
+  topic: string;
+  envelope: Envelope;
+}
+
+export const outboxNotifyChannel = 'cascade_outbox';
+
+export async function appendToOutbox(client: PoolClient, messages: OutboxMessage[]): Promise<void> {
+  if (messages.length === 0) return;
+  const ids: string[] = [];
+  const topicNames: string[] = [];
+  const keys: string[] = [];
+  const bodies: string[] = [];
+  for (const m of messages) {
+    ids.push(m.envelope.id);
+    topicNames.push(m.topic);
+    keys.push(m.envelope.key);
+    bodies.push(JSON.stringify(m.envelope));
+  }
+  await client.query(
+    `INSERT INTO outbox (id, topic, key, envelope)
+     SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[])`,
+    [ids, topicNames, keys, bodies],
+  );
+  // Delivered on commit only; wakes the relay without waiting for its poll.
+  await client.query(`SELECT pg_notify($1, '')`, [outboxNotifyChannel]);
+}
+
+export interface Publisher {
+  send(messages: { topic: string; envelope: Envelope }[]): Promise<void>;
+}
+
+export interface OutboxRelayOptions {
+  pool: Pool;
+  publisher: Publisher;
+  logger: Logger;
+  /** Rows published per round trip to Kafka. */
+  batchSizeMax?: number;
+  /** How often the relay looks for rows when no notification arrives. */
+  pollIntervalMs?: number;
+  /** Advisory-lock key that makes one relay the publisher for this schema. */
+  lockKey?: number;
+  /** Test hook: called after a batch is sent and before it is stamped. */
+  afterSend?: (count: number) => Promise<void>;
+}
+
+export const relayBatchSizeMaxDefault = 1_000;
+export const relayPollIntervalMsDefault = 250;
+export const relayBackoffMsMax = 5_000;
+
+export class OutboxRelay {
+  private stopped = false;
+  private loop: Promise<void> | null = null;
+  private wake: (() => void) | null = null;
+  private listener: PoolClient | null = null;
+  private lockHolder: PoolClient | null = null;
+  published = 0;
+
+  constructor(private readonly options: OutboxRelayOptions) {}
+
+  start(): void {
+    if (this.loop) return;
+    this.loop = this.run();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.wake?.();
+    await this.loop;
+    this.loop = null;
+  }
+
+  /** Publishes everything unpublished now; returns how many rows it published. */
+  async drainOnce(): Promise<number> {
+    const { pool, publisher } = this.options;
+    const batchSizeMax = this.options.batchSizeMax ?? relayBatchSizeMaxDefault;
+    const client = await pool.connect();
+    try {
+      await client.query('BEGIN');
+      const { rows } = await client.query<{ seq: string; topic: string; envelope: string }>(
+        `SELECT seq, topic, envelope FROM outbox WHERE published_at IS NULL ORDER BY seq LIMIT $1 FOR UPDATE SKIP LOCKED`,
+        [batchSizeMax],
+      );
+      if (rows.length === 0) {
+        await client.query('COMMIT');
+        return 0;
+      }
+      await publisher.send(rows.map((r) => ({ topic: r.topic, envelope: JSON.parse(r.envelope) as Envelope })));
+      await this.options.afterSend?.(rows.length);
+      await client.query(`UPDATE outbox SET published_at = now() WHERE seq = ANY($1::bigint[])`, [rows.map((r) => r.seq)]);
+      await client.query('COMMIT');
+      this.published += rows.length;
+      return rows.length;
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw error;
+    } finally {
+      client.release();
+    }
+  }
+
+  private async run(): Promise<void> {
+    const { pool, logger } = this.options;
+    const lockKey = this.options.lockKey ?? 7_261_001;
+    let backoffMs = 100;
+    while (!this.stopped) {
+      try {
+        if (!this.lockHolder) {
+          const holder = await pool.connect();
+          const { rows } = await holder.query<{ ok: boolean }>('SELECT pg_try_advisory_lock($1) AS ok', [lockKey]);
+          if (!rows[0]?.ok) {
+            holder.release();
+            await this.sleep(this.options.pollIntervalMs ?? relayPollIntervalMsDefault);
+            continue;
+          }
+          this.lockHolder = holder;
+          this.listener = holder;
+          holder.on('notification', () => this.wake?.());
+          await holder.query(`LISTEN ${outboxNotifyChannel}`);
+        }
+        const n = await this.drainOnce();
+        backoffMs = 100;
+        if (n === 0) await this.sleep(this.options.pollIntervalMs ?? relayPollIntervalMsDefault);
+      } catch (error) {
+        logger.warn({ err: (error as Error).message, backoffMs }, 'outbox relay round failed; retrying');
+        await this.sleep(backoffMs);
+        backoffMs = Math.min(backoffMs * 2, relayBackoffMsMax);
+      }
+    }
+    if (this.lockHolder) {
+      await this.lockHolder.query('SELECT pg_advisory_unlock_all()').catch(() => undefined);
+      this.lockHolder.release();
+      this.lockHolder = null;
+      this.listener = null;
+    }
+  }
+
+  private sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(done, ms);
+      function done(): void {
+        clearTimeout(timer);
+        resolve();
+      }
+      this.wake = done;
+    });
+  }
+}

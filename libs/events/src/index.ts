@@ -1,0 +1,3 @@
+export * from './envelope.ts';
+export * from './kafka.ts';
+export * from './topics.ts';

@@ -1,0 +1,61 @@
+/**
+ * The composition root shared by the four services: config → platform (PostgreSQL, Redis, Kafka,
+ * outbox relay) → fastify app → listen, run until SIGTERM. A service passes its name, its
+ * migrations and a function that adds its own routes and parts.
+ */
+import type { FastifyInstance } from 'fastify';
+import { commonSettings, loadConfig, parse, type Spec } from '@cascade/config';
+import type { EventCatalog } from '@cascade/events';
+import { createLogger } from '@cascade/logging';
+import { buildServiceApp } from './http.ts';
+import { runUntilSignalled, type Part } from './lifecycle.ts';
+import { createPlatform, type Platform } from './platform.ts';
+
+export interface ServiceDefinition {
+  name: string;
+  schema: string;
+  portDefault: number;
+  migrationsDirs: string[];
+  catalog: EventCatalog | null;
+  /** The service's own settings, read and checked with the common ones at start. */
+  settings?: Spec;
+  /**
+   * Adds the service's routes to the app and returns its own lifecycle parts (consumers, jobs),
+   * started after the platform's and stopped before them. `config` holds every setting.
+   */
+  compose?: (app: FastifyInstance, platform: Platform, config: Record<string, unknown>) => Part[] | Promise<Part[]>;
+}
+
+export function serviceSpec(definition: ServiceDefinition) {
+  return {
+    ...commonSettings,
+    ...definition.settings,
+    port: { env: 'PORT', doc: `HTTP port of the ${definition.name} service`, parse: parse.int(1, 65_535), default: definition.portDefault },
+  } satisfies Spec;
+}
+
+export async function startService(definition: ServiceDefinition): Promise<void> {
+  const config = loadConfig(serviceSpec(definition));
+  const logger = createLogger({ service: definition.name, level: config.logLevel });
+  const platform = createPlatform({
+    service: definition.name,
+    schema: definition.schema,
+    databaseUrl: config.databaseUrl,
+    redisUrl: config.redisUrl,
+    kafkaBrokers: config.kafkaBrokers,
+    migrationsDirs: definition.migrationsDirs,
+    catalog: definition.catalog,
+    logger,
+  });
+  const app = buildServiceApp({ name: definition.name, logger, readiness: platform.readiness });
+  const own = (await definition.compose?.(app, platform, config as Record<string, unknown>)) ?? [];
+  const http: Part = {
+    name: 'http',
+    start: async () => {
+      const address = await app.listen({ host: config.host, port: config.port });
+      logger.info({ address }, 'listening');
+    },
+    stop: () => app.close(),
+  };
+  await runUntilSignalled({ logger, parts: [...platform.parts, ...own, http], shutdownTimeoutMs: config.shutdownTimeoutMs });
+}

@@ -1,0 +1,11 @@
+/** What the invoices service is to the shared runtime: its name, schema, port and migrations. */
+import { fileURLToPath } from 'node:url';
+import type { ServiceDefinition } from '@cascade/service';
+
+export const definition: ServiceDefinition = {
+  name: 'invoices',
+  schema: 'invoices',
+  portDefault: 3002,
+  migrationsDirs: [fileURLToPath(new URL('../migrations', import.meta.url))],
+  catalog: null,
+};

@@ -1,0 +1,11 @@
+/** What the risk service is to the shared runtime: its name, schema, port and migrations. */
+import { fileURLToPath } from 'node:url';
+import type { ServiceDefinition } from '@cascade/service';
+
+export const definition: ServiceDefinition = {
+  name: 'risk',
+  schema: 'risk',
+  portDefault: 3003,
+  migrationsDirs: [fileURLToPath(new URL('../migrations', import.meta.url))],
+  catalog: null,
+};
