@@ -1,0 +1,332 @@
+/**
+ * The ledger's unit of work: one batch of submissions (signed commands and external facts) taken
+ * from Kafka in partition order, decided and applied in that order against the in-memory state,
+ * then handed to the store to commit in ONE PostgreSQL transaction — operations, results, state
+ * rows, postings, the sealed block and the outbox — or not at all.
+ *
+ * Signatures are verified in parallel (worker threads) before the serial apply; a signature by a
+ * key registered earlier in the same batch is verified inline when its turn comes.
+ */
+import { createHash } from 'node:crypto';
+import { operationLeaf, sealBlock, type HashAlg, type SealedBlock, type Signer } from '@cascade/chain';
+import { canonicalBytes, isSignatureAlg, type Signature, type VerifyItem } from '@cascade/crypto';
+import { uuidv7 } from '@cascade/ids';
+import { decide, decidePayableConfirmed, type Decision } from '../domain/decide.ts';
+import type { LedgerEvent } from '../domain/events.ts';
+import { evolveAll } from '../domain/evolve.ts';
+import type { LedgerPolicy } from '../domain/policy.ts';
+import { postingsFor, type Posting } from '../domain/postings.ts';
+import type { DirtySets, MemoryLedgerState } from '../domain/state.ts';
+import { refusalProblem, type LedgerRefusalCode } from './problems.ts';
+
+export const signaturesPerCommandMax = 8;
+/** The actor under which facts from the invoices service are logged; the payable id is the nonce. */
+export const invoicesFactActor = 'invoices-service';
+
+/** A signed command as submitted (already JSON-parsed with duplicate keys refused). */
+export interface CommandSubmission {
+  kind: 'command';
+  /** Id of the Kafka envelope that carried it; names the submission when the command has no usable nonce. */
+  submissionId: string;
+  command: unknown;
+  signatures: unknown;
+}
+
+/** A payable confirmed in the invoices service, carried by its event. */
+export interface FactSubmission {
+  kind: 'fact';
+  submissionId: string;
+  fact: unknown;
+}
+
+export type Submission = CommandSubmission | FactSubmission;
+
+/** What a submitter learns: published on ledger.results and stored for replays. */
+export interface CommandResult {
+  submissionId: string;
+  actor: string | null;
+  nonce: string | null;
+  status: 'accepted' | 'refused';
+  /** Accepted: the operation's place in the log. */
+  seq?: number;
+  opId?: string;
+  blockHeight?: number;
+  /** Accepted: the events the command led to (the new state of what it touched). */
+  events?: LedgerEvent[];
+  /** Refused: RFC 9457 problem. */
+  problem?: ReturnType<typeof refusalProblem>;
+  /** True when this is the stored result of an earlier identical submission. */
+  replayed?: boolean;
+}
+
+/** One committed operation, as sealed into the chain. */
+export interface OperationRecord {
+  seq: number;
+  opId: string;
+  kind: 'command' | 'fact' | 'genesis';
+  /** The signed command, or the fact, or the genesis configuration. */
+  body: unknown;
+  signatures: Signature[];
+  committedAt: string;
+}
+
+export interface PlannedOperation {
+  record: OperationRecord;
+  type: string;
+  actor: string;
+  nonce: string;
+  rootId: string | null;
+  leafHash: string;
+  events: LedgerEvent[];
+  postings: Posting[];
+  voucherIds: string[];
+}
+
+export interface PlannedResult {
+  actor: string;
+  nonce: string;
+  commandHash: string;
+  result: CommandResult;
+}
+
+/** Everything a batch commits. */
+export interface BatchPlan {
+  operations: PlannedOperation[];
+  /** New results to store (accepted and refused commands with an actor and nonce). */
+  storedResults: PlannedResult[];
+  /** Every result to publish, replays included, in submission order. */
+  published: CommandResult[];
+  dirty: DirtySets;
+  block: SealedBlock | null;
+}
+
+export interface ChainHead {
+  height: number;
+  hash: string;
+  lastSeq: number;
+}
+
+export interface StoredResult {
+  commandHash: string;
+  result: CommandResult;
+}
+
+export interface BatchContext {
+  state: MemoryLedgerState;
+  head: ChainHead;
+  now: Date;
+  policy: LedgerPolicy;
+  chainId: string;
+  hashAlg: HashAlg;
+  signBlock: Signer;
+  /** Results already stored for (actor, nonce) pairs of this batch: `${actor}\u0000${nonce}`. */
+  storedResults: Map<string, StoredResult>;
+  /** Verifies many signatures at once (a worker pool); result[i] for items[i]. */
+  verifyMany: (items: VerifyItem[]) => Promise<boolean[]>;
+  verifyOne: (item: VerifyItem) => boolean;
+}
+
+interface Prepared {
+  submission: Submission;
+  refusal?: { code: LedgerRefusalCode; detail: string };
+  command?: Record<string, unknown>;
+  actor?: string;
+  nonce?: string;
+  bytes?: Uint8Array;
+  commandHash?: string;
+  signatures?: Signature[];
+  /** Per signature: true/false when verified up front, undefined when its key was not yet known. */
+  verified?: (boolean | undefined)[];
+}
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+function parseSignatures(value: unknown): Signature[] | null {
+  if (!Array.isArray(value) || value.length === 0 || value.length > signaturesPerCommandMax) return null;
+  const seen = new Set<string>();
+  const out: Signature[] = [];
+  for (const s of value) {
+    if (!isRecord(s) || typeof s.keyId !== 'string' || typeof s.sig !== 'string' || !isSignatureAlg(s.alg)) return null;
+    if (s.keyId.length > 100 || s.sig.length > 200 || seen.has(s.keyId)) return null;
+    seen.add(s.keyId);
+    out.push({ keyId: s.keyId, alg: s.alg, sig: s.sig });
+  }
+  return out;
+}
+
+export const commandHashOf = (bytes: Uint8Array): string => createHash('sha256').update(bytes).digest('hex');
+
+/** Canonicalises and checks the shape of each command; no state involved. */
+function prepare(submission: Submission): Prepared {
+  if (submission.kind === 'fact') return { submission };
+  const { command } = submission;
+  if (!isRecord(command)) return { submission, refusal: { code: 'submissionMalformed', detail: 'command must be a JSON object' } };
+  const actor = typeof command.actor === 'string' && command.actor.length <= 64 ? command.actor : undefined;
+  const nonce = typeof command.nonce === 'string' && command.nonce.length > 0 && command.nonce.length <= 128 ? command.nonce : undefined;
+  let bytes: Uint8Array;
+  try {
+    bytes = canonicalBytes(command);
+  } catch (error) {
+    return { submission, actor, nonce, refusal: { code: 'commandNotCanonicalizable', detail: (error as Error).message } };
+  }
+  const signatures = parseSignatures(submission.signatures);
+  const base = { submission, command, actor, nonce, bytes, commandHash: commandHashOf(bytes) };
+  if (!signatures) return { ...base, refusal: { code: 'signaturesMalformed', detail: `signatures must be 1 to ${signaturesPerCommandMax} distinct {keyId, alg, sig}` } };
+  return { ...base, signatures };
+}
+
+function rootIdOf(events: LedgerEvent[]): string | null {
+  for (const e of events) {
+    const d = e.data as Record<string, unknown>;
+    if (typeof d.rootId === 'string') return d.rootId;
+    if (isRecord(d.voucher) && typeof d.voucher.rootId === 'string') return d.voucher.rootId;
+  }
+  return null;
+}
+
+function mergeDirty(into: DirtySets, from: DirtySets): void {
+  for (const k of Object.keys(into) as (keyof DirtySets)[]) for (const v of from[k]) into[k].add(v);
+}
+
+/**
+ * Decides and applies a batch against `ctx.state` (which it mutates) and returns the plan to
+ * commit. If the commit fails, the caller must discard `ctx.state` and reload it.
+ */
+export async function planBatch(submissions: Submission[], ctx: BatchContext): Promise<BatchPlan> {
+  const { state } = ctx;
+  const prepared = submissions.map(prepare);
+
+  // Verify up front, in parallel, every signature whose key is already known.
+  const items: VerifyItem[] = [];
+  const slots: [number, number][] = [];
+  prepared.forEach((p, i) => {
+    if (p.refusal || !p.signatures) return;
+    p.verified = p.signatures.map(() => undefined);
+    p.signatures.forEach((s, j) => {
+      const key = state.key(s.keyId);
+      if (!key || key.alg !== s.alg) return;
+      items.push({ alg: s.alg, publicKey: Buffer.from(key.publicKey, 'hex'), message: p.bytes!, sig: s.sig });
+      slots.push([i, j]);
+    });
+  });
+  const verdicts = items.length > 0 ? await ctx.verifyMany(items) : [];
+  slots.forEach(([i, j], k) => (prepared[i]!.verified![j] = verdicts[k]));
+
+  const operations: PlannedOperation[] = [];
+  const storedResults: PlannedResult[] = [];
+  const published: CommandResult[] = [];
+  const dirty = state.takeDirty();
+  let seq = ctx.head.lastSeq;
+  const committedAt = ctx.now.toISOString();
+  const inBatch = new Map<string, StoredResult>();
+
+  const commit = (p: Prepared, kind: 'command' | 'fact', actor: string, nonce: string, type: string, decision: Extract<Decision, { ok: true }>, signatures: Signature[]): CommandResult => {
+    evolveAll(state, decision.events);
+    state.recordNonce(actor, nonce);
+    const opDirty = state.takeDirty();
+    mergeDirty(dirty, opDirty);
+    seq += 1;
+    const record: OperationRecord = { seq, opId: uuidv7(), kind, body: kind === 'command' ? p.command : (p.submission as FactSubmission).fact, signatures, committedAt };
+    const leafHash = operationLeaf(ctx.hashAlg, record).toString('hex');
+    operations.push({
+      record,
+      type,
+      actor,
+      nonce,
+      rootId: rootIdOf(decision.events),
+      leafHash,
+      events: decision.events,
+      postings: decision.events.flatMap(postingsFor),
+      voucherIds: [...opDirty.vouchers],
+    });
+    return { submissionId: p.submission.submissionId, actor, nonce, status: 'accepted', seq, opId: record.opId, blockHeight: ctx.head.height + 1, events: decision.events };
+  };
+
+  for (const p of prepared) {
+    const submissionId = p.submission.submissionId;
+    if (p.submission.kind === 'fact') {
+      const fact = p.submission.fact;
+      const payableId = isRecord(fact) && typeof fact.payableId === 'string' ? fact.payableId : null;
+      if (payableId === null || state.hasSeenNonce(invoicesFactActor, payableId)) continue; // redelivered fact
+      const decision = decidePayableConfirmed(fact, { state, now: ctx.now });
+      if (decision.ok) commit(p, 'fact', invoicesFactActor, payableId, 'payable.confirmed', decision, []);
+      // A refused fact has no submitter waiting; it is logged by the caller through the result.
+      else published.push({ submissionId, actor: invoicesFactActor, nonce: payableId, status: 'refused', problem: refusalProblem(decision.rejection.code, decision.rejection.detail) });
+      continue;
+    }
+
+    const { actor, nonce } = p;
+    const pairKey = actor !== undefined && nonce !== undefined ? `${actor}\u0000${nonce}` : null;
+    // Replays first: the same (actor, nonce) gets its original result, whatever else is wrong now.
+    const earlier = pairKey ? (inBatch.get(pairKey) ?? ctx.storedResults.get(pairKey)) : undefined;
+    if (earlier && p.commandHash !== undefined) {
+      if (earlier.commandHash === p.commandHash) published.push({ ...earlier.result, submissionId, replayed: true });
+      else published.push({ submissionId, actor: actor!, nonce: nonce!, status: 'refused', problem: refusalProblem('nonceReusedWithDifferentCommand', `${actor} used nonce ${nonce} for another command`) });
+      continue;
+    }
+
+    let outcome: CommandResult;
+    let refusal = p.refusal;
+    let signerKeyIds: string[] = [];
+    if (!refusal) {
+      for (const [j, s] of p.signatures!.entries()) {
+        const key = state.key(s.keyId);
+        if (!key) {
+          refusal = { code: 'signerKeyUnknown', detail: `key ${s.keyId} is not registered` };
+          break;
+        }
+        if (key.alg !== s.alg) {
+          refusal = { code: 'signatureAlgorithmMismatch', detail: `key ${s.keyId} is ${key.alg}, the signature says ${s.alg}` };
+          break;
+        }
+        const ok = p.verified![j] ?? ctx.verifyOne({ alg: s.alg, publicKey: Buffer.from(key.publicKey, 'hex'), message: p.bytes!, sig: s.sig });
+        if (!ok) {
+          refusal = { code: 'signatureInvalid', detail: `the signature by ${s.keyId} does not verify over the canonical command` };
+          break;
+        }
+        signerKeyIds.push(s.keyId);
+      }
+    }
+    if (!refusal) {
+      const decision = decide(p.command, { state, now: ctx.now, policy: ctx.policy, signerKeyIds });
+      if (decision.ok) {
+        outcome = commit(p, 'command', actor!, nonce!, String(p.command!.type), decision, p.signatures!);
+      } else {
+        refusal = decision.rejection;
+      }
+    }
+    if (refusal) {
+      signerKeyIds = [];
+      outcome = { submissionId, actor: actor ?? null, nonce: nonce ?? null, status: 'refused', problem: refusalProblem(refusal.code, refusal.detail) };
+    }
+    published.push(outcome!);
+    // Store results that a replay can be matched against. A refusal for a bad signature is not
+    // stored: otherwise anyone could burn another party's nonce by sending garbage under it.
+    const storable = pairKey !== null && p.commandHash !== undefined && !(refusal && ['signerKeyUnknown', 'signatureInvalid', 'signatureAlgorithmMismatch', 'signaturesMalformed', 'actorUnknown', 'signerKeyNotOfActor', 'signatureMissing', 'keyRevoked', 'commandNotCanonicalizable', 'submissionMalformed', 'nonceAlreadyUsed'].includes(refusal.code));
+    if (storable) {
+      const stored = { commandHash: p.commandHash!, result: outcome! };
+      inBatch.set(pairKey!, stored);
+      storedResults.push({ actor: actor!, nonce: nonce!, commandHash: p.commandHash!, result: outcome! });
+    }
+  }
+
+  let block: SealedBlock | null = null;
+  if (operations.length > 0) {
+    block = sealBlock(
+      {
+        chainId: ctx.chainId,
+        height: ctx.head.height + 1,
+        prevHash: ctx.head.hash,
+        time: ctx.now,
+        hashAlg: ctx.hashAlg,
+        firstSeq: String(operations[0]!.record.seq),
+        lastSeq: String(operations.at(-1)!.record.seq),
+        records: operations.map((o) => o.record),
+      },
+      ctx.signBlock,
+    );
+  }
+  return { operations, storedResults, published, dirty, block };
+}

@@ -1,0 +1,151 @@
+/**
+ * The single writer of the ledger: holds the state in memory, decides each batch against it and
+ * commits the batch in one transaction. If a commit fails the in-memory state may hold effects
+ * that never committed, so it is thrown away and reloaded from PostgreSQL before the batch is
+ * retried (by Kafka redelivery); results already stored make the retry idempotent.
+ */
+import { genesisPrevHash, operationLeaf, sealBlock, type HashAlg, type Signer } from '@cascade/chain';
+import type { VerifyItem } from '@cascade/crypto';
+import { verifySignature } from '@cascade/crypto';
+import { uuidv7 } from '@cascade/ids';
+import type { Pool } from '@cascade/db';
+import type { Logger } from '@cascade/logging';
+import type { PublicKeyInput } from '../domain/commands.ts';
+import { genesisEvents } from '../domain/decide.ts';
+import { evolveAll } from '../domain/evolve.ts';
+import type { LedgerPolicy } from '../domain/policy.ts';
+import { postingsFor } from '../domain/postings.ts';
+import type { MemoryLedgerState } from '../domain/state.ts';
+import { commitPlan, defaultLedgerTopics, loadHead, loadState, loadStoredResults, type LedgerTopics } from '../data-access/store.ts';
+import { planBatch, type BatchPlan, type ChainHead, type CommandResult, type OperationRecord, type Submission } from './batch.ts';
+
+export interface Genesis {
+  chainId: string;
+  hashAlg: HashAlg;
+  operator: { partyId: string; name: string; publicKeys: PublicKeyInput[] };
+  /** The key that signs blocks; anyone verifying proofs needs its public half. */
+  ledgerKey: { keyId: string; alg: 'ed25519' | 'sm2'; publicKey: string };
+}
+
+export interface WriterOptions {
+  pool: Pool;
+  genesis: Genesis;
+  policy: LedgerPolicy;
+  signBlock: Signer;
+  verifyMany: (items: VerifyItem[]) => Promise<boolean[]>;
+  logger: Logger;
+  topics?: LedgerTopics;
+  clock?: () => Date;
+}
+
+export interface BatchOutcome {
+  committed: number;
+  results: CommandResult[];
+  blockHeight: number | null;
+}
+
+export class LedgerWriter {
+  private state: MemoryLedgerState | null = null;
+  private head: ChainHead | null = null;
+  private readonly topics: LedgerTopics;
+  private readonly clock: () => Date;
+
+  constructor(private readonly options: WriterOptions) {
+    this.topics = options.topics ?? defaultLedgerTopics;
+    this.clock = options.clock ?? (() => new Date());
+  }
+
+  /** Loads the state, and writes the genesis block if the ledger is empty. */
+  async init(): Promise<void> {
+    await this.reload();
+    if (this.head!.height === -1) await this.writeGenesis();
+  }
+
+  private async reload(): Promise<void> {
+    this.state = await loadState(this.options.pool);
+    this.head = await loadHead(this.options.pool, this.options.genesis.hashAlg);
+  }
+
+  get chainHead(): ChainHead | null {
+    return this.head;
+  }
+
+  private async writeGenesis(): Promise<void> {
+    const { genesis } = this.options;
+    const now = this.clock();
+    const events = genesisEvents(genesis.operator, now);
+    const state = this.state!;
+    evolveAll(state, events);
+    const record: OperationRecord = { seq: 1, opId: uuidv7(), kind: 'genesis', body: genesis, signatures: [], committedAt: now.toISOString() };
+    const plan: BatchPlan = {
+      operations: [
+        {
+          record,
+          type: 'genesis',
+          actor: genesis.operator.partyId,
+          nonce: 'genesis',
+          rootId: null,
+          leafHash: operationLeaf(genesis.hashAlg, record).toString('hex'),
+          events,
+          postings: events.flatMap(postingsFor),
+          voucherIds: [],
+        },
+      ],
+      storedResults: [],
+      published: [],
+      dirty: state.takeDirty(),
+      block: sealBlock(
+        { chainId: genesis.chainId, height: 0, prevHash: genesisPrevHash(genesis.hashAlg), time: now, hashAlg: genesis.hashAlg, firstSeq: '1', lastSeq: '1', records: [record] },
+        this.options.signBlock,
+      ),
+    };
+    await commitPlan(this.options.pool, plan, state, this.topics, now);
+    this.head = { height: 0, hash: plan.block!.hash, lastSeq: 1 };
+    this.options.logger.info({ chainId: genesis.chainId, operator: genesis.operator.partyId }, 'genesis block written');
+  }
+
+  /** Decides and commits one batch, in order. Throws if the commit failed (the batch must be redelivered). */
+  async processBatch(submissions: Submission[]): Promise<BatchOutcome> {
+    if (!this.state || !this.head) throw new Error('LedgerWriter.init() was not called');
+    const state = this.state;
+    const now = this.clock();
+    const pairs: { actor: string; nonce: string }[] = [];
+    for (const s of submissions) {
+      if (s.kind === 'command') {
+        const c = s.command as { actor?: unknown; nonce?: unknown } | null;
+        if (c && typeof c.actor === 'string' && typeof c.nonce === 'string') pairs.push({ actor: c.actor, nonce: c.nonce });
+      } else {
+        const f = s.fact as { payableId?: unknown } | null;
+        if (f && typeof f.payableId === 'string') pairs.push({ actor: 'invoices-service', nonce: f.payableId });
+      }
+    }
+    try {
+      const storedResults = await loadStoredResults(this.options.pool, pairs, state);
+      const plan = await planBatch(submissions, {
+        state,
+        head: this.head,
+        now,
+        policy: this.options.policy,
+        chainId: this.options.genesis.chainId,
+        hashAlg: this.options.genesis.hashAlg,
+        signBlock: this.options.signBlock,
+        storedResults,
+        verifyMany: this.options.verifyMany,
+        verifyOne: (item) => verifySignature(item.alg, item.publicKey, item.message, item.sig),
+      });
+      await commitPlan(this.options.pool, plan, state, this.topics, now);
+      if (plan.block) this.head = { height: plan.block.header.height, hash: plan.block.hash, lastSeq: Number(plan.block.header.lastSeq) };
+      return { committed: plan.operations.length, results: plan.published, blockHeight: plan.block?.header.height ?? null };
+    } catch (error) {
+      this.options.logger.error({ err: (error as Error).message }, 'batch failed; reloading state from PostgreSQL');
+      await this.reload();
+      throw error;
+    }
+  }
+
+  /** Read access for tests and the read side of the same process. */
+  get currentState(): MemoryLedgerState {
+    if (!this.state) throw new Error('not initialised');
+    return this.state;
+  }
+}

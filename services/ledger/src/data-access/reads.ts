@@ -1,0 +1,116 @@
+/**
+ * Queries of the read side. They read committed rows only (never the writer's memory), so the
+ * HTTP API can run in any number of processes beside the single writer.
+ */
+import type { Pool } from '@cascade/db';
+import { buildProof, type InclusionProof, type SealedBlock } from '@cascade/chain';
+import type { Party, Voucher } from '../domain/entities.ts';
+import type { CommandResult, OperationRecord } from '../application/batch.ts';
+
+export const pageSizeMax = 200;
+
+export async function partyById(pool: Pool, partyId: string): Promise<Party | undefined> {
+  const { rows } = await pool.query<{ data: Party }>('SELECT data FROM parties WHERE party_id = $1', [partyId]);
+  return rows[0]?.data;
+}
+
+export async function voucherById(pool: Pool, voucherId: string): Promise<Voucher | undefined> {
+  const { rows } = await pool.query<{ data: Voucher }>('SELECT data FROM vouchers WHERE voucher_id = $1', [voucherId]);
+  return rows[0]?.data;
+}
+
+export async function treeOf(pool: Pool, rootId: string): Promise<Voucher[]> {
+  const { rows } = await pool.query<{ data: Voucher }>('SELECT data FROM vouchers WHERE root_id = $1 ORDER BY created_seq, voucher_id', [rootId]);
+  return rows.map((r) => r.data);
+}
+
+export interface VoucherPageQuery {
+  partyId: string;
+  status?: string;
+  /** Opaque: the last voucher id of the previous page. */
+  after?: string;
+  limit: number;
+}
+
+/** Vouchers the party holds or issued, by id, one page at a time. */
+export async function vouchersOfParty(pool: Pool, q: VoucherPageQuery): Promise<Voucher[]> {
+  const { rows } = await pool.query<{ data: Voucher }>(
+    `SELECT data FROM vouchers
+     WHERE (holder = $1 OR issuer = $1) AND ($2::text IS NULL OR status = $2) AND ($3::uuid IS NULL OR voucher_id > $3)
+     ORDER BY voucher_id LIMIT $4`,
+    [q.partyId, q.status ?? null, q.after ?? null, Math.min(q.limit, pageSizeMax)],
+  );
+  return rows.map((r) => r.data);
+}
+
+export interface HistoryEntry {
+  seq: number;
+  opId: string;
+  type: string;
+  actor: string;
+  committedAt: string;
+  blockHeight: number | null;
+}
+
+export async function historyOf(pool: Pool, voucherId: string): Promise<HistoryEntry[]> {
+  const { rows } = await pool.query<{ seq: string; op_id: string; type: string; actor: string; committed_at: Date; block_height: string | null }>(
+    `SELECT o.seq, o.op_id, o.type, o.actor, o.committed_at, o.block_height FROM voucher_operations v JOIN operations o ON o.seq = v.seq
+     WHERE v.voucher_id = $1 ORDER BY o.seq LIMIT 1000`,
+    [voucherId],
+  );
+  return rows.map((r) => ({ seq: Number(r.seq), opId: r.op_id, type: r.type, actor: r.actor, committedAt: r.committed_at.toISOString(), blockHeight: r.block_height === null ? null : Number(r.block_height) }));
+}
+
+export async function balancesOf(pool: Pool, partyId: string): Promise<{ account: string; currency: string; amount: string }[]> {
+  // Accounts end in ":<party>"; credit-line memo accounts hold the party as funder or issuer.
+  const { rows } = await pool.query<{ account: string; currency: string; amount: string }>(
+    `SELECT account, currency, amount::text FROM balances WHERE account LIKE '%:' || $1 OR account LIKE '%:' || $1 || ':%' ORDER BY account, currency`,
+    [partyId],
+  );
+  return rows;
+}
+
+export async function balanceTotals(pool: Pool): Promise<{ currency: string; total: string }[]> {
+  const { rows } = await pool.query<{ currency: string; total: string }>('SELECT currency, sum(amount)::text AS total FROM balances GROUP BY currency ORDER BY currency');
+  return rows;
+}
+
+export async function blocksFrom(pool: Pool, fromHeight: number, limit: number): Promise<SealedBlock[]> {
+  const { rows } = await pool.query<{ hash: string; header: string; signature: string }>('SELECT hash, header, signature FROM blocks WHERE height >= $1 ORDER BY height LIMIT $2', [
+    fromHeight,
+    Math.min(limit, pageSizeMax),
+  ]);
+  return rows.map((r) => ({ hash: r.hash, header: JSON.parse(r.header), signature: JSON.parse(r.signature) }));
+}
+
+export interface StoredOperation {
+  seq: number;
+  rootId: string | null;
+  actor: string;
+  record: OperationRecord;
+  blockHeight: number | null;
+}
+
+export async function operationById(pool: Pool, opId: string): Promise<StoredOperation | undefined> {
+  const { rows } = await pool.query<{ seq: string; root_id: string | null; actor: string; record: string; block_height: string | null }>(
+    'SELECT seq, root_id, actor, record, block_height FROM operations WHERE op_id = $1',
+    [opId],
+  );
+  const r = rows[0];
+  return r && { seq: Number(r.seq), rootId: r.root_id, actor: r.actor, record: JSON.parse(r.record), blockHeight: r.block_height === null ? null : Number(r.block_height) };
+}
+
+export async function proofOf(pool: Pool, op: StoredOperation): Promise<InclusionProof | undefined> {
+  if (op.blockHeight === null) return undefined;
+  const [block] = await blocksFrom(pool, op.blockHeight, 1);
+  if (!block || block.header.height !== op.blockHeight) return undefined;
+  const { rows } = await pool.query<{ seq: string; record: string }>('SELECT seq, record FROM operations WHERE block_height = $1 ORDER BY seq', [op.blockHeight]);
+  const records = rows.map((r) => JSON.parse(r.record) as unknown);
+  const index = rows.findIndex((r) => Number(r.seq) === op.seq);
+  return buildProof(block, records, index);
+}
+
+export async function resultOf(pool: Pool, actor: string, nonce: string): Promise<CommandResult | undefined> {
+  const { rows } = await pool.query<{ result: string }>('SELECT result FROM command_results WHERE actor = $1 AND nonce = $2', [actor, nonce]);
+  return rows[0] ? (JSON.parse(rows[0].result) as CommandResult) : undefined;
+}

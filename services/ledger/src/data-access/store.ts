@@ -1,0 +1,246 @@
+/**
+ * PostgreSQL side of the ledger: loads the state and the chain head, finds stored results, and
+ * commits a batch plan in one transaction. Nothing here decides anything.
+ */
+import { genesisPrevHash, type HashAlg, type SealedBlock } from '@cascade/chain';
+import { appendToOutbox, withTransaction, type OutboxMessage, type Pool, type PoolClient } from '@cascade/db';
+import { makeEnvelope, topics, type Envelope } from '@cascade/events';
+import type { CreditLine, Party, PartyKey, Payable, Voucher } from '../domain/entities.ts';
+import { MemoryLedgerState, creditLineKey } from '../domain/state.ts';
+import type { BatchPlan, ChainHead, CommandResult, OperationRecord, StoredResult } from '../application/batch.ts';
+
+export interface LedgerTopics {
+  results: string;
+  events: string;
+}
+
+export const defaultLedgerTopics: LedgerTopics = { results: topics.ledgerResults.name, events: topics.ledgerEvents.name };
+export const producerName = 'ledger';
+
+export async function loadState(pool: Pool): Promise<MemoryLedgerState> {
+  const state = new MemoryLedgerState();
+  const [parties, keys, payables, lines, vouchers] = await Promise.all([
+    pool.query<{ data: Party }>('SELECT data FROM parties'),
+    pool.query<{ data: PartyKey }>('SELECT data FROM party_keys ORDER BY (data->>\'addedAt\'), key_id'),
+    pool.query<{ data: Payable }>('SELECT data FROM payables'),
+    pool.query<{ data: CreditLine }>('SELECT data FROM credit_lines'),
+    // Creation order keeps each parent's children list in the order the domain created them.
+    pool.query<{ data: Voucher }>('SELECT data FROM vouchers ORDER BY created_seq, (data->>\'createdAt\'), voucher_id'),
+  ]);
+  for (const r of parties.rows) state.putParty(r.data);
+  for (const r of keys.rows) state.putKey(r.data);
+  for (const r of payables.rows) state.putPayable(r.data);
+  for (const r of lines.rows) state.putCreditLine(r.data);
+  for (const r of vouchers.rows) state.putVoucher(r.data);
+  state.takeDirty();
+  return state;
+}
+
+export async function loadHead(pool: Pool, hashAlg: HashAlg): Promise<ChainHead> {
+  const { rows } = await pool.query<{ height: string; hash: string; last_seq: string }>('SELECT height, hash, last_seq FROM blocks ORDER BY height DESC LIMIT 1');
+  const top = rows[0];
+  if (!top) return { height: -1, hash: genesisPrevHash(hashAlg), lastSeq: 0 };
+  return { height: Number(top.height), hash: top.hash, lastSeq: Number(top.last_seq) };
+}
+
+/** Loads the nonces already committed for these (actor, nonce) pairs into the state and returns stored results. */
+export async function loadStoredResults(pool: Pool, pairs: { actor: string; nonce: string }[], state: MemoryLedgerState): Promise<Map<string, StoredResult>> {
+  const out = new Map<string, StoredResult>();
+  if (pairs.length === 0) return out;
+  const { rows } = await pool.query<{ actor: string; nonce: string; command_hash: string; result: string }>(
+    `SELECT r.actor, r.nonce, r.command_hash, r.result FROM command_results r
+     JOIN unnest($1::text[], $2::text[]) AS q(actor, nonce) ON r.actor = q.actor AND r.nonce = q.nonce`,
+    [pairs.map((p) => p.actor), pairs.map((p) => p.nonce)],
+  );
+  for (const r of rows) out.set(`${r.actor}\u0000${r.nonce}`, { commandHash: r.command_hash, result: JSON.parse(r.result) as CommandResult });
+  // Facts and commands whose result was not stored still own their nonce in the log.
+  const ops = await pool.query<{ actor: string; nonce: string }>(
+    `SELECT o.actor, o.nonce FROM operations o JOIN unnest($1::text[], $2::text[]) AS q(actor, nonce) ON o.actor = q.actor AND o.nonce = q.nonce`,
+    [pairs.map((p) => p.actor), pairs.map((p) => p.nonce)],
+  );
+  for (const r of ops.rows) state.recordNonce(r.actor, r.nonce);
+  state.takeDirty();
+  return out;
+}
+
+function eventKey(data: Record<string, unknown>): string {
+  const v = data.voucher as { rootId?: string } | undefined;
+  const key = (data.rootId as string | undefined) ?? v?.rootId ?? (data.partyId as string | undefined) ?? (data.issuer as string | undefined) ?? (data.debtor as string | undefined);
+  return key ?? 'ledger';
+}
+
+function toFen(amount: string): bigint {
+  const negative = amount.startsWith('-');
+  const [int, frac = '00'] = (negative ? amount.slice(1) : amount).split('.');
+  const fen = BigInt(int!) * 100n + BigInt(frac.padEnd(2, '0'));
+  return negative ? -fen : fen;
+}
+
+function fenToString(fen: bigint): string {
+  const negative = fen < 0n;
+  const abs = negative ? -fen : fen;
+  return `${negative ? '-' : ''}${abs / 100n}.${String(abs % 100n).padStart(2, '0')}`;
+}
+
+export function outboxMessagesOf(plan: BatchPlan, t: LedgerTopics, now: Date): OutboxMessage[] {
+  const messages: OutboxMessage[] = [];
+  for (const op of plan.operations) {
+    for (const e of op.events) {
+      const envelope = makeEnvelope(producerName, { type: e.type, key: eventKey(e.data as Record<string, unknown>), data: e.data, occurredAt: now });
+      messages.push({ topic: t.events, envelope });
+    }
+  }
+  if (plan.block) {
+    messages.push({ topic: t.events, envelope: makeEnvelope(producerName, { type: 'BlockSealed', key: 'chain', data: { ...plan.block }, occurredAt: now }) });
+  }
+  for (const result of plan.published) {
+    const key = result.actor && result.nonce ? `${result.actor}:${result.nonce}` : result.submissionId;
+    messages.push({ topic: t.results, envelope: makeEnvelope(producerName, { type: 'CommandDecided', key: key.slice(0, 200), data: result, occurredAt: now }) as Envelope });
+  }
+  return messages;
+}
+
+export async function commitPlan(pool: Pool, plan: BatchPlan, state: MemoryLedgerState, t: LedgerTopics, now: Date): Promise<void> {
+  await withTransaction(pool, async (client) => {
+    await writeOperations(client, plan);
+    await writeState(client, plan, state);
+    await writePostings(client, plan);
+    if (plan.block) await writeBlock(client, plan.block);
+    await appendToOutbox(client, outboxMessagesOf(plan, t, now));
+  });
+}
+
+async function writeOperations(client: PoolClient, plan: BatchPlan): Promise<void> {
+  const ops = plan.operations;
+  if (ops.length > 0) {
+    const height = plan.block!.header.height;
+    await client.query(
+      `INSERT INTO operations (seq, op_id, kind, type, actor, nonce, root_id, record, leaf_hash, block_height, committed_at)
+       SELECT s, o, k, ty, a, n, r, rec, h, $10, $11 FROM unnest($1::bigint[], $2::uuid[], $3::text[], $4::text[], $5::text[], $6::text[], $7::uuid[], $8::text[], $9::text[]) AS x(s, o, k, ty, a, n, r, rec, h)`,
+      [
+        ops.map((o) => o.record.seq),
+        ops.map((o) => o.record.opId),
+        ops.map((o) => o.record.kind),
+        ops.map((o) => o.type),
+        ops.map((o) => o.actor),
+        ops.map((o) => o.nonce),
+        ops.map((o) => o.rootId),
+        ops.map((o) => JSON.stringify(o.record)),
+        ops.map((o) => o.leafHash),
+        height,
+        ops[0]!.record.committedAt,
+      ],
+    );
+    const vSeq: number[] = [];
+    const vId: string[] = [];
+    for (const o of ops) for (const id of o.voucherIds) (vSeq.push(o.record.seq), vId.push(id));
+    if (vId.length > 0) {
+      await client.query('INSERT INTO voucher_operations (voucher_id, seq) SELECT * FROM unnest($1::uuid[], $2::bigint[])', [vId, vSeq]);
+    }
+  }
+  const rs = plan.storedResults;
+  if (rs.length > 0) {
+    await client.query(
+      `INSERT INTO command_results (actor, nonce, command_hash, accepted, result, op_seq, decided_at)
+       SELECT a, n, h, acc, r, s, now() FROM unnest($1::text[], $2::text[], $3::text[], $4::boolean[], $5::text[], $6::bigint[]) AS x(a, n, h, acc, r, s)`,
+      [rs.map((r) => r.actor), rs.map((r) => r.nonce), rs.map((r) => r.commandHash), rs.map((r) => r.result.status === 'accepted'), rs.map((r) => JSON.stringify(r.result)), rs.map((r) => r.result.seq ?? null)],
+    );
+  }
+}
+
+async function writeState(client: PoolClient, plan: BatchPlan, state: MemoryLedgerState): Promise<void> {
+  const d = plan.dirty;
+  const upsert = async (sql: string, rows: unknown[]): Promise<void> => {
+    if (rows.length > 0) await client.query(sql, [JSON.stringify(rows)]);
+  };
+  await upsert(
+    `INSERT INTO parties (party_id, data) SELECT x->>'partyId', x FROM jsonb_array_elements($1::jsonb) x
+     ON CONFLICT (party_id) DO UPDATE SET data = EXCLUDED.data`,
+    [...d.parties].map((id) => state.party(id)),
+  );
+  await upsert(
+    `INSERT INTO party_keys (key_id, party_id, data) SELECT x->>'keyId', x->>'partyId', x FROM jsonb_array_elements($1::jsonb) x
+     ON CONFLICT (key_id) DO UPDATE SET data = EXCLUDED.data`,
+    [...d.keys].map((id) => state.key(id)),
+  );
+  await upsert(
+    `INSERT INTO payables (payable_id, data) SELECT x->>'payableId', x FROM jsonb_array_elements($1::jsonb) x
+     ON CONFLICT (payable_id) DO UPDATE SET data = EXCLUDED.data`,
+    [...d.payables].map((id) => state.payable(id)),
+  );
+  await upsert(
+    `INSERT INTO credit_lines (funder, issuer, data) SELECT x->>'funder', x->>'issuer', x FROM jsonb_array_elements($1::jsonb) x
+     ON CONFLICT (funder, issuer) DO UPDATE SET data = EXCLUDED.data`,
+    [...d.creditLines].map((k) => state.creditLines.get(k)),
+  );
+  const createdSeq = new Map<string, number>();
+  for (const o of plan.operations) for (const id of o.voucherIds) if (!createdSeq.has(id)) createdSeq.set(id, o.record.seq);
+  await upsert(
+    `INSERT INTO vouchers (voucher_id, root_id, parent_id, issuer, holder, status, amount, maturity_date, created_seq, data)
+     SELECT (x->'v'->>'voucherId')::uuid, (x->'v'->>'rootId')::uuid, (x->'v'->>'parentId')::uuid, x->'v'->>'issuer', x->'v'->>'holder',
+            x->'v'->>'status', (x->'v'->>'amount')::numeric, (x->'v'->>'maturityDate')::date, (x->>'s')::bigint, x->'v'
+     FROM jsonb_array_elements($1::jsonb) x
+     ON CONFLICT (voucher_id) DO UPDATE SET holder = EXCLUDED.holder, status = EXCLUDED.status, data = EXCLUDED.data`,
+    [...d.vouchers].map((id) => ({ v: state.voucher(id), s: createdSeq.get(id) ?? 0 })),
+  );
+  void creditLineKey;
+}
+
+async function writePostings(client: PoolClient, plan: BatchPlan): Promise<void> {
+  const seqs: number[] = [];
+  const idxs: number[] = [];
+  const accounts: string[] = [];
+  const currencies: string[] = [];
+  const amounts: string[] = [];
+  const totals = new Map<string, bigint>();
+  for (const o of plan.operations) {
+    o.postings.forEach((p, i) => {
+      seqs.push(o.record.seq);
+      idxs.push(i);
+      accounts.push(p.account);
+      currencies.push(p.currency);
+      amounts.push(p.amount);
+      const k = `${p.account}\u0000${p.currency}`;
+      totals.set(k, (totals.get(k) ?? 0n) + toFen(p.amount));
+    });
+  }
+  if (seqs.length === 0) return;
+  await client.query(
+    'INSERT INTO postings (seq, idx, account, currency, amount) SELECT * FROM unnest($1::bigint[], $2::int[], $3::text[], $4::text[], $5::numeric[])',
+    [seqs, idxs, accounts, currencies, amounts],
+  );
+  // Sorted so concurrent writers (should there ever be two) lock balance rows in one order.
+  const sorted = [...totals].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  await client.query(
+    `INSERT INTO balances (account, currency, amount) SELECT * FROM unnest($1::text[], $2::text[], $3::numeric[])
+     ON CONFLICT (account, currency) DO UPDATE SET amount = balances.amount + EXCLUDED.amount`,
+    [sorted.map(([k]) => k.split('\u0000')[0]), sorted.map(([k]) => k.split('\u0000')[1]), sorted.map(([, v]) => fenToString(v))],
+  );
+}
+
+async function writeBlock(client: PoolClient, block: SealedBlock): Promise<void> {
+  await client.query('INSERT INTO blocks (height, hash, header, signature, first_seq, last_seq) VALUES ($1, $2, $3, $4, $5, $6)', [
+    block.header.height,
+    block.hash,
+    JSON.stringify(block.header),
+    JSON.stringify(block.signature),
+    block.header.firstSeq,
+    block.header.lastSeq,
+  ]);
+}
+
+export async function readBlocks(pool: Pool, fromHeight = 0, limit = 1000): Promise<SealedBlock[]> {
+  const { rows } = await pool.query<{ hash: string; header: string; signature: string }>(
+    'SELECT hash, header, signature FROM blocks WHERE height >= $1 ORDER BY height LIMIT $2',
+    [fromHeight, limit],
+  );
+  return rows.map((r) => ({ hash: r.hash, header: JSON.parse(r.header), signature: JSON.parse(r.signature) }));
+}
+
+export async function readBlockRecords(pool: Pool, block: SealedBlock): Promise<{ seq: string; record: OperationRecord; leafHash: string }[]> {
+  const { rows } = await pool.query<{ seq: string; record: string; leaf_hash: string }>(
+    'SELECT seq, record, leaf_hash FROM operations WHERE block_height = $1 ORDER BY seq',
+    [block.header.height],
+  );
+  return rows.map((r) => ({ seq: r.seq, record: JSON.parse(r.record) as OperationRecord, leafHash: r.leaf_hash }));
+}

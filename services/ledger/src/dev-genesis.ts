@@ -1,0 +1,50 @@
+/**
+ * A development genesis: fresh operator and block-signing keys written to a folder (private keys
+ * with mode 0600) and the genesis naming them. Used by local mode (`infra/cascade up`) and the
+ * tests; a real deployment writes its genesis from keys made with `cascade keys new`.
+ */
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import type { HashAlg } from '@cascade/chain';
+import { exportPrivateKey, exportPublicKey, generateKeyPair, importPrivateKey, type PrivateKey } from '@cascade/crypto';
+import type { Genesis } from './application/writer.ts';
+
+export interface DevGenesis {
+  genesis: Genesis;
+  genesisFile: string;
+  signingKeyFile: string;
+  operatorKey: PrivateKey;
+  ledgerKey: PrivateKey;
+}
+
+export function writeDevGenesis(dir: string, options: { chainId?: string; hashAlg?: HashAlg; operatorId?: string } = {}): DevGenesis {
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  const genesisFile = path.join(dir, 'genesis.json');
+  const signingKeyFile = path.join(dir, 'ledger-key.pem');
+  const operatorKeyFile = path.join(dir, 'operator-key.pem');
+  if (existsSync(genesisFile) && existsSync(signingKeyFile) && existsSync(operatorKeyFile)) {
+    return {
+      genesis: JSON.parse(readFileSync(genesisFile, 'utf8')) as Genesis,
+      genesisFile,
+      signingKeyFile,
+      operatorKey: importPrivateKey({ format: 'pem', pem: readFileSync(operatorKeyFile, 'utf8') }),
+      ledgerKey: importPrivateKey({ format: 'pem', pem: readFileSync(signingKeyFile, 'utf8') }),
+    };
+  }
+  const operator = generateKeyPair('ed25519').privateKey;
+  const ledger = generateKeyPair('ed25519').privateKey;
+  const genesis: Genesis = {
+    chainId: options.chainId ?? 'cascade-dev',
+    hashAlg: options.hashAlg ?? 'sha256',
+    operator: {
+      partyId: options.operatorId ?? 'operator',
+      name: 'Cascade platform operator',
+      publicKeys: [{ keyId: operator.keyId, alg: 'ed25519', publicKey: exportPublicKey(operator, 'hex') }],
+    },
+    ledgerKey: { keyId: ledger.keyId, alg: 'ed25519', publicKey: exportPublicKey(ledger, 'hex') },
+  };
+  writeFileSync(signingKeyFile, exportPrivateKey(ledger, 'pem'), { mode: 0o600 });
+  writeFileSync(operatorKeyFile, exportPrivateKey(operator, 'pem'), { mode: 0o600 });
+  writeFileSync(genesisFile, `${JSON.stringify(genesis, null, 2)}\n`);
+  return { genesis, genesisFile, signingKeyFile, operatorKey: operator, ledgerKey: ledger };
+}

@@ -1,0 +1,48 @@
+/**
+ * Who may see which voucher (DESIGN §2, visibility), as a pure function over the vouchers of one
+ * tree. A regulator sees everything and the issuer its whole trees; any other party sees the
+ * vouchers it holds, sent, financed or sold, and the path from each up to the root — amounts,
+ * maturity and issuer, but the parties on that path only where they are its direct counterparty.
+ */
+import type { Voucher } from './entities.ts';
+
+export interface Viewer {
+  partyId: string;
+  /** True for the regulator. */
+  seesAll: boolean;
+}
+
+/** A voucher as shown to a viewer; hidden parties read `null`. */
+export type VisibleVoucher = Omit<Voucher, 'holder' | 'sender' | 'financing' | 'financingRequest'> & {
+  holder: string | null;
+  sender: string | null;
+  financing: Voucher['financing'];
+  financingRequest: Voucher['financingRequest'];
+};
+
+function involves(v: Voucher, party: string): boolean {
+  return v.holder === party || v.sender === party || v.financing?.funder === party || v.financing?.seller === party || v.financingRequest?.funder === party;
+}
+
+/** Filters and redacts the vouchers of one tree for `viewer`; returns them in the given order. */
+export function visibleTree(tree: readonly Voucher[], viewer: Viewer): VisibleVoucher[] {
+  if (tree.length === 0) return [];
+  if (viewer.seesAll || tree[0]!.issuer === viewer.partyId) return tree.map((v) => ({ ...v }));
+  const byId = new Map(tree.map((v) => [v.voucherId, v]));
+  const own = tree.filter((v) => involves(v, viewer.partyId));
+  const visible = new Set<string>();
+  const counterparties = new Set<string>([viewer.partyId]);
+  for (const v of own) {
+    counterparties.add(v.sender);
+    counterparties.add(v.holder);
+    if (v.financing) (counterparties.add(v.financing.funder), counterparties.add(v.financing.seller));
+    for (let cur: Voucher | undefined = v; cur; cur = cur.parentId ? byId.get(cur.parentId) : undefined) visible.add(cur.voucherId);
+  }
+  return tree
+    .filter((v) => visible.has(v.voucherId))
+    .map((v) => {
+      if (involves(v, viewer.partyId)) return { ...v };
+      const show = (p: string): string | null => (counterparties.has(p) ? p : null);
+      return { ...v, holder: show(v.holder), sender: show(v.sender), financing: null, financingRequest: null, backing: v.backing };
+    });
+}

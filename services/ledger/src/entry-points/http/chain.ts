@@ -1,0 +1,63 @@
+/** Blocks, inclusion proofs, balances and command results. */
+import type { FastifyInstance } from 'fastify';
+import type { Pool } from '@cascade/db';
+import { Problem, commonProblems } from '@cascade/errors';
+import { balancesOf, blocksFrom, operationById, pageSizeMax, proofOf, resultOf, treeOf } from '../../data-access/reads.ts';
+import { visibleTree } from '../../domain/visibility.ts';
+import { viewerHeaderSchema, viewerOf } from './viewer.ts';
+
+export function chainRoutes(app: FastifyInstance, pool: Pool): void {
+  app.get<{ Querystring: { from?: number; limit?: number } }>(
+    '/v1/blocks',
+    {
+      schema: {
+        querystring: {
+          type: 'object',
+          additionalProperties: false,
+          properties: { from: { type: 'integer', minimum: 0, default: 0 }, limit: { type: 'integer', minimum: 1, maximum: pageSizeMax, default: 50 } },
+        },
+      },
+    },
+    // Block headers reveal counts and hashes only, so every authenticated party may read them.
+    async (request) => ({ blocks: await blocksFrom(pool, request.query.from ?? 0, request.query.limit ?? 50) }),
+  );
+
+  app.get<{ Params: { opId: string } }>(
+    '/v1/operations/:opId/proof',
+    { schema: { headers: viewerHeaderSchema, params: { type: 'object', required: ['opId'], properties: { opId: { type: 'string', format: 'uuid' } } } } },
+    async (request) => {
+      const viewer = await viewerOf(pool, request);
+      const op = await operationById(pool, request.params.opId);
+      const notFound = new Problem(commonProblems.notFound, `no operation ${request.params.opId} visible to ${viewer.partyId}`);
+      if (!op) throw notFound;
+      // A party may prove the operations it signed and those on vouchers it can see.
+      const visible = viewer.seesAll || op.actor === viewer.partyId || (op.rootId !== null && visibleTree(await treeOf(pool, op.rootId), viewer).length > 0);
+      if (!visible) throw notFound;
+      const proof = await proofOf(pool, op);
+      if (!proof) throw new Problem(commonProblems.notFound, `operation ${request.params.opId} is not sealed in a block yet`);
+      return proof;
+    },
+  );
+
+  app.get<{ Params: { partyId: string } }>(
+    '/v1/parties/:partyId/balances',
+    { schema: { headers: viewerHeaderSchema, params: { type: 'object', required: ['partyId'], properties: { partyId: { type: 'string', maxLength: 64 } } } } },
+    async (request) => {
+      const viewer = await viewerOf(pool, request);
+      if (!viewer.seesAll && viewer.partyId !== request.params.partyId) throw new Problem(commonProblems.forbidden, 'a party reads only its own balances');
+      return { partyId: request.params.partyId, balances: await balancesOf(pool, request.params.partyId) };
+    },
+  );
+
+  app.get<{ Params: { actor: string; nonce: string } }>(
+    '/v1/results/:actor/:nonce',
+    { schema: { headers: viewerHeaderSchema, params: { type: 'object', required: ['actor', 'nonce'], properties: { actor: { type: 'string', maxLength: 64 }, nonce: { type: 'string', maxLength: 128 } } } } },
+    async (request) => {
+      const viewer = await viewerOf(pool, request);
+      if (!viewer.seesAll && viewer.partyId !== request.params.actor) throw new Problem(commonProblems.forbidden, 'a party reads only the results of its own commands');
+      const result = await resultOf(pool, request.params.actor, request.params.nonce);
+      if (!result) throw new Problem(commonProblems.notFound, `no result yet for ${request.params.actor}/${request.params.nonce}`);
+      return result;
+    },
+  );
+}

@@ -1,0 +1,47 @@
+/**
+ * The ledger's Kafka intake: signed commands from `ledger.commands` and payable facts from
+ * `invoices.events`, consumed by one consumer group so that batches reach the single writer one
+ * at a time, in partition order. A batch that fails to commit is not acknowledged; Kafka
+ * redelivers it and stored results make the retry idempotent.
+ */
+import type { Kafka } from 'kafkajs';
+import { BatchConsumer } from '@cascade/events';
+import type { Logger } from '@cascade/logging';
+import type { Submission } from '../../application/batch.ts';
+import type { BatchOutcome, LedgerWriter } from '../../application/writer.ts';
+import { intakeCatalog } from '../../catalog.ts';
+
+export interface IntakeOptions {
+  kafka: Kafka;
+  writer: LedgerWriter;
+  logger: Logger;
+  groupId: string;
+  commandsTopic: string;
+  invoicesTopic: string;
+  sessionTimeoutMs?: number;
+  /** Observes every committed batch (metrics, tests). */
+  onBatch?: (outcome: BatchOutcome, size: number, elapsedMs: number) => void;
+}
+
+export function createIntake(options: IntakeOptions): BatchConsumer {
+  return new BatchConsumer({
+    kafka: options.kafka,
+    groupId: options.groupId,
+    topics: [options.commandsTopic, options.invoicesTopic],
+    catalog: intakeCatalog(),
+    logger: options.logger,
+    sessionTimeoutMs: options.sessionTimeoutMs,
+    // Other invoices events share the topic; they are not for the ledger.
+    ignoreUnknownTypes: true,
+    handleBatch: async (events) => {
+      const started = performance.now();
+      const submissions: Submission[] = events.map((e) => {
+        const data = e.envelope.data as Record<string, unknown>;
+        if (e.envelope.type === 'PayableConfirmed') return { kind: 'fact', submissionId: e.envelope.id, fact: data };
+        return { kind: 'command', submissionId: e.envelope.id, command: data.command, signatures: data.signatures };
+      });
+      const outcome = await options.writer.processBatch(submissions);
+      options.onBatch?.(outcome, submissions.length, performance.now() - started);
+    },
+  });
+}
