@@ -1,0 +1,103 @@
+/**
+ * Refusals at the intake, end to end: who signs, with what key, and replays. Each refusal is a
+ * problem+json result on ledger.results, and the ledger's state is exactly as before.
+ */
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { generateKeyPair, signCommand } from '@cascade/crypto';
+import { exportPublicKey } from '@cascade/crypto';
+import { TestLedger, type TestParty } from './support.ts';
+
+let ledger: TestLedger;
+let core: TestParty, a: TestParty, b: TestParty;
+let payableId: string;
+
+beforeAll(async () => {
+  ledger = await TestLedger.start();
+  [core, a, b] = [await ledger.register(['core']), await ledger.register(['supplier']), await ledger.register(['supplier'])];
+  payableId = await ledger.confirmPayable(core, a, '500.00');
+});
+afterAll(() => ledger?.stop());
+
+function issue(voucherId = randomUUID()) {
+  return ledger.command('voucher.issue', core, { voucherId, holder: a.partyId, amount: '100.00', maturityDate: '2026-06-30', backing: [{ payableId, amount: '100.00' }] });
+}
+
+async function refusedWithoutChange(send: () => Promise<string>, code: string): Promise<void> {
+  const before = await ledger.snapshot();
+  const result = await ledger.resultOf(await send());
+  expect(result.status).toBe('refused');
+  expect(result.problem).toMatchObject({ code, type: `urn:cascade:problem:${code.replace(/[A-Z]/g, (c) => '-' + c.toLowerCase())}` });
+  expect(await ledger.snapshot()).toEqual(before);
+}
+
+describe('authority and replay at the intake', () => {
+  it('refuses a command signed by another party than its actor', async () => {
+    await refusedWithoutChange(() => ledger.send(issue(), [a.key]), 'signerKeyNotOfActor');
+  });
+
+  it('refuses a key the ledger never registered', async () => {
+    await refusedWithoutChange(() => ledger.send(issue(), [generateKeyPair('ed25519').privateKey]), 'signerKeyUnknown');
+  });
+
+  it('refuses a signature over other bytes (tampered command)', async () => {
+    const cmd = issue();
+    const sig = signCommand(cmd, core.key);
+    const tampered = { ...cmd, payload: { ...cmd.payload, amount: '200.00', backing: [{ payableId, amount: '200.00' }] } };
+    await refusedWithoutChange(() => ledger.send(tampered, [], 'k', [sig]), 'signatureInvalid');
+  });
+
+  it('refuses a malformed signature list', async () => {
+    await refusedWithoutChange(() => ledger.send(issue(), [], 'k', []), 'signaturesMalformed');
+  });
+
+  it('refuses a revoked key from the point of revocation on', async () => {
+    const second = generateKeyPair('sm2').privateKey;
+    await ledger.mustRun('key.add', b, { key: { keyId: second.keyId, alg: 'sm2', publicKey: exportPublicKey(second, 'hex') } });
+    await ledger.mustRun('key.revoke', b, { keyId: b.key.keyId });
+    const transferLike = ledger.command('key.revoke', b, { keyId: second.keyId });
+    await refusedWithoutChange(() => ledger.send(transferLike, [b.key]), 'keyRevoked');
+    b = { ...b, key: second };
+  });
+
+  it('commits a replayed command once and answers the replay with the original result', async () => {
+    const cmd = issue();
+    const key = await ledger.send(cmd, [core.key]);
+    const first = await ledger.resultOf(key);
+    expect(first.status).toBe('accepted');
+    const ops = await ledger.snapshot();
+    await ledger.send(cmd, [core.key]);
+    const second = await ledger.resultOf(key, 2);
+    expect(second).toMatchObject({ status: 'accepted', seq: first.seq, opId: first.opId, replayed: true });
+    expect(await ledger.snapshot()).toEqual(ops);
+  });
+
+  it('refuses a nonce reused for a different command', async () => {
+    const cmd = issue();
+    const key = await ledger.send(cmd, [core.key]);
+    expect((await ledger.resultOf(key)).status).toBe('accepted');
+    const other = { ...issue(), nonce: cmd.nonce };
+    const before = await ledger.snapshot();
+    await ledger.send(other, [core.key]);
+    expect((await ledger.resultOf(key, 2)).problem?.code).toBe('nonceReusedWithDifferentCommand');
+    expect(await ledger.snapshot()).toEqual(before);
+  });
+
+  it('lets exactly one of many concurrent transfers of one voucher consume it', async () => {
+    const voucherId = randomUUID();
+    await ledger.mustRun('voucher.issue', core, { voucherId, holder: a.partyId, amount: '100.00', maturityDate: '2026-06-30', backing: [{ payableId, amount: '100.00' }] });
+    await ledger.mustRun('voucher.accept', a, { voucherId });
+    // Ten different transfers of the same voucher, sent at once under different message keys
+    // (so they may land on different partitions), from ten producers' worth of nonces.
+    const keys = await Promise.all(
+      Array.from({ length: 10 }, (_, i) =>
+        ledger.send(ledger.command('voucher.transfer', a, { voucherId, pieces: [{ childId: randomUUID(), recipient: b.partyId, amount: '10.00' }], remainder: { childId: randomUUID(), amount: '90.00' } }), [a.key], `key-${i}`),
+      ),
+    );
+    const results = await Promise.all(keys.map((k) => ledger.resultOf(k)));
+    expect(results.filter((r) => r.status === 'accepted')).toHaveLength(1);
+    expect(new Set(results.filter((r) => r.status === 'refused').map((r) => r.problem?.code))).toEqual(new Set(['voucherAlreadySplit']));
+    const children = await ledger.pool.query('SELECT count(*)::int AS n FROM vouchers WHERE parent_id = $1', [voucherId]);
+    expect(children.rows[0].n).toBe(2);
+  });
+});
