@@ -26,8 +26,11 @@ import { sm3 } from '../../libs/crypto/src/sm3.ts';
 import { rawSignatureToDer } from '../../libs/crypto/src/der.ts';
 import { sm2Pkcs8Der, sm2SpkiDer } from '../../libs/crypto/src/sm2-openssl.ts';
 
-const MEASURE_MS = 1_500;
-const WARMUP_MS = 200;
+/** Each implementation is measured in ROUNDS interleaved slices and keeps its best slice, so a
+ * neighbour's burst on a shared machine or JIT order does not decide the ratio. */
+const ROUNDS = 3;
+const MEASURE_MS = 500;
+const WARMUP_MS = 100;
 const MESSAGE_COUNT = 64;
 const POOL_BATCH_ITEMS = 2_000;
 const TARGET_RATIO = 0.9;
@@ -69,8 +72,9 @@ const messages = Array.from({ length: MESSAGE_COUNT }, (_, i) =>
 const pick = <T>(items: readonly T[], i: number): T => items[i % items.length]!;
 const b64 = (bytes: Uint8Array): string => Buffer.from(bytes).toString('base64');
 const rows: Row[] = [];
-const add = (alg: SignatureAlg, op: Row['op'], impl: string, raw: boolean, opsPerSec: number): void => {
-  rows.push({ alg, op, impl, raw, opsPerSec });
+const candidates: { alg: SignatureAlg; op: Row['op']; impl: string; raw: boolean; fn: (i: number) => unknown }[] = [];
+const add = (alg: SignatureAlg, op: Row['op'], impl: string, raw: boolean, fn: (i: number) => unknown): void => {
+  candidates.push({ alg, op, impl, raw, fn });
 };
 
 // ---------- Ed25519 ----------
@@ -83,12 +87,12 @@ const add = (alg: SignatureAlg, op: Row['op'], impl: string, raw: boolean, opsPe
   const sigsB64 = sigs.map(b64);
   const sigBuffers = sigs.map((s) => Buffer.from(s));
 
-  add('ed25519', 'sign', 'ours signMessage (node:crypto)', false, measure((i) => signMessage(privateKey, pick(messages, i))));
-  add('ed25519', 'sign', 'raw node:crypto sign', true, measure((i) => nodeSign(null, pick(messages, i), privateObject)));
-  add('ed25519', 'sign', 'raw @noble/curves sign', true, measure((i) => ed25519.sign(pick(messages, i), seed)));
-  add('ed25519', 'verify', 'ours verifySignature (node:crypto)', false, measure((i) => verifySignature('ed25519', publicKey.raw, pick(messages, i), pick(sigsB64, i))));
-  add('ed25519', 'verify', 'raw node:crypto verify', true, measure((i) => nodeVerify(null, pick(messages, i), publicObject, pick(sigBuffers, i))));
-  add('ed25519', 'verify', 'raw @noble/curves verify', true, measure((i) => ed25519.verify(pick(sigs, i), pick(messages, i), publicKey.raw, { zip215: false })));
+  add('ed25519', 'sign', 'ours signMessage (node:crypto)', false, ((i) => signMessage(privateKey, pick(messages, i))));
+  add('ed25519', 'sign', 'raw node:crypto sign', true, ((i) => nodeSign(null, pick(messages, i), privateObject)));
+  add('ed25519', 'sign', 'raw @noble/curves sign', true, ((i) => ed25519.sign(pick(messages, i), seed)));
+  add('ed25519', 'verify', 'ours verifySignature (node:crypto)', false, ((i) => verifySignature('ed25519', publicKey.raw, pick(messages, i), pick(sigsB64, i))));
+  add('ed25519', 'verify', 'raw node:crypto verify', true, ((i) => nodeVerify(null, pick(messages, i), publicObject, pick(sigBuffers, i))));
+  add('ed25519', 'verify', 'raw @noble/curves verify', true, ((i) => ed25519.verify(pick(sigs, i), pick(messages, i), publicKey.raw, { zip215: false })));
 }
 
 // ---------- SM2 ----------
@@ -108,17 +112,26 @@ const add = (alg: SignatureAlg, op: Row['op'], impl: string, raw: boolean, opsPe
   const { n } = SM2P256V1.params;
   const G = SM2P256V1.Point.BASE;
 
-  add('sm2', 'sign', `ours signMessage (${sm2Backend()})`, false, measure((i) => signMessage(privateKey, pick(messages, i))));
-  add('sm2', 'sign', 'raw OpenSSL createSign on Z||M', true, measure((i) => createSign('sm3').update(z).update(pick(messages, i)).sign(privateObject)));
-  add('sm2', 'sign', 'raw @noble point arithmetic', true, measure((i) => sm2SignWithNonce(SM2P256V1, d, pick(es, i), randomScalar(n - 1n, 32))));
-  add('sm2', 'verify', `ours verifySignature (${sm2Backend()})`, false, measure((i) => verifySignature('sm2', publicKey.raw, pick(messages, i), pick(sigsB64, i))));
-  add('sm2', 'verify', 'ours pure sm2Verify (browser path)', false, measure((i) => sm2Verify(publicKey.raw, pick(messages, i), pick(sigs, i), { hash: sm3 })));
-  add('sm2', 'verify', 'raw OpenSSL createVerify on Z||M', true, measure((i) => createVerify('sm3').update(z).update(pick(messages, i)).verify(publicObject, pick(ders, i))));
-  add('sm2', 'verify', 'raw @noble point arithmetic', true, measure((i) => {
+  add('sm2', 'sign', `ours signMessage (${sm2Backend()})`, false, ((i) => signMessage(privateKey, pick(messages, i))));
+  add('sm2', 'sign', 'raw OpenSSL createSign on Z||M', true, ((i) => createSign('sm3').update(z).update(pick(messages, i)).sign(privateObject)));
+  add('sm2', 'sign', 'raw @noble point arithmetic', true, ((i) => sm2SignWithNonce(SM2P256V1, d, pick(es, i), randomScalar(n - 1n, 32))));
+  add('sm2', 'verify', `ours verifySignature (${sm2Backend()})`, false, ((i) => verifySignature('sm2', publicKey.raw, pick(messages, i), pick(sigsB64, i))));
+  add('sm2', 'verify', 'ours pure sm2Verify (browser path)', false, ((i) => sm2Verify(publicKey.raw, pick(messages, i), pick(sigs, i), { hash: sm3 })));
+  add('sm2', 'verify', 'raw OpenSSL createVerify on Z||M', true, ((i) => createVerify('sm3').update(z).update(pick(messages, i)).verify(publicObject, pick(ders, i))));
+  add('sm2', 'verify', 'raw @noble point arithmetic', true, ((i) => {
     const { r, s } = pick(rs, i);
     const x1 = G.multiplyUnsafe(s).add(point.multiplyUnsafe((r + s) % n)).toAffine().x;
     return (pick(es, i) + x1) % n === r;
   }));
+}
+
+for (let round = 0; round < ROUNDS; round++) {
+  for (const c of candidates) {
+    const opsPerSec = measure(c.fn);
+    const row = rows.find((r) => r.alg === c.alg && r.op === c.op && r.impl === c.impl);
+    if (!row) rows.push({ alg: c.alg, op: c.op, impl: c.impl, raw: c.raw, opsPerSec });
+    else row.opsPerSec = Math.max(row.opsPerSec, opsPerSec);
+  }
 }
 
 // ---------- VerifierPool (throughput over all cores, informative) ----------
@@ -140,7 +153,7 @@ const poolRows: { label: string; opsPerSec: number }[] = [];
 // ---------- report ----------
 const fmt = (x: number): string => Math.round(x).toLocaleString('en-US').padStart(10);
 console.log(`Node ${process.version}, OpenSSL ${process.versions.openssl}; SM2 backend: ${sm2Backend()} (self-test ${JSON.stringify(sm2BackendSelfTest())})`);
-console.log(`each row: ${MEASURE_MS} ms after ${WARMUP_MS} ms warm-up, one thread, ${MESSAGE_COUNT} distinct ~200-byte commands, one key`);
+console.log(`each row: best of ${ROUNDS} interleaved ${MEASURE_MS} ms slices (after ${WARMUP_MS} ms warm-up), one thread, ${MESSAGE_COUNT} distinct ~200-byte commands, one key`);
 console.log('');
 console.log(`${'alg'.padEnd(8)} ${'op'.padEnd(7)} ${'implementation'.padEnd(38)} ${'ops/s'.padStart(10)}  ours/fastest raw`);
 console.log('-'.repeat(84));

@@ -11,17 +11,14 @@ const ED25519_SPKI_PREFIX = Buffer.from('302a300506032b6570032100', 'hex');
 const ED25519_PKCS8_PREFIX = Buffer.from('302e020100300506032b657004220420', 'hex');
 export const ED25519_KEY_CACHE_ENTRIES_MAX = 10_000;
 
+/** Bounded cache evicting the oldest insertion (FIFO): cheaper on the hot path than LRU bookkeeping, and a re-import of an evicted key costs one verify. */
 const publicKeyCache = new Map<string, KeyObject | null>();
 
 function cachedPublicKey(publicKey: Uint8Array): KeyObject | null {
   const buffer = Buffer.from(publicKey.buffer, publicKey.byteOffset, publicKey.byteLength);
   const cacheKey = buffer.toString('hex');
   const hit = publicKeyCache.get(cacheKey);
-  if (hit !== undefined) {
-    publicKeyCache.delete(cacheKey);
-    publicKeyCache.set(cacheKey, hit);
-    return hit;
-  }
+  if (hit !== undefined) return hit;
   let entry: KeyObject | null;
   try {
     entry = createPublicKey({ key: Buffer.concat([ED25519_SPKI_PREFIX, buffer]), format: 'der', type: 'spki' });
@@ -43,7 +40,8 @@ export function ed25519PublicKeyFromSeedNode(seed: Uint8Array): Uint8Array {
 }
 
 export function ed25519SignNode(key: KeyObject, message: Uint8Array): Uint8Array {
-  return new Uint8Array(sign(null, message, key));
+  // A Buffer is a Uint8Array; returning it as is saves a copy per signature.
+  return sign(null, message, key);
 }
 
 /** Never throws on malformed input: returns false. */

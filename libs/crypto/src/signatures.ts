@@ -25,15 +25,17 @@ export function signCommand(command: unknown, privateKey: PrivateKey): Signature
 }
 
 /**
- * Decodes a wire signature: exactly 88 characters of canonical padded base64 for 64 bytes.
- * Buffer's decoder skips junk and ignores stray bits, so we re-encode and compare: one
- * signature has one spelling.
+ * The one spelling of 64 bytes in padded base64: 85 free characters, then one carrying the
+ * last 2 data bits and 4 zero bits (so A, Q, g or w), then "==". Buffer's decoder skips junk
+ * and ignores stray bits, so the pattern is what makes a signature have a single spelling.
  */
+const SIGNATURE_BASE64_PATTERN = /^[A-Za-z0-9+/]{85}[AQgw]==$/;
+
+/** Decodes a wire signature (88 characters of canonical padded base64 for 64 bytes), or undefined. */
 export function decodeSignatureBase64(sigBase64: unknown): Uint8Array | undefined {
-  if (typeof sigBase64 !== 'string' || sigBase64.length !== SIGNATURE_BASE64_LENGTH_CHARS) return undefined;
+  if (typeof sigBase64 !== 'string' || sigBase64.length !== SIGNATURE_BASE64_LENGTH_CHARS || !SIGNATURE_BASE64_PATTERN.test(sigBase64)) return undefined;
   const bytes = Buffer.from(sigBase64, 'base64');
-  if (bytes.length !== SIGNATURE_LENGTH_BYTES || bytes.toString('base64') !== sigBase64) return undefined;
-  return new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  return bytes.length === SIGNATURE_LENGTH_BYTES ? bytes : undefined;
 }
 
 /**

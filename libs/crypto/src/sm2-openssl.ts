@@ -54,18 +54,14 @@ interface CachedPublicKey {
   zDefault: Uint8Array;
 }
 
-/** Insertion-ordered Map used as an LRU: hits are re-inserted, the oldest entry is evicted. */
+/** Bounded cache evicting the oldest insertion (FIFO): cheaper on the hot path than LRU bookkeeping, and a re-import of an evicted key costs one verify. */
 const publicKeyCache = new Map<string, CachedPublicKey | null>();
 
 /** KeyObject and default-ID Z_A for a public key, or null when the key is not a valid point. */
 function cachedPublicKey(publicKey: Uint8Array): CachedPublicKey | null {
   const cacheKey = hexEncodeFast(publicKey);
   const hit = publicKeyCache.get(cacheKey);
-  if (hit !== undefined) {
-    publicKeyCache.delete(cacheKey);
-    publicKeyCache.set(cacheKey, hit);
-    return hit;
-  }
+  if (hit !== undefined) return hit;
   let entry: CachedPublicKey | null = null;
   // Validate the point ourselves; OpenSSL would too, but this keeps both paths refusing the same keys.
   if (sm2DecodePublicKey(SM2P256V1, publicKey)) {

@@ -66,7 +66,7 @@ describe('signCommand / verifySignature', () => {
           expect(verifySignature(alg, publicKey.raw, signed, sig)).toBe(true);
           const target = flipSignature ? new Uint8Array(Buffer.from(sig, 'base64')) : signed.slice();
           const bit = bitSeed % (target.length * 8);
-          target[bit >> 3] ^= 1 << (bit & 7);
+          target[bit >> 3] = target[bit >> 3]! ^ (1 << (bit & 7));
           const [m, s] = flipSignature ? [signed, Buffer.from(target).toString('base64')] : [target, sig];
           expect(verifySignature(alg, publicKey.raw, m, s)).toBe(false);
         }),

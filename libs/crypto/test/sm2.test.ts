@@ -148,7 +148,7 @@ describe('SM2 signature range and encoding checks', () => {
       const sig = hex(annexA.signature_raw_r_s);
       const other = sm2PublicKeyFromPrivate(SM2P256V1, 12345n);
       const offCurve = pub.slice();
-      offCurve[64] ^= 1;
+      offCurve[64] = offCurve[64]! ^ 1;
       const id = ascii('1234567812345678');
       expect(verify(other, message, sig, id)).toBe(false);
       expect(verify(offCurve, message, sig, id)).toBe(false);
@@ -195,7 +195,7 @@ describe('SM2 cross-implementation agreement', () => {
         const sig = sm2Sign(d, message, { publicKey: pub, hash: sm3 });
         const target = flipSignature ? sig.slice() : message.slice();
         const bit = bitSeed % (target.length * 8);
-        target[bit >> 3] ^= 1 << (bit & 7);
+        target[bit >> 3] = target[bit >> 3]! ^ (1 << (bit & 7));
         const [m, s] = flipSignature ? [message, target] : [target, sig];
         expect(sm2Verify(pub, m, s)).toBe(false);
         expect(sm2VerifyOpenSsl(pub, m, s)).toBe(false);
