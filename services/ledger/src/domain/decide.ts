@@ -456,8 +456,9 @@ function decideOrRefuse(command: unknown, ctx: DecideContext): LedgerEvent[] {
     }
 
     case 'voucher.reject': {
-      const v = requireVoucher(state, voucherIdField(p, 'voucherId'));
+      const voucherId = voucherIdField(p, 'voucherId');
       const reason = optionalReason(p, 'reason');
+      const v = requireVoucher(state, voucherId);
       requireEntitled(a, v.holder, `the recipient of voucher ${v.voucherId}`);
       requirePendingAcceptance(v);
       return [event('VoucherRejected', { ...returnedOffer(v, at), reason })];
@@ -500,7 +501,8 @@ function decideOrRefuse(command: unknown, ctx: DecideContext): LedgerEvent[] {
         const o = object(p.remainder, 'payload.remainder');
         remainder = { childId: newVoucherIdField(o, 'childId', 'payload.remainder'), amount: amountField(o, 'amount', 'payload.remainder') };
       }
-      for (const piece of pieces) requireRole(requireParty(state, piece.recipient, 'recipient'), ['supplier', 'core'], 'recipient');
+      const recipients = pieces.map((x) => requireParty(state, x.recipient, 'recipient'));
+      for (const r of recipients) requireRole(r, ['supplier', 'core'], 'recipient');
       const childIds = [...pieces.map((x) => x.childId), ...(remainder === null ? [] : [remainder.childId])];
       for (const id of childIds) if (state.voucher(id) !== undefined) refuse('voucherIdTaken', `voucher id ${id} is taken`);
       if (new Set(childIds).size !== childIds.length || childIds.includes(voucherId)) refuse('duplicateVoucherId', 'a child id appears twice');
@@ -754,8 +756,10 @@ export function decidePayableConfirmed(fact: unknown, ctx: { state: LedgerStateV
     }
     if (debtor === creditor) refuse('payloadMalformed', 'fact.debtor and fact.creditor must differ');
     if (ctx.state.payable(payableId) !== undefined) refuse('payableAlreadyRecorded', `payable ${payableId} is already recorded`);
-    requireRole(requireParty(ctx.state, debtor, 'debtor'), ['core'], 'debtor');
-    requireRole(requireParty(ctx.state, creditor, 'creditor'), ['supplier', 'core'], 'creditor');
+    const debtorParty = requireParty(ctx.state, debtor, 'debtor');
+    const creditorParty = requireParty(ctx.state, creditor, 'creditor');
+    requireRole(debtorParty, ['core'], 'debtor');
+    requireRole(creditorParty, ['supplier', 'core'], 'creditor');
     const data: PayableConfirmedFact = { type: 'payable.confirmed', payableId, debtor, creditor, amount: amount.toString(), invoices: invoices as string[] };
     return {
       ok: true,

@@ -214,6 +214,40 @@ describe('rejection order', () => {
     s.w.refused({ ...transfer(s, [[s.s1, '600.00']], null), actor: s.s2 }, 'signerNotEntitled');
   });
 
+  const twoBroken: Array<[string, RejectionCode, RejectionCode, () => { w: World; cmd: unknown }]> = [
+    ['issue: unknown payable and maturity beyond policy', 'unknownPayable', 'maturityBeyondPolicy', () => {
+      const s = scene();
+      return { w: s.w, cmd: issue(s, { backing: [{ payableId: 'payable-none', amount: '100.00' }], maturityDate: '2027-01-01' }) };
+    }],
+    ['key.add: malformed key while at the key limit', 'publicKeyMalformed', 'tooManyKeys', () => {
+      const s = scene();
+      for (let i = 2; i <= 16; i++) s.w.run('key.add', s.s1, { key: { keyId: `s1-k${i}`, alg: 'ed25519', publicKey: hexKey(`s1-${i}`) } });
+      return { w: s.w, cmd: s.w.command('key.add', s.s1, { key: { keyId: 's1-k17', alg: 'ed25519', publicKey: 'ab' } }) };
+    }],
+    ['transfer: too many children that also do not sum to the parent', 'tooManyChildren', 'childrenMustSumToParent', () => {
+      const s = scene();
+      return { w: s.w, cmd: transfer(s, Array.from({ length: 21 }, (): [string, string] => [s.s2, '1.00']), null) };
+    }],
+    ['transfer: one recipient lacks its role, a later one is unknown', 'unknownParty', 'counterpartyLacksRole', () => {
+      const s = scene();
+      return { w: s.w, cmd: transfer(s, [[s.regulator, '100.00'], ['ghost', '100.00']], '400.00') };
+    }],
+    ['settle: before maturity and paying zero', 'settlementBeforeMaturity', 'paymentMustBePositive', () => {
+      const s = scene();
+      return { w: s.w, cmd: settle(s, '0.00') };
+    }],
+    ['reject: unknown voucher and a malformed reason', 'payloadMalformed', 'unknownVoucher', () => {
+      const s = scene();
+      return { w: s.w, cmd: s.w.command('voucher.reject', s.s1, { voucherId: s.w.newId(), reason: 'x'.repeat(501) }) };
+    }],
+  ];
+  it.each(twoBroken)('%s: reports %s, the earlier of the table, not %s', (_name, first, second, build) => {
+    const codes = Object.keys(rejectionCodes);
+    expect(codes.indexOf(first)).toBeLessThan(codes.indexOf(second));
+    const { w, cmd } = build();
+    w.refused(cmd, first);
+  });
+
   it('a refused command leaves no dirty entity behind', () => {
     const s = scene();
     s.w.state.takeDirty();
