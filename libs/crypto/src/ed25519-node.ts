@@ -4,7 +4,7 @@
  * much as a verify.
  */
 import { createPrivateKey, createPublicKey, sign, verify, type KeyObject } from 'node:crypto';
-import { ED25519_PUBLIC_KEY_LENGTH_BYTES, ED25519_SIGNATURE_LENGTH_BYTES } from './ed25519-noble.ts';
+import { ED25519_PUBLIC_KEY_LENGTH_BYTES, ED25519_SIGNATURE_LENGTH_BYTES, ed25519IsAcceptablePublicKey } from './ed25519-noble.ts';
 
 /** RFC 8410 prefixes: SPKI and PKCS#8 for Ed25519 differ from the raw key only by these bytes. */
 const ED25519_SPKI_PREFIX = Buffer.from('302a300506032b6570032100', 'hex');
@@ -19,11 +19,14 @@ function cachedPublicKey(publicKey: Uint8Array): KeyObject | null {
   const cacheKey = buffer.toString('hex');
   const hit = publicKeyCache.get(cacheKey);
   if (hit !== undefined) return hit;
-  let entry: KeyObject | null;
-  try {
-    entry = createPublicKey({ key: Buffer.concat([ED25519_SPKI_PREFIX, buffer]), format: 'der', type: 'spki' });
-  } catch {
-    entry = null;
+  // Small-order and non-canonical keys are cached as null: OpenSSL would accept forgeries for them.
+  let entry: KeyObject | null = null;
+  if (ed25519IsAcceptablePublicKey(publicKey)) {
+    try {
+      entry = createPublicKey({ key: Buffer.concat([ED25519_SPKI_PREFIX, buffer]), format: 'der', type: 'spki' });
+    } catch {
+      entry = null;
+    }
   }
   if (publicKeyCache.size >= ED25519_KEY_CACHE_ENTRIES_MAX) publicKeyCache.delete(publicKeyCache.keys().next().value!);
   publicKeyCache.set(cacheKey, entry);

@@ -8,7 +8,6 @@ export type CryptoErrorCode =
   | 'jsonMustBeStrict'
   | 'algorithmMustBeSupported'
   | 'keyMustBeWellFormed'
-  | 'signatureMustBeWellFormed'
   | 'verifierPoolMustHaveCapacity'
   | 'verifierPoolMustAnswerInTime'
   | 'verifierPoolMustBeOpen';
@@ -50,13 +49,6 @@ export class UnsupportedAlgorithmError extends CryptoError {
 export class KeyFormatError extends CryptoError {
   constructor(message: string) {
     super('keyMustBeWellFormed', message);
-  }
-}
-
-/** Thrown only by APIs that decode signatures explicitly; verify functions return false instead. */
-export class SignatureFormatError extends CryptoError {
-  constructor(message: string) {
-    super('signatureMustBeWellFormed', message);
   }
 }
 

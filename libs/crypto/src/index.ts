@@ -12,7 +12,6 @@ export {
   JsonParseError,
   UnsupportedAlgorithmError,
   KeyFormatError,
-  SignatureFormatError,
   VerifierPoolSaturatedError,
   VerifierPoolTimeoutError,
   VerifierPoolClosedError,

@@ -11,7 +11,6 @@
  * `exportPrivateKey` and signing do.
  */
 import { inspect } from 'node:util';
-import { ed25519 } from '@noble/curves/ed25519.js';
 import { randomBytes } from 'node:crypto';
 import { PRIVATE_KEY_LENGTH_BYTES, PUBLIC_KEY_LENGTH_BYTES, isSignatureAlg, type SignatureAlg } from './algorithms.ts';
 import {
@@ -45,6 +44,7 @@ import {
 } from './der.ts';
 import { KeyFormatError, UnsupportedAlgorithmError } from './errors.ts';
 import { ed25519PrivateKeyObject, ed25519PublicKeyFromSeedNode, ed25519SignNode } from './ed25519-node.ts';
+import { ed25519IsAcceptablePublicKey } from './ed25519-noble.ts';
 import { keyIdOf } from './key-id.ts';
 import { SM2P256V1, sm2DecodePublicKey, sm2GeneratePrivateScalar, sm2IsValidPrivateScalar, sm2PublicKeyFromPrivate } from './sm2-pure.ts';
 import { sm2MakeSigner } from './sm2.ts';
@@ -140,18 +140,8 @@ function privateFromRaw(alg: SignatureAlg, raw: Uint8Array): PrivateKey {
 function publicFromRaw(alg: SignatureAlg, raw: Uint8Array): PublicKey {
   if (raw.length !== PUBLIC_KEY_LENGTH_BYTES[alg]) throw new KeyFormatError(`${alg} public key must be ${PUBLIC_KEY_LENGTH_BYTES[alg]} bytes`);
   if (alg === 'sm2' && !sm2DecodePublicKey(SM2P256V1, raw)) throw new KeyFormatError('sm2 public key must be 04||x||y of a point on sm2p256v1');
-  if (alg === 'ed25519' && !ed25519PointDecodes(raw)) throw new KeyFormatError('ed25519 public key is not a valid point encoding');
+  if (alg === 'ed25519' && !ed25519IsAcceptablePublicKey(raw)) throw new KeyFormatError('ed25519 public key must be a canonical encoding of a point of large order');
   return makePublicKey(alg, raw);
-}
-
-// Public keys are checked to decode as a point at import, so a bad key fails at registration, not at every verify.
-function ed25519PointDecodes(raw: Uint8Array): boolean {
-  try {
-    ed25519.Point.fromBytes(raw, false);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 export function generateKeyPair(alg: SignatureAlg): { privateKey: PrivateKey; publicKey: PublicKey } {

@@ -66,3 +66,38 @@ describe('Ed25519 cross-implementation agreement', () => {
     expect(ed25519VerifyNoble(pub.subarray(0, 31), new Uint8Array(0), sig)).toBe(false);
   });
 });
+
+describe('Ed25519 edge cases where OpenSSL alone would differ from noble', () => {
+  const P = 2n ** 255n - 19n;
+  const le = (value: bigint): Uint8Array => {
+    const out = new Uint8Array(32);
+    for (let i = 0; i < 32; i++) out[i] = Number((value >> BigInt(8 * i)) & 0xffn);
+    return out;
+  };
+  const identity = le(1n);
+  // Order-2 point (0, -1) and a non-canonical spelling of the identity (y = p + 1).
+  const orderTwo = le(P - 1n);
+  const nonCanonicalIdentity = le(P + 1n);
+  const trivialSignature = (r: Uint8Array): Uint8Array => new Uint8Array([...r, ...new Uint8Array(32)]);
+  const message = new TextEncoder().encode('any message at all');
+
+  it.each([
+    ['the identity key', identity],
+    ['an order-2 key', orderTwo],
+    ['a non-canonical identity key', nonCanonicalIdentity],
+  ])('both paths refuse a trivial signature under %s (it would verify on raw OpenSSL)', (_name, key) => {
+    for (const r of [identity, orderTwo, nonCanonicalIdentity]) {
+      expect(ed25519VerifyNode(key, message, trivialSignature(r))).toBe(false);
+      expect(ed25519VerifyNoble(key, message, trivialSignature(r))).toBe(false);
+    }
+  });
+
+  it('both paths agree on random 64-byte signatures and random keys (property)', () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ minLength: 32, maxLength: 32 }), fc.uint8Array({ minLength: 64, maxLength: 64 }), fc.uint8Array({ maxLength: 40 }), (key, sig, m) => {
+        expect(ed25519VerifyNode(key, m, sig)).toBe(ed25519VerifyNoble(key, m, sig));
+      }),
+      { numRuns: 200 },
+    );
+  });
+});

@@ -113,3 +113,11 @@ describe('keys', () => {
     expect(() => generateKeyPair('rsa' as SignatureAlg)).toThrow(UnsupportedAlgorithmError);
   });
 });
+
+describe('keys: Ed25519 weak public keys', () => {
+  it('refuses the identity and small-order public keys at import', () => {
+    const identity = '01' + '00'.repeat(31);
+    expect(() => importPublicKey({ format: 'hex', alg: 'ed25519', hex: identity })).toThrow(KeyFormatError);
+    expect(() => importPublicKey({ format: 'hex', alg: 'ed25519', hex: 'ec' + 'ff'.repeat(30) + '7f' })).toThrow(KeyFormatError);
+  });
+});
