@@ -22,13 +22,18 @@ pg.types.setTypeParser(20, (v) => v);
 
 export function createPool(settings: PoolSettings): Pool {
   if (!schemaPattern.test(settings.schema)) throw new Error(`bad schema name ${settings.schema}`);
-  return new pg.Pool({
+  const pool = new pg.Pool({
     connectionString: settings.databaseUrl,
     max: settings.size ?? poolSizeDefault,
     application_name: settings.applicationName ?? settings.schema,
     options: `-c search_path=${settings.schema} -c statement_timeout=${settings.statementTimeoutMs ?? statementTimeoutMsDefault}`,
     connectionTimeoutMillis: 5_000,
   });
+  // An idle client whose connection dies (server restart, admin shutdown) is dropped from the
+  // pool; without a listener pg would crash the process over a connection nobody was using.
+  // Callers that want to log it add their own listener.
+  pool.on('error', () => undefined);
+  return pool;
 }
 
 const retryableCodes = new Set(['40001', '40P01']);

@@ -7,7 +7,7 @@
  * outbox (producer side) and the inbox (consumer side), which also works against brokers that do
  * not implement Kafka transactions.
  */
-import { CompressionTypes, Kafka, logLevel, type Consumer, type KafkaMessage, type Producer } from 'kafkajs';
+import { CompressionTypes, Kafka, logLevel, Partitioners, type Consumer, type KafkaMessage, type Producer } from 'kafkajs';
 import type { Logger } from '@cascade/logging';
 import { traceHeader, withTrace } from '@cascade/logging';
 import { decodeEnvelope, encodeEnvelope, EventValidationError, type Envelope, type EventCatalog } from './envelope.ts';
@@ -51,7 +51,8 @@ export class EventProducer {
     kafka: Kafka,
     private readonly catalog: EventCatalog | null,
   ) {
-    this.producer = kafka.producer({ allowAutoTopicCreation: false, idempotent: false, maxInFlightRequests: 5 });
+    // The default (murmur2) partitioner is the Java client's, so keys land where other clients expect.
+    this.producer = kafka.producer({ allowAutoTopicCreation: false, idempotent: false, maxInFlightRequests: 5, createPartitioner: Partitioners.DefaultPartitioner });
   }
 
   async connect(): Promise<void> {

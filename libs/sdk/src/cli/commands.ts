@@ -4,7 +4,9 @@
  */
 import type { CliCommand } from './io.ts';
 import { keysNewCommand } from './keys-new.ts';
+import { verifyProofCommand } from './verify-proof.ts';
 
 export const COMMANDS: readonly CliCommand[] = [
   keysNewCommand,
+  verifyProofCommand,
 ];

@@ -1,0 +1,117 @@
+/**
+ * Operator commands that read the ledger's database directly:
+ *   cascade ledger verify [--genesis FILE] [--database URL]
+ *   cascade ledger proof <opId> [--out FILE] [--database URL]
+ * The database URL defaults to DATABASE_URL; the genesis (chain id and ledger key) to
+ * LEDGER_GENESIS_FILE.
+ */
+import { writeFileSync } from 'node:fs';
+import { verifyChain, type SealedBlock } from '@cascade/chain';
+import { importPublicKey, verifySignature } from '@cascade/crypto';
+import { createPool, type Pool } from '@cascade/db';
+import { EXIT_FAILURE, EXIT_OK, parseArgs, UsageError, type CliCommand, type CliIo } from '@cascade/sdk';
+import { blocksFrom, operationById, proofOf } from '../../data-access/reads.ts';
+import { readBlockRecords } from '../../data-access/store.ts';
+import { readGenesis } from '../../config.ts';
+
+const pageSize = 200;
+
+function databaseOf(flags: Record<string, string | true>): string {
+  const url = typeof flags['database'] === 'string' ? flags['database'] : process.env.DATABASE_URL;
+  if (!url) throw new UsageError('--database or DATABASE_URL is required');
+  return url;
+}
+
+async function withPool<T>(url: string, fn: (pool: Pool) => Promise<T>): Promise<T> {
+  const pool = createPool({ databaseUrl: url, schema: 'ledger', size: 2 });
+  try {
+    return await fn(pool);
+  } finally {
+    await pool.end();
+  }
+}
+
+async function* allBlocks(pool: Pool, io: CliIo): AsyncGenerator<SealedBlock> {
+  let from = 0;
+  for (;;) {
+    const page = await blocksFrom(pool, from, pageSize);
+    for (const b of page) yield b;
+    if (page.length < pageSize) return;
+    from = page.at(-1)!.header.height + 1;
+    io.err(`  … verified up to height ${from - 1}`);
+  }
+}
+
+export const ledgerVerifyCommand: CliCommand = {
+  path: ['ledger', 'verify'],
+  summary: 'verify the whole chain in the database; names the first bad height or operation',
+  usage: '[--genesis FILE] [--database URL]',
+  async run(args, io) {
+    const { flags, positionals } = parseArgs(args, { genesis: { type: 'string' }, database: { type: 'string' } });
+    if (positionals.length > 0) throw new UsageError(`unexpected argument ${positionals[0]}`);
+    const genesisFile = typeof flags['genesis'] === 'string' ? flags['genesis'] : process.env.LEDGER_GENESIS_FILE;
+    if (!genesisFile) throw new UsageError('--genesis or LEDGER_GENESIS_FILE is required');
+    const genesis = readGenesis(genesisFile);
+    const key = importPublicKey({ format: 'hex', alg: genesis.ledgerKey.alg, hex: genesis.ledgerKey.publicKey });
+    const started = Date.now();
+    return withPool(databaseOf(flags), async (pool) => {
+      let blocks = 0;
+      let operations = 0;
+      const problem = await verifyChain({
+        chainId: genesis.chainId,
+        blocks: allBlocks(pool, io),
+        recordsOf: async (block) => {
+          blocks += 1;
+          const records = await readBlockRecords(pool, block);
+          operations += records.length;
+          return records;
+        },
+        checkSignature: (message, sig) => sig.keyId === key.keyId && sig.alg === key.alg && verifySignature(key.alg, key.raw, message, sig.sig),
+      });
+      // Operations stored after the last sealed block, or never sealed, are not covered by any root.
+      const unsealed = await pool.query<{ seq: string }>(
+        `SELECT seq FROM operations WHERE block_height IS NULL OR block_height > (SELECT coalesce(max(height), -1) FROM blocks) OR seq > (SELECT coalesce(max(last_seq), 0) FROM blocks) ORDER BY seq LIMIT 1`,
+      );
+      if (problem) {
+        io.err(`FAIL at height ${problem.height}${problem.seq ? `, operation seq ${problem.seq}` : ''}: ${problem.reason}`);
+        return EXIT_FAILURE;
+      }
+      if (unsealed.rows[0]) {
+        io.err(`FAIL: operation seq ${unsealed.rows[0].seq} is stored outside every sealed block`);
+        return EXIT_FAILURE;
+      }
+      io.out(`OK: chain ${genesis.chainId}: ${blocks} blocks, ${operations} operations verified in ${Date.now() - started} ms`);
+      return EXIT_OK;
+    });
+  },
+};
+
+export const ledgerProofCommand: CliCommand = {
+  path: ['ledger', 'proof'],
+  summary: 'write the inclusion proof of an operation to a file',
+  usage: '<opId> [--out FILE] [--database URL]',
+  async run(args, io) {
+    const { flags, positionals } = parseArgs(args, { out: { type: 'string' }, database: { type: 'string' } });
+    if (positionals.length !== 1) throw new UsageError('give exactly one operation id');
+    const opId = positionals[0]!;
+    if (!/^[0-9a-f-]{36}$/.test(opId)) throw new UsageError(`${opId} is not an operation id`);
+    return withPool(databaseOf(flags), async (pool) => {
+      const op = await operationById(pool, opId);
+      if (!op) {
+        io.err(`no operation ${opId}`);
+        return EXIT_FAILURE;
+      }
+      const proof = await proofOf(pool, op);
+      if (!proof) {
+        io.err(`operation ${opId} is not sealed in a block yet`);
+        return EXIT_FAILURE;
+      }
+      const out = typeof flags['out'] === 'string' ? flags['out'] : `proof-${opId}.json`;
+      writeFileSync(out, `${JSON.stringify(proof, null, 2)}\n`);
+      io.out(`wrote ${out}: operation seq ${op.seq} in block ${proof.block.header.height}`);
+      return EXIT_OK;
+    });
+  },
+};
+
+export const ledgerCliCommands: readonly CliCommand[] = [ledgerVerifyCommand, ledgerProofCommand];

@@ -1,0 +1,8 @@
+/**
+ * The operator's `cascade` command (`npm run cascade -- <args>`): the SDK's client commands
+ * (keys, verify-proof) plus the ledger's database commands (ledger verify, ledger proof).
+ */
+import { COMMANDS, processIo, runCli } from '@cascade/sdk';
+import { ledgerCliCommands } from './ledger-commands.ts';
+
+process.exitCode = await runCli(process.argv.slice(2), processIo, [...COMMANDS, ...ledgerCliCommands]);
