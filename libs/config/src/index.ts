@@ -106,5 +106,9 @@ export const commonSettings = {
   databaseUrl: { env: 'DATABASE_URL', doc: 'PostgreSQL connection URL', parse: parse.url('postgres', 'postgresql'), default: 'postgres://postgres@127.0.0.1:5432/cascade' },
   redisUrl: { env: 'REDIS_URL', doc: 'Redis connection URL', parse: parse.url('redis', 'rediss'), default: 'redis://127.0.0.1:6379' },
   kafkaBrokers: { env: 'KAFKA_BROKERS', doc: 'Kafka bootstrap servers, comma-separated host:port', parse: parse.hostPorts, default: ['127.0.0.1:9092'] },
+  topicPrefix: { env: 'TOPIC_PREFIX', doc: 'prefix of every Kafka topic name (isolates test runs or environments sharing a cluster)', parse: (raw: string) => {
+    if (!/^[a-z0-9][a-z0-9_-]{0,40}$/.test(raw)) throw new Error('must be lower-case letters, digits, "_" or "-"');
+    return raw;
+  }, default: '' },
   shutdownTimeoutMs: { env: 'SHUTDOWN_TIMEOUT_MS', doc: 'how long a graceful shutdown may take before the process exits anyway', parse: parse.int(100, 120_000), default: 10_000 },
 } satisfies Spec;

@@ -5,6 +5,7 @@
  * consumers; nothing here knows any business word.
  */
 import { Redis } from 'ioredis';
+import client from 'prom-client';
 import type { Kafka } from 'kafkajs';
 import { createPool, migrate, OutboxRelay, ping, type Pool } from '@cascade/db';
 import { createKafka, EventProducer, type EventCatalog } from '@cascade/events';
@@ -26,6 +27,8 @@ export interface PlatformSettings {
 
 export interface Platform {
   logger: Logger;
+  /** Prometheus registry served on /metrics; services add their own metrics to it. */
+  registry: client.Registry;
   pool: Pool;
   redis: Redis;
   kafka: Kafka;
@@ -80,5 +83,6 @@ export function createPlatform(settings: PlatformSettings): Platform {
       if (!producerConnected) throw new Error('Kafka producer not connected');
     },
   };
-  return { logger, pool, redis, kafka, producer, relay, parts, readiness };
+  const registry = new client.Registry();
+  return { logger, registry, pool, redis, kafka, producer, relay, parts, readiness };
 }

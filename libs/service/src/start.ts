@@ -47,7 +47,7 @@ export async function startService(definition: ServiceDefinition): Promise<void>
     catalog: definition.catalog,
     logger,
   });
-  const app = buildServiceApp({ name: definition.name, logger, readiness: platform.readiness });
+  const app = buildServiceApp({ name: definition.name, logger, readiness: platform.readiness, registry: platform.registry });
   const own = (await definition.compose?.(app, platform, config as Record<string, unknown>)) ?? [];
   const http: Part = {
     name: 'http',

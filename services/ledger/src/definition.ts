@@ -3,8 +3,9 @@
  * its composition — the single writer fed by the Kafka intake, and the HTTP read side.
  */
 import { fileURLToPath } from 'node:url';
+import client from 'prom-client';
 import { VerifierPool } from '@cascade/crypto';
-import { topics } from '@cascade/events';
+import { prefixedTopics } from '@cascade/events';
 import type { ServiceDefinition } from '@cascade/service';
 import { registerLedgerRoutes } from './app.ts';
 import { LedgerWriter } from './application/writer.ts';
@@ -23,6 +24,7 @@ export const definition: ServiceDefinition = {
   settings: ledgerSettings,
   compose: (app, platform, config) => {
     const c = config as unknown as LedgerConfig;
+    const topics = prefixedTopics(config.topicPrefix as string);
     const runtime = ledgerRuntime(c);
     const logger = platform.logger;
     const verifier = new VerifierPool({ workers: c.verifyWorkers });
@@ -33,6 +35,15 @@ export const definition: ServiceDefinition = {
       signBlock: runtime.signBlock,
       verifyMany: (items) => verifier.verifyBatch(items),
       logger,
+      topics: { results: topics.ledgerResults.name, events: topics.ledgerEvents.name },
+    });
+    const committed = new client.Counter({ name: 'cascade_ledger_operations_committed_total', help: 'operations committed', registers: [platform.registry] });
+    const decided = new client.Counter({ name: 'cascade_ledger_commands_decided_total', help: 'commands decided, by outcome', labelNames: ['status'], registers: [platform.registry] });
+    const batchSeconds = new client.Histogram({
+      name: 'cascade_ledger_batch_seconds',
+      help: 'time to decide and commit one intake batch',
+      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+      registers: [platform.registry],
     });
     const intake = createIntake({
       kafka: platform.kafka,
@@ -41,6 +52,11 @@ export const definition: ServiceDefinition = {
       groupId: c.intakeGroupId,
       commandsTopic: topics.ledgerCommands.name,
       invoicesTopic: topics.invoicesEvents.name,
+      onBatch: (outcome, _size, elapsedMs) => {
+        committed.inc(outcome.committed);
+        for (const r of outcome.results) decided.inc({ status: r.status });
+        batchSeconds.observe(elapsedMs / 1000);
+      },
     });
     registerLedgerRoutes(app, platform.pool);
     return [
