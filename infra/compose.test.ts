@@ -56,6 +56,11 @@ describe('docker-compose.yml', () => {
         const env = Object.fromEntries(Object.entries(svc?.environment ?? {}).map(([k, v]) => [k, String(v)]));
         for (const key of Object.keys(env)) expect(known, `${key} unknown to ${def.name}`).toContain(key);
         const config = loadConfig(spec, env);
+        if (def.name === 'ledger') {
+          // The genesis and key come from the ledger-genesis service's volume, written by the CLI.
+          expect(env.LEDGER_GENESIS_FILE).toBe('/run/cascade/genesis.json');
+          expect(JSON.stringify(compose.services['ledger-genesis']?.command)).toContain('"ledger","genesis","--out","/run/cascade"');
+        }
         expect(config.kafkaBrokers).toEqual(['kafka:9092']);
         expect(new URL(config.databaseUrl).hostname).toBe('postgres');
         expect(new URL(config.redisUrl).hostname).toBe('redis');

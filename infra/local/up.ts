@@ -11,6 +11,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { allTopics } from '@cascade/events';
+import { existsSync } from 'node:fs';
+import { writeDevGenesis } from '@cascade/ledger';
 import { ensureLocalPostgres, ensureLocalRedis, startKafkaMock } from '@cascade/testing';
 import { runDemo } from './demo.ts';
 
@@ -30,10 +32,12 @@ function say(message: string): void {
   process.stdout.write(`${message}\n`);
 }
 
-async function ensureDatabase(adminUrl: string): Promise<string> {
+/** The database `cascade`; recreated when the ledger's genesis is new, since a chain belongs to one genesis. */
+async function ensureDatabase(adminUrl: string, fresh: boolean): Promise<string> {
   const admin = new pg.Client({ connectionString: adminUrl });
   await admin.connect();
   try {
+    if (fresh) await admin.query(`DROP DATABASE IF EXISTS ${databaseName} WITH (FORCE)`);
     const { rowCount } = await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [databaseName]);
     if (rowCount === 0) await admin.query(`CREATE DATABASE ${databaseName}`);
   } finally {
@@ -84,7 +88,10 @@ async function main(): Promise<void> {
   say('Cascade — local mode (no Docker): PostgreSQL and Redis from this machine, Kafka-protocol broker started here');
   const adminUrl = await ensureLocalPostgres(say);
   const redisUrl = await ensureLocalRedis(say);
-  const databaseUrl = await ensureDatabase(adminUrl);
+  const genesisDir = path.join(root, '.local/ledger');
+  const freshGenesis = !existsSync(path.join(genesisDir, 'genesis.json'));
+  const dev = writeDevGenesis(genesisDir, { chainId: 'cascade-local' });
+  const databaseUrl = await ensureDatabase(adminUrl, freshGenesis);
   const kafka = await startKafkaMock({ brokers: 1, topics: allTopics().map((t) => ({ name: t.name, partitions: t.partitions })) });
   stopKafka = kafka.stop;
   say(`  PostgreSQL ${new URL(databaseUrl).host}/${databaseName}   Redis ${new URL(redisUrl).host}   Kafka ${kafka.bootstrap.join(',')}`);
@@ -99,6 +106,8 @@ async function main(): Promise<void> {
         REDIS_URL: redisUrl,
         KAFKA_BROKERS: kafka.bootstrap.join(','),
         LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
+        LEDGER_GENESIS_FILE: dev.genesisFile,
+        LEDGER_SIGNING_KEY_FILE: dev.signingKeyFile,
       },
       stdio: ['ignore', 'inherit', 'inherit'],
     });
@@ -108,7 +117,7 @@ async function main(): Promise<void> {
   say(`all four services ready in ${((Date.now() - started) / 1000).toFixed(1)} s:`);
   for (const svc of services) say(`  ${svc.name.padEnd(9)} http://127.0.0.1:${svc.port}   (/health, /ready, /metrics)`);
 
-  await runDemo({ services, log: say, kafkaBrokers: kafka.bootstrap, databaseUrl });
+  await runDemo({ services, log: say, kafkaBrokers: kafka.bootstrap, databaseUrl, dev, root });
 
   if (once) return shutdown(0);
   say('\nThe platform is up. Press Ctrl-C to stop it.');

@@ -104,15 +104,36 @@ export interface BatchConsumerOptions {
   sessionTimeoutMs?: number;
   heartbeatIntervalMs?: number;
   fromBeginning?: boolean;
+  /**
+   * Group commit: take batches of up to this many partitions at once and hand them to
+   * `handleBatch` together (each partition's events stay contiguous and in order). One handler
+   * call then covers many partitions, so a writer that commits once per call commits once per
+   * fetch instead of once per partition. 1 (the default) hands partitions over one by one.
+   */
+  partitionsTogether?: number;
   /** Skip, without a warning, messages whose event type the catalog does not know (shared topics). */
   ignoreUnknownTypes?: boolean;
   /** Upper bound on the bytes fetched per partition per request; bounds batch size. */
   maxBytesPerPartition?: number;
 }
 
+interface PendingBatch {
+  events: ReceivedEvent[];
+  done: (error?: unknown) => void;
+}
+
+/** How long `start` waits for the group join (a dead member's session must expire first). */
+export const groupJoinTimeoutMs = 60_000;
+
+/** How long a group commit waits for more partitions' batches before it runs. */
+export const groupCommitWindowMs = 2;
+
 export class BatchConsumer {
   private readonly consumer: Consumer;
   private running = false;
+  private pending: PendingBatch[] = [];
+  private flushing: Promise<void> | null = null;
+  private flushTimer: NodeJS.Timeout | null = null;
 
   constructor(private readonly options: BatchConsumerOptions) {
     this.consumer = options.kafka.consumer({
@@ -132,16 +153,20 @@ export class BatchConsumer {
     const { consumer, options } = this;
     await consumer.connect();
     await consumer.subscribe({ topics: options.topics, fromBeginning: options.fromBeginning ?? true });
-    const joined = new Promise<void>((resolve) => {
+    const joined = new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`consumer group ${options.groupId} not joined within ${groupJoinTimeoutMs} ms`)), groupJoinTimeoutMs);
       const off = consumer.on(consumer.events.GROUP_JOIN, () => {
+        clearTimeout(timer);
         off();
         resolve();
       });
     });
     this.running = true;
+    const together = Math.max(1, options.partitionsTogether ?? 1);
     await consumer.run({
       autoCommit: false,
       eachBatchAutoResolve: false,
+      partitionsConsumedConcurrently: together,
       eachBatch: async ({ batch, resolveOffset, heartbeat, isRunning, isStale }) => {
         const events: ReceivedEvent[] = [];
         for (const message of batch.messages) {
@@ -160,8 +185,12 @@ export class BatchConsumer {
         }
         if (!isRunning() || isStale()) return;
         if (events.length > 0) {
-          const traceId = events[0]!.envelope.traceId;
-          await withTrace(traceId, () => options.handleBatch(events, { partition: batch.partition, topic: batch.topic }));
+          if (together === 1) {
+            const traceId = events[0]!.envelope.traceId;
+            await withTrace(traceId, () => options.handleBatch(events, { partition: batch.partition, topic: batch.topic }));
+          } else {
+            await this.joinGroupCommit(events);
+          }
         }
         const last = batch.messages[batch.messages.length - 1];
         if (last) {
@@ -174,6 +203,38 @@ export class BatchConsumer {
       },
     });
     await joined;
+  }
+
+  /**
+   * Adds one partition's events to the next group commit and resolves when that commit is done.
+   * Kafka hands out a partition's next batch only after this one resolves, so per-partition
+   * order holds across commits.
+   */
+  private joinGroupCommit(events: ReceivedEvent[]): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      this.pending.push({ events, done: (error) => (error ? reject(error) : resolve()) });
+      if (!this.flushTimer && !this.flushing) this.flushTimer = setTimeout(() => void this.flush(), groupCommitWindowMs);
+    });
+  }
+
+  private async flush(): Promise<void> {
+    this.flushTimer = null;
+    const group = this.pending;
+    this.pending = [];
+    if (group.length === 0) return;
+    const all = group.flatMap((g) => g.events);
+    this.flushing = (async () => {
+      try {
+        await withTrace(all[0]!.envelope.traceId, () => this.options.handleBatch(all, { partition: -1, topic: '*' }));
+        for (const g of group) g.done();
+      } catch (error) {
+        for (const g of group) g.done(error);
+      }
+    })();
+    await this.flushing;
+    this.flushing = null;
+    // Batches that arrived while this commit ran go next, at once.
+    if (this.pending.length > 0) void this.flush();
   }
 
   async stop(): Promise<void> {

@@ -44,15 +44,15 @@ export async function runParts(options: RunOptions): Promise<{ stop(): Promise<v
   return { stop: stopAll };
 }
 
-/** Runs a service until SIGTERM/SIGINT, then stops it within the shutdown budget and exits. */
+/**
+ * Runs a service until SIGTERM/SIGINT, then stops it within the shutdown budget and exits 0.
+ * Signal handlers are installed before anything starts, so a signal during start-up also ends in
+ * an orderly stop of whatever has started (and exit 0), not in the default abrupt kill.
+ */
 export async function runUntilSignalled(options: RunOptions): Promise<void> {
-  let running: { stop(): Promise<void> };
-  try {
-    running = await runParts(options);
-  } catch {
-    process.exit(1);
-  }
   let stopping = false;
+  let running: { stop(): Promise<void> } | null = null;
+  let startup: Promise<unknown> = Promise.resolve();
   const shutdown = (signal: string): void => {
     if (stopping) return;
     stopping = true;
@@ -62,14 +62,24 @@ export async function runUntilSignalled(options: RunOptions): Promise<void> {
       process.exit(1);
     }, options.shutdownTimeoutMs);
     timer.unref();
-    running.stop().then(
-      () => {
-        options.logger.info('bye');
-        process.exit(0);
-      },
-      () => process.exit(1),
-    );
+    // Let a start in progress finish (or fail) first, so its part is stopped too.
+    startup
+      .catch(() => undefined)
+      .then(() => running?.stop())
+      .then(
+        () => {
+          options.logger.info('bye');
+          process.exit(0);
+        },
+        () => process.exit(1),
+      );
   };
   process.on('SIGTERM', () => shutdown('SIGTERM'));
   process.on('SIGINT', () => shutdown('SIGINT'));
+  startup = runParts(options);
+  try {
+    running = (await startup) as { stop(): Promise<void> };
+  } catch {
+    if (!stopping) process.exit(1);
+  }
 }

@@ -13,6 +13,7 @@ import { EXIT_FAILURE, EXIT_OK, parseArgs, UsageError, type CliCommand, type Cli
 import { blocksFrom, operationById, proofOf } from '../../data-access/reads.ts';
 import { readBlockRecords } from '../../data-access/store.ts';
 import { readGenesis } from '../../config.ts';
+import { writeDevGenesis } from '../../dev-genesis.ts';
 
 const pageSize = 200;
 
@@ -114,4 +115,21 @@ export const ledgerProofCommand: CliCommand = {
   },
 };
 
-export const ledgerCliCommands: readonly CliCommand[] = [ledgerVerifyCommand, ledgerProofCommand];
+export const ledgerGenesisCommand: CliCommand = {
+  path: ['ledger', 'genesis'],
+  summary: 'write a genesis with fresh operator and ledger keys into a folder (kept if already there)',
+  usage: '--out DIR [--chain-id ID] [--hash sha256|sm3]',
+  async run(args, io) {
+    const { flags, positionals } = parseArgs(args, { out: { type: 'string' }, 'chain-id': { type: 'string' }, hash: { type: 'string' } });
+    if (positionals.length > 0) throw new UsageError(`unexpected argument ${positionals[0]}`);
+    if (typeof flags['out'] !== 'string') throw new UsageError('--out is required');
+    const hash = flags['hash'] ?? 'sha256';
+    if (hash !== 'sha256' && hash !== 'sm3') throw new UsageError('--hash must be sha256 or sm3');
+    const chainId = typeof flags['chain-id'] === 'string' ? flags['chain-id'] : 'cascade';
+    const dev = writeDevGenesis(flags['out'], { chainId, hashAlg: hash });
+    io.out(`genesis ${dev.genesisFile}: chain ${dev.genesis.chainId} (${dev.genesis.hashAlg}), operator key ${dev.operatorKey.keyId}, ledger key ${dev.ledgerKey.keyId}`);
+    return EXIT_OK;
+  },
+};
+
+export const ledgerCliCommands: readonly CliCommand[] = [ledgerVerifyCommand, ledgerProofCommand, ledgerGenesisCommand];

@@ -19,6 +19,8 @@ export interface IntakeOptions {
   commandsTopic: string;
   invoicesTopic: string;
   sessionTimeoutMs?: number;
+  /** How many partitions' batches one writer transaction may take (group commit). */
+  partitionsTogether?: number;
   /** Observes every committed batch (metrics, tests). */
   onBatch?: (outcome: BatchOutcome, size: number, elapsedMs: number) => void;
 }
@@ -33,6 +35,8 @@ export function createIntake(options: IntakeOptions): BatchConsumer {
     sessionTimeoutMs: options.sessionTimeoutMs,
     // Other invoices events share the topic; they are not for the ledger.
     ignoreUnknownTypes: true,
+    // One writer transaction per fetch across all partitions, not one per partition.
+    partitionsTogether: options.partitionsTogether ?? 16,
     handleBatch: async (events) => {
       const started = performance.now();
       const submissions: Submission[] = events.map((e) => {
