@@ -51,8 +51,11 @@ export interface OutboxRelayOptions {
   batchSizeMax?: number;
   /** How often the relay looks for rows when no notification arrives. */
   pollIntervalMs?: number;
-  /** Advisory-lock key that makes one relay the publisher for this schema. */
-  lockKey?: number;
+  /**
+   * Name of the advisory lock that makes one relay the publisher of this outbox. Services that
+   * share a database must each use their own (the schema name), or only one of them publishes.
+   */
+  lockName: string;
   /** Test hook: called after a batch is sent and before it is stamped. */
   afterSend?: (count: number) => Promise<void>;
 }
@@ -114,13 +117,12 @@ export class OutboxRelay {
 
   private async run(): Promise<void> {
     const { pool, logger } = this.options;
-    const lockKey = this.options.lockKey ?? 7_261_001;
     let backoffMs = 100;
     while (!this.stopped) {
       try {
         if (!this.lockHolder) {
           const holder = await pool.connect();
-          const { rows } = await holder.query<{ ok: boolean }>('SELECT pg_try_advisory_lock($1) AS ok', [lockKey]);
+          const { rows } = await holder.query<{ ok: boolean }>('SELECT pg_try_advisory_lock(hashtext($1)) AS ok', [`cascade-outbox:${this.options.lockName}`]);
           if (!rows[0]?.ok) {
             holder.release();
             await this.sleep(this.options.pollIntervalMs ?? relayPollIntervalMsDefault);

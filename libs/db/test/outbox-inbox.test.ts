@@ -80,7 +80,7 @@ afterAll(async () => {
 
 describe('outbox → Kafka → inbox', () => {
   it('delivers an event committed with its state change and applies it once', async () => {
-    const relay = new OutboxRelay({ pool, publisher: producer, logger, pollIntervalMs: 50 });
+    const relay = new OutboxRelay({ pool, publisher: producer, logger, pollIntervalMs: 50, lockName: 'svc' });
     relay.start();
     try {
       const id = await commitThing(1);
@@ -93,7 +93,7 @@ describe('outbox → Kafka → inbox', () => {
   });
 
   it('applies a redelivered event once', async () => {
-    const relay = new OutboxRelay({ pool, publisher: producer, logger, pollIntervalMs: 50 });
+    const relay = new OutboxRelay({ pool, publisher: producer, logger, pollIntervalMs: 50, lockName: 'svc' });
     relay.start();
     const id = await commitThing(2);
     await eventually(() => appliedCount(id), 20_000, 'first delivery');
@@ -121,7 +121,7 @@ describe('outbox → Kafka → inbox', () => {
     const before = await pool.query('SELECT published_at FROM outbox WHERE id = $1', [id]);
     expect(before.rows[0].published_at).toBeNull();
 
-    const relay = new OutboxRelay({ pool, publisher: producer, logger, pollIntervalMs: 50 });
+    const relay = new OutboxRelay({ pool, publisher: producer, logger, pollIntervalMs: 50, lockName: 'svc' });
     relay.start();
     try {
       await eventually(async () => {
@@ -132,6 +132,26 @@ describe('outbox → Kafka → inbox', () => {
       expect(await appliedCount(id)).toBe(1);
     } finally {
       await relay.stop();
+    }
+  });
+
+  it('relays of two services sharing one database both publish (one lock per schema)', async () => {
+    await migrate({ databaseUrl: db.url, schema: 'svc2', dirs: [] });
+    const pool2 = createPool({ databaseUrl: db.url, schema: 'svc2' });
+    const first = new OutboxRelay({ pool, publisher: producer, logger, pollIntervalMs: 50, lockName: 'svc' });
+    const second = new OutboxRelay({ pool: pool2, publisher: producer, logger, pollIntervalMs: 50, lockName: 'svc2' });
+    first.start();
+    second.start();
+    try {
+      const envelope = makeEnvelope('test', { type: 'ThingHappened', key: 'k2', data: { n: 42 } });
+      await withTransaction(pool2, (client) => appendToOutbox(client, [{ topic: topic.name, envelope }]));
+      const id = await commitThing(5);
+      expect(await eventually(() => appliedCount(envelope.id), 20_000, 'second schema relayed')).toBe(1);
+      expect(await eventually(() => appliedCount(id), 20_000, 'first schema relayed')).toBe(1);
+    } finally {
+      await first.stop();
+      await second.stop();
+      await pool2.end();
     }
   });
 

@@ -11,6 +11,7 @@ const pool = createPool({ databaseUrl: process.env.RELAY_DATABASE_URL!, schema: 
 const producer = new EventProducer(createKafka({ brokers: process.env.RELAY_BROKERS!.split(','), clientId: 'relay-child' }), null);
 await producer.connect();
 const relay = new OutboxRelay({
+  lockName: process.env.RELAY_SCHEMA!,
   pool,
   publisher: producer,
   logger: createLogger({ service: 'relay-child', level: 'silent' }),

@@ -46,7 +46,7 @@ export function createPlatform(settings: PlatformSettings): Platform {
   redis.on('error', (error) => logger.warn({ err: error.message }, 'Redis connection error'));
   const kafka = createKafka({ brokers: settings.kafkaBrokers, clientId: settings.service, logger });
   const producer = new EventProducer(kafka, settings.catalog);
-  const relay = new OutboxRelay({ pool, publisher: producer, logger });
+  const relay = new OutboxRelay({ pool, publisher: producer, logger, lockName: settings.schema });
   let producerConnected = false;
 
   const parts: Part[] = [

@@ -82,7 +82,7 @@ export class TestLedger {
       clock: () => clock.now,
     });
     await writer.init();
-    const relay = new OutboxRelay({ pool, publisher: producer, logger, pollIntervalMs: 20 });
+    const relay = new OutboxRelay({ pool, publisher: producer, logger, pollIntervalMs: 20, lockName: 'ledger' });
     relay.start();
     const closers: (() => Promise<void>)[] = [];
     const ledger = new TestLedger(db, pool, topics, dev, clock, producer, writer, closers);
