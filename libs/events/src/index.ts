@@ -1,3 +1,4 @@
 export * from './envelope.ts';
 export * from './kafka.ts';
 export * from './topics.ts';
+export * from './schemas/ledger.ts';

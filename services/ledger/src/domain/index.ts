@@ -5,7 +5,6 @@
 export * from './commands.ts';
 export * from './entities.ts';
 export * from './events.ts';
-export { eventDataSchemas, voucherSchema } from './event-schemas.ts';
 export * from './state.ts';
 export * from './policy.ts';
 export * from './rejections.ts';

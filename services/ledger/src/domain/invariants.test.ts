@@ -11,7 +11,7 @@ import { describe, expect, it } from 'vitest';
 import { Amount } from '@cascade/money';
 import { liveLeaves } from './decide.ts';
 import { deadStatuses, type Voucher } from './entities.ts';
-import { eventDataSchemas } from './event-schemas.ts';
+import { ledgerEventSchemas as eventDataSchemas } from '@cascade/events';
 import type { LedgerEvent } from './events.ts';
 import { evolve } from './evolve.ts';
 import { createPolicy } from './policy.ts';

@@ -1,9 +1,14 @@
 /**
+ * The ledger's public event contract, kept here so every consumer (gateway, risk, invoices) can
+ * validate ledger events without depending on the ledger service. The ledger's domain types are
+ * checked against this table at compile time (services/ledger/src/catalog.ts).
+ *
  * JSON Schemas (draft 2020-12, plain objects, ajv-compatible in strict mode without extra
  * formats) for the `data` of every ledger event. Every property is required and no other is
  * allowed, so a schema change is always a visible contract change.
  */
-import type { LedgerEventType } from './events.ts';
+
+import type { EventTypeSpec } from '../envelope.ts';
 
 type Schema = Record<string, unknown>;
 
@@ -85,7 +90,7 @@ const returnedOffer = {
   at: instant,
 };
 
-const dataSchemas: Record<LedgerEventType, Schema> = {
+const dataSchemas = {
   PartyRegistered: obj({
     partyId,
     uscc: nullable(str('^[0-9A-HJ-NPQRTUWXY]{18}$')),
@@ -137,10 +142,81 @@ const dataSchemas: Record<LedgerEventType, Schema> = {
   }),
 };
 
-/** The schema of `data` for each event type, with `$schema` and `$id` set. */
-export const eventDataSchemas: Readonly<Record<LedgerEventType, Schema>> = Object.fromEntries(
+export type LedgerEventName = keyof typeof dataSchemas;
+
+/** The schema of `data` for each ledger event type, with `$schema` and `$id` set. */
+export const ledgerEventSchemas: Readonly<Record<LedgerEventName, Schema>> = Object.fromEntries(
   Object.entries(dataSchemas).map(([type, schema]): [string, Schema] => [
     type,
     { $schema: dialect, $id: `https://cascade.example/schemas/ledger/${type}.json`, title: `${type} data`, ...schema },
   ]),
-) as Record<LedgerEventType, Schema>;
+) as Record<LedgerEventName, Schema>;
+
+// The ledger's intake and results: what a submitter sends and gets back, and the sealed blocks.
+
+export const commandSubmittedSchema = {
+  $schema: dialect,
+  type: 'object',
+  required: ['command', 'signatures'],
+  additionalProperties: false,
+  properties: {
+    command: { type: 'object' },
+    signatures: { type: 'array', maxItems: 8 },
+  },
+};
+
+export const payableConfirmedSchema = {
+  $schema: dialect,
+  type: 'object',
+  required: ['payableId', 'debtor', 'creditor', 'amount', 'invoices'],
+  properties: {
+    payableId: { type: 'string', maxLength: 128 },
+    debtor: { type: 'string', maxLength: 64 },
+    creditor: { type: 'string', maxLength: 64 },
+    amount: { type: 'string', pattern: '^(0|[1-9][0-9]{0,14})\\.[0-9]{2}$' },
+    invoices: { type: 'array', maxItems: 1000, items: { type: 'string', maxLength: 128 } },
+  },
+};
+
+export const commandDecidedSchema = {
+  $schema: dialect,
+  type: 'object',
+  required: ['submissionId', 'actor', 'nonce', 'status'],
+  properties: {
+    submissionId: { type: 'string' },
+    actor: { type: ['string', 'null'] },
+    nonce: { type: ['string', 'null'] },
+    status: { enum: ['accepted', 'refused'] },
+    seq: { type: 'integer', minimum: 1 },
+    opId: { type: 'string' },
+    blockHeight: { type: 'integer', minimum: 0 },
+    events: { type: 'array' },
+    problem: { type: 'object', required: ['type', 'title', 'status', 'code'] },
+    replayed: { type: 'boolean' },
+  },
+};
+
+export const blockSealedSchema = {
+  $schema: dialect,
+  type: 'object',
+  required: ['header', 'hash', 'signature'],
+  properties: {
+    header: { type: 'object', required: ['chainId', 'height', 'prevHash', 'merkleRoot', 'time', 'count', 'firstSeq', 'lastSeq', 'hashAlg'] },
+    hash: { type: 'string', pattern: '^[0-9a-f]{64}$' },
+    signature: { type: 'object', required: ['keyId', 'alg', 'sig'] },
+  },
+};
+
+
+/** Every event type the ledger publishes, with its schema. */
+export const ledgerPublishedSpecs: EventTypeSpec[] = [
+  ...Object.entries(ledgerEventSchemas).map(([type, schema]) => ({ type, version: 1, schema })),
+  { type: 'BlockSealed', version: 1, schema: blockSealedSchema },
+  { type: 'CommandDecided', version: 1, schema: commandDecidedSchema },
+];
+
+/** What the ledger's intake accepts: signed commands, and the invoices service's payable facts. */
+export const ledgerIntakeSpecs: EventTypeSpec[] = [
+  { type: 'CommandSubmitted', version: 1, schema: commandSubmittedSchema },
+  { type: 'PayableConfirmed', version: 1, schema: payableConfirmedSchema },
+];
