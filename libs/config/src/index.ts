@@ -110,5 +110,5 @@ export const commonSettings = {
     if (!/^[a-z0-9][a-z0-9_-]{0,40}$/.test(raw)) throw new Error('must be lower-case letters, digits, "_" or "-"');
     return raw;
   }, default: '' },
-  shutdownTimeoutMs: { env: 'SHUTDOWN_TIMEOUT_MS', doc: 'how long a graceful shutdown may take before the process exits anyway', parse: parse.int(100, 120_000), default: 10_000 },
+  shutdownTimeoutMs: { env: 'SHUTDOWN_TIMEOUT_MS', doc: 'how long a graceful shutdown may take before the process exits anyway (leaving a Kafka group mid-rebalance takes a session timeout)', parse: parse.int(100, 120_000), default: 30_000 },
 } satisfies Spec;

@@ -50,6 +50,7 @@ export const definition: ServiceDefinition = {
       writer,
       logger,
       groupId: c.intakeGroupId,
+      sessionTimeoutMs: c.intakeSessionTimeoutMs,
       commandsTopic: topics.ledgerCommands.name,
       invoicesTopic: topics.invoicesEvents.name,
       onBatch: (outcome, _size, elapsedMs) => {
