@@ -32,19 +32,35 @@ function say(message: string): void {
   process.stdout.write(`${message}\n`);
 }
 
-/** The database `cascade`; recreated when the ledger's genesis is new, since a chain belongs to one genesis. */
-async function ensureDatabase(adminUrl: string, fresh: boolean): Promise<string> {
+/**
+ * The database `cascade`. A chain belongs to one genesis, so the database is recreated when the
+ * genesis in `.local/ledger` is new or differs from the one the database's chain started from.
+ */
+async function ensureDatabase(adminUrl: string, fresh: boolean, chainKeyId: string): Promise<string> {
   const admin = new pg.Client({ connectionString: adminUrl });
   await admin.connect();
+  const url = new URL(adminUrl);
+  url.pathname = `/${databaseName}`;
   try {
-    if (fresh) await admin.query(`DROP DATABASE IF EXISTS ${databaseName} WITH (FORCE)`);
+    let stale = fresh;
+    if (!stale) {
+      const probe = new pg.Client({ connectionString: url.toString() });
+      try {
+        await probe.connect();
+        const { rows } = await probe.query<{ record: string }>(`SELECT record FROM ledger.operations WHERE seq = 1`).catch(() => ({ rows: [] as { record: string }[] }));
+        stale = rows[0] !== undefined && !rows[0].record.includes(chainKeyId);
+      } catch {
+        // no database yet
+      } finally {
+        await probe.end().catch(() => undefined);
+      }
+    }
+    if (stale) await admin.query(`DROP DATABASE IF EXISTS ${databaseName} WITH (FORCE)`);
     const { rowCount } = await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [databaseName]);
     if (rowCount === 0) await admin.query(`CREATE DATABASE ${databaseName}`);
   } finally {
     await admin.end();
   }
-  const url = new URL(adminUrl);
-  url.pathname = `/${databaseName}`;
   return url.toString();
 }
 
@@ -91,7 +107,7 @@ async function main(): Promise<void> {
   const genesisDir = path.join(root, '.local/ledger');
   const freshGenesis = !existsSync(path.join(genesisDir, 'genesis.json'));
   const dev = writeDevGenesis(genesisDir, { chainId: 'cascade-local' });
-  const databaseUrl = await ensureDatabase(adminUrl, freshGenesis);
+  const databaseUrl = await ensureDatabase(adminUrl, freshGenesis, dev.genesis.ledgerKey.keyId);
   const kafka = await startKafkaMock({ brokers: 1, topics: allTopics().map((t) => ({ name: t.name, partitions: t.partitions })) });
   stopKafka = kafka.stop;
   say(`  PostgreSQL ${new URL(databaseUrl).host}/${databaseName}   Redis ${new URL(redisUrl).host}   Kafka ${kafka.bootstrap.join(',')}`);

@@ -59,6 +59,24 @@ export class LedgerWriter {
   async init(): Promise<void> {
     await this.reload();
     if (this.head!.height === -1) await this.writeGenesis();
+    else await this.assertSameGenesis();
+  }
+
+  /**
+   * A chain belongs to one genesis: starting on a database whose genesis names another chain,
+   * hash or key would seal blocks nobody could verify, so it is a configuration error.
+   */
+  private async assertSameGenesis(): Promise<void> {
+    const { rows } = await this.options.pool.query<{ record: string }>('SELECT record FROM operations WHERE seq = 1');
+    const stored = rows[0] ? (JSON.parse(rows[0].record) as OperationRecord).body : undefined;
+    const expected = this.options.genesis;
+    const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
+    const s = stored as Partial<Genesis> | undefined;
+    if (!s || s.chainId !== expected.chainId || s.hashAlg !== expected.hashAlg || !same(s.ledgerKey, expected.ledgerKey)) {
+      throw new Error(
+        `the database holds chain ${s?.chainId ?? '(none)'} (${s?.hashAlg ?? '?'}, ledger key ${s?.ledgerKey?.keyId ?? '?'}), not the configured genesis ${expected.chainId} (${expected.hashAlg}, ledger key ${expected.ledgerKey.keyId})`,
+      );
+    }
   }
 
   private async reload(): Promise<void> {
