@@ -23,7 +23,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { exportPublicKey, generateKeyPair, type PrivateKey } from '@cascade/crypto';
-import { allTopics, createKafka, prefixedTopics } from '@cascade/events';
+import { createKafka, prefixedTopics } from '@cascade/events';
 import { organisationCodeCheckDigit, usccCheckCharacter } from '@cascade/ids';
 import { createLogger } from '@cascade/logging';
 import { LedgerKafkaClient, signSubmission, writeDevGenesis, type SignedSubmission } from '@cascade/ledger';
@@ -69,7 +69,6 @@ async function main(): Promise<void> {
   const admin = await topicAdminFor({ bootstrap: kafka.bootstrap, control: kafka.control });
   await admin.ensureTopics(Object.values(prefixedTopics(prefix)).map((t) => ({ name: t.name, partitions: t.partitions })));
   await admin.close();
-  void allTopics;
   const dbName = `bench_${Date.now()}`;
   const adminClient = new pg.Client({ connectionString: adminUrl });
   await adminClient.connect();

@@ -6,7 +6,7 @@ import { genesisPrevHash, type HashAlg, type SealedBlock } from '@cascade/chain'
 import { appendToOutbox, withTransaction, type OutboxMessage, type Pool, type PoolClient } from '@cascade/db';
 import { makeEnvelope, topics, type Envelope } from '@cascade/events';
 import type { CreditLine, Party, PartyKey, Payable, Voucher } from '../domain/entities.ts';
-import { MemoryLedgerState, creditLineKey } from '../domain/state.ts';
+import { MemoryLedgerState } from '../domain/state.ts';
 import type { BatchPlan, ChainHead, CommandResult, OperationRecord, StoredResult } from '../application/batch.ts';
 
 export interface LedgerTopics {
@@ -183,7 +183,6 @@ async function writeState(client: PoolClient, plan: BatchPlan, state: MemoryLedg
      ON CONFLICT (voucher_id) DO UPDATE SET holder = EXCLUDED.holder, status = EXCLUDED.status, data = EXCLUDED.data`,
     [...d.vouchers].map((id) => ({ v: state.voucher(id), s: createdSeq.get(id) ?? 0 })),
   );
-  void creditLineKey;
 }
 
 async function writePostings(client: PoolClient, plan: BatchPlan): Promise<void> {
