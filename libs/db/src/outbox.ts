@@ -18,8 +18,19 @@ export interface OutboxMessage {
 
 export const outboxNotifyChannel = 'cascade_outbox';
 
-export async function appendToOutbox(client: PoolClient, messages: OutboxMessage[]): Promise<void> {
+/** Anything that can check an envelope against its schema (an EventCatalog). */
+export interface EnvelopeCheck {
+  assertValid(envelope: unknown): void;
+}
+
+/**
+ * Appends events in the caller's transaction. Envelopes are validated here, before the state
+ * change commits: an invalid event must stop its transaction, not reach the outbox, where it would
+ * block the relay on every round.
+ */
+export async function appendToOutbox(client: PoolClient, messages: OutboxMessage[], check?: EnvelopeCheck): Promise<void> {
   if (messages.length === 0) return;
+  if (check) for (const m of messages) check.assertValid(m.envelope);
   const ids: string[] = [];
   const topicNames: string[] = [];
   const keys: string[] = [];
@@ -39,6 +50,7 @@ export async function appendToOutbox(client: PoolClient, messages: OutboxMessage
   await client.query(`SELECT pg_notify($1, '')`, [outboxNotifyChannel]);
 }
 
+/** Publishes rows the outbox already validated (the relay sends them as stored). */
 export interface Publisher {
   send(messages: { topic: string; envelope: Envelope }[]): Promise<void>;
 }

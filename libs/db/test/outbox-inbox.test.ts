@@ -155,6 +155,19 @@ describe('outbox → Kafka → inbox', () => {
     }
   });
 
+  it('refuses to append an invalid envelope, rolling back its state change', async () => {
+    const bad = makeEnvelope('test', { type: 'ThingHappened', key: 'k', data: { n: 'two' } });
+    const before = (await pool.query('SELECT count(*)::int AS n FROM things')).rows[0].n;
+    await expect(
+      withTransaction(pool, async (client) => {
+        await client.query('INSERT INTO things (n) VALUES (99)');
+        await appendToOutbox(client, [{ topic: topic.name, envelope: bad }], catalog);
+      }),
+    ).rejects.toThrow(/invalid ThingHappened@1 data/);
+    expect((await pool.query('SELECT count(*)::int AS n FROM things')).rows[0].n).toBe(before);
+    expect((await pool.query('SELECT count(*)::int AS n FROM outbox WHERE id = $1', [bad.id])).rows[0].n).toBe(0);
+  });
+
   it('refuses to publish an envelope whose data does not match its schema', async () => {
     const bad = makeEnvelope('test', { type: 'ThingHappened', key: 'k', data: { n: 'one' } });
     await expect(producer.send([{ topic: topic.name, envelope: bad }])).rejects.toThrow(/invalid ThingHappened@1 data/);

@@ -46,7 +46,10 @@ export function createPlatform(settings: PlatformSettings): Platform {
   redis.on('error', (error) => logger.warn({ err: error.message }, 'Redis connection error'));
   const kafka = createKafka({ brokers: settings.kafkaBrokers, clientId: settings.service, logger });
   const producer = new EventProducer(kafka, settings.catalog);
-  const relay = new OutboxRelay({ pool, publisher: producer, logger, lockName: settings.schema });
+  // Outbox rows were validated when appended (in the state change's transaction), so the relay
+  // sends them as stored rather than validating every row again on the hot path.
+  const relayProducer = new EventProducer(kafka, null);
+  const relay = new OutboxRelay({ pool, publisher: relayProducer, logger, lockName: settings.schema });
   let producerConnected = false;
 
   const parts: Part[] = [
@@ -63,12 +66,12 @@ export function createPlatform(settings: PlatformSettings): Platform {
     {
       name: 'kafka-producer',
       start: async () => {
-        await producer.connect();
+        await Promise.all([producer.connect(), relayProducer.connect()]);
         producerConnected = true;
       },
       stop: async () => {
         producerConnected = false;
-        await producer.disconnect();
+        await Promise.all([producer.disconnect(), relayProducer.disconnect()]);
       },
     },
     { name: 'outbox-relay', start: async () => relay.start(), stop: () => relay.stop() },

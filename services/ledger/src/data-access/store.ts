@@ -8,6 +8,9 @@ import { makeEnvelope, topics, type Envelope } from '@cascade/events';
 import type { CreditLine, Party, PartyKey, Payable, Voucher } from '../domain/entities.ts';
 import { MemoryLedgerState } from '../domain/state.ts';
 import type { BatchPlan, ChainHead, CommandResult, OperationRecord, StoredResult } from '../application/batch.ts';
+import { publishCatalog } from '../catalog.ts';
+
+const outboxCheck = publishCatalog();
 
 export interface LedgerTopics {
   results: string;
@@ -106,7 +109,7 @@ export async function commitPlan(pool: Pool, plan: BatchPlan, state: MemoryLedge
     await writeState(client, plan, state);
     await writePostings(client, plan);
     if (plan.block) await writeBlock(client, plan.block);
-    await appendToOutbox(client, outboxMessagesOf(plan, t, now));
+    await appendToOutbox(client, outboxMessagesOf(plan, t, now), outboxCheck);
   });
 }
 
