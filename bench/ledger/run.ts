@@ -95,7 +95,19 @@ async function main(): Promise<void> {
   });
   // The ledger must not outlive the benchmark, whatever happens.
   process.on('exit', () => ledger.exitCode === null && ledger.kill('SIGKILL'));
-  const client = new LedgerKafkaClient(createKafka({ brokers: kafka.bootstrap, clientId: 'bench' }), { topicPrefix: prefix, groupId: `bench-${prefix}`, logger: createLogger({ service: 'bench', level: 'silent' }) });
+  // Wall-clock stamps per result: when the ledger decided its batch (the envelope's occurredAt)
+  // and when the result arrived here, to split latency into "before the ledger" and "after".
+  const decidedAt = new Map<string, number>();
+  const arrivedAt = new Map<string, number>();
+  const client = new LedgerKafkaClient(createKafka({ brokers: kafka.bootstrap, clientId: 'bench' }), {
+    topicPrefix: prefix,
+    groupId: `bench-${prefix}`,
+    logger: createLogger({ service: 'bench', level: 'silent' }),
+    onResult: (r, envelope) => {
+      const k = `${r.actor}:${r.nonce}`;
+      if (!decidedAt.has(k)) (decidedAt.set(k, Date.parse(envelope.occurredAt)), arrivedAt.set(k, Date.now()));
+    },
+  });
   await client.start();
 
   const now = () => new Date().toISOString();
@@ -185,6 +197,8 @@ async function main(): Promise<void> {
   say(`phase 2: latency at ${target} ops/s (half of phase 1), open loop…`);
   const phase2 = waves(roots);
   const latencies: number[] = [];
+  const beforeLedger: number[] = [];
+  const afterLedger: number[] = [];
   const tickMs = 10;
   for (const wave of phase2) {
     const perTick = Math.max(1, Math.round((target * tickMs) / 1000));
@@ -196,12 +210,24 @@ async function main(): Promise<void> {
       if (wait > 0) await new Promise((r) => setTimeout(r, wait));
       const slice = wave.slice(i, i + perTick);
       const sentAt = performance.now();
+      const sentWall = Date.now();
       const keys = await client.send(slice);
-      for (const k of keys) pending.push(client.result(k, resultTimeoutMs).then(() => void latencies.push(performance.now() - sentAt)));
+      for (const k of keys) {
+        pending.push(
+          client.result(k, resultTimeoutMs).then(() => {
+            latencies.push(performance.now() - sentAt);
+            beforeLedger.push(decidedAt.get(k)! - sentWall);
+            afterLedger.push(arrivedAt.get(k)! - decidedAt.get(k)!);
+          }),
+        );
+      }
     }
     await Promise.all(pending);
   }
   latencies.sort((a, b) => a - b);
+  beforeLedger.sort((a, b) => a - b);
+  afterLedger.sort((a, b) => a - b);
+  say(`  of which: send → ledger decides its batch p50 ${percentile(beforeLedger, 50)} ms, p99 ${percentile(beforeLedger, 99)} ms; decided → result arrives p50 ${percentile(afterLedger, 50)} ms, p99 ${percentile(afterLedger, 99)} ms`);
   say(`  ${latencies.length} operations: p50 ${percentile(latencies, 50).toFixed(1)} ms, p99 ${percentile(latencies, 99).toFixed(1)} ms, max ${latencies.at(-1)!.toFixed(1)} ms (send → result on ledger.results)`);
 
   // Where the time goes inside the ledger: its own batch metrics.
