@@ -6,6 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateKeyPair, signCommand } from '@cascade/crypto';
 import { exportPublicKey } from '@cascade/crypto';
+import { makeEnvelope } from '@cascade/events';
 import { TestLedger, type TestParty } from './support.ts';
 
 let ledger: TestLedger;
@@ -81,6 +82,33 @@ describe('authority and replay at the intake', () => {
     await ledger.send(other, [core.key]);
     expect((await ledger.resultOf(key, 2)).problem?.code).toBe('nonceReusedWithDifferentCommand');
     expect(await ledger.snapshot()).toEqual(before);
+  });
+
+  it("cannot burn another party's nonce by signing a doomed command under its actor", async () => {
+    // a signs, with its own registered key, an expired command that claims core as actor.
+    const forged = { ...issue(), createdAt: '2020-01-01T00:00:00.000Z' };
+    const forgedKey = await ledger.send(forged, [a.key]);
+    expect((await ledger.resultOf(forgedKey)).status).toBe('refused');
+    // core's own command under the same nonce is then decided on its merits, once.
+    const real = { ...issue(), nonce: forged.nonce };
+    await ledger.send(real, [core.key]);
+    expect(await ledger.resultOf(forgedKey, 2)).toMatchObject({ status: 'accepted' });
+  });
+
+  it('treats a PayableConfirmed sent to ledger.commands as a forgery, not a fact', async () => {
+    const before = await ledger.snapshot();
+    const forgedId = `P-forged-${randomUUID()}`;
+    await ledger.producer.send([
+      {
+        topic: ledger.topics.ledgerCommands.name,
+        envelope: makeEnvelope('invoices', { type: 'PayableConfirmed', key: core.partyId, data: { payableId: forgedId, debtor: core.partyId, creditor: a.partyId, amount: '999999.00', invoices: ['X'] } }),
+      },
+    ]);
+    // A command sent after it is decided after it (same partition): once it is, the forgery was passed over.
+    const marker = await ledger.send(issue(), [b.key], core.partyId);
+    await ledger.resultOf(marker);
+    expect((await ledger.pool.query('SELECT 1 FROM payables WHERE payable_id = $1', [forgedId])).rowCount).toBe(0);
+    expect((await ledger.snapshot() as { payables: unknown[] }).payables).toEqual((before as { payables: unknown[] }).payables);
   });
 
   it('lets exactly one of many concurrent transfers of one voucher consume it', async () => {

@@ -269,7 +269,7 @@ export async function planBatch(submissions: Submission[], ctx: BatchContext): P
 
     let outcome: CommandResult;
     let refusal = p.refusal;
-    let signerKeyIds: string[] = [];
+    const signerKeyIds: string[] = [];
     if (!refusal) {
       for (const [j, s] of p.signatures!.entries()) {
         const key = state.key(s.keyId);
@@ -289,6 +289,14 @@ export async function planBatch(submissions: Submission[], ctx: BatchContext): P
         signerKeyIds.push(s.keyId);
       }
     }
+    // Whether a valid signature by one of the actor's active keys vouches for this command (read
+    // before the command applies, which may revoke that key): only then may its result be stored
+    // against (actor, nonce). Otherwise any party could sign a doomed command under another
+    // party's actor and nonce and burn that nonce for its owner.
+    const signedByActor = signerKeyIds.some((id) => {
+      const key = state.key(id);
+      return key !== undefined && key.partyId === actor && key.revokedAt === null;
+    });
     if (!refusal) {
       const decision = decide(p.command, { state, now: ctx.now, policy: ctx.policy, signerKeyIds });
       if (decision.ok) {
@@ -298,13 +306,10 @@ export async function planBatch(submissions: Submission[], ctx: BatchContext): P
       }
     }
     if (refusal) {
-      signerKeyIds = [];
       outcome = { submissionId, actor: actor ?? null, nonce: nonce ?? null, status: 'refused', problem: refusalProblem(refusal.code, refusal.detail) };
     }
     published.push(outcome!);
-    // Store results that a replay can be matched against. A refusal for a bad signature is not
-    // stored: otherwise anyone could burn another party's nonce by sending garbage under it.
-    const storable = pairKey !== null && p.commandHash !== undefined && !(refusal && ['signerKeyUnknown', 'signatureInvalid', 'signatureAlgorithmMismatch', 'signaturesMalformed', 'actorUnknown', 'signerKeyNotOfActor', 'signatureMissing', 'keyRevoked', 'commandNotCanonicalizable', 'submissionMalformed', 'nonceAlreadyUsed'].includes(refusal.code));
+    const storable = pairKey !== null && p.commandHash !== undefined && signedByActor;
     if (storable) {
       const stored = { commandHash: p.commandHash!, result: outcome! };
       inBatch.set(pairKey!, stored);

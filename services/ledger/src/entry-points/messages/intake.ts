@@ -39,11 +39,19 @@ export function createIntake(options: IntakeOptions): BatchConsumer {
     partitionsTogether: options.partitionsTogether ?? 16,
     handleBatch: async (events) => {
       const started = performance.now();
-      const submissions: Submission[] = events.map((e) => {
+      const submissions: Submission[] = events.flatMap((e): Submission[] => {
         const data = e.envelope.data as Record<string, unknown>;
-        if (e.envelope.type === 'PayableConfirmed') return { kind: 'fact', submissionId: e.envelope.id, fact: data };
-        return { kind: 'command', submissionId: e.envelope.id, command: data.command, signatures: data.signatures };
+        // A fact is trusted without a signature only when it comes from the invoices service's
+        // own topic; the same event type sent to ledger.commands is a forgery, not a fact.
+        if (e.envelope.type === 'PayableConfirmed') {
+          if (e.topic === options.invoicesTopic) return [{ kind: 'fact', submissionId: e.envelope.id, fact: data }];
+          options.logger.warn({ topic: e.topic, envelopeId: e.envelope.id }, 'PayableConfirmed outside invoices.events ignored');
+          return [];
+        }
+        if (e.topic !== options.commandsTopic) return [];
+        return [{ kind: 'command', submissionId: e.envelope.id, command: data.command, signatures: data.signatures }];
       });
+      if (submissions.length === 0) return;
       const outcome = await options.writer.processBatch(submissions);
       options.onBatch?.(outcome, submissions.length, performance.now() - started);
     },
