@@ -61,10 +61,16 @@ export async function historyOf(pool: Pool, voucherId: string): Promise<HistoryE
   return rows.map((r) => ({ seq: Number(r.seq), opId: r.op_id, type: r.type, actor: r.actor, committedAt: r.committed_at.toISOString(), blockHeight: r.block_height === null ? null : Number(r.block_height) }));
 }
 
+export async function vouchersTouchedBy(pool: Pool, seq: number): Promise<string[]> {
+  const { rows } = await pool.query<{ voucher_id: string }>('SELECT voucher_id FROM voucher_operations WHERE seq = $1', [seq]);
+  return rows.map((r) => r.voucher_id);
+}
+
 export async function balancesOf(pool: Pool, partyId: string): Promise<{ account: string; currency: string; amount: string }[]> {
-  // Accounts end in ":<party>"; credit-line memo accounts hold the party as funder or issuer.
+  // Accounts are "<kind>:<party>", or "<kind>:<funder>:<issuer>" for credit-line memo accounts.
+  // Exact comparison of the parts: a LIKE pattern would read "_" in a party id as a wildcard.
   const { rows } = await pool.query<{ account: string; currency: string; amount: string }>(
-    `SELECT account, currency, amount::text FROM balances WHERE account LIKE '%:' || $1 OR account LIKE '%:' || $1 || ':%' ORDER BY account, currency`,
+    `SELECT account, currency, amount::text FROM balances WHERE split_part(account, ':', 2) = $1 OR split_part(account, ':', 3) = $1 ORDER BY account, currency`,
     [partyId],
   );
   return rows;

@@ -20,7 +20,8 @@ export type VisibleVoucher = Omit<Voucher, 'holder' | 'sender' | 'financing' | '
   financingRequest: Voucher['financingRequest'];
 };
 
-function involves(v: Voucher, party: string): boolean {
+/** True when the party holds, sent, sold, financed or was asked to finance this voucher. */
+export function involves(v: Voucher, party: string): boolean {
   return v.holder === party || v.sender === party || v.financing?.funder === party || v.financing?.seller === party || v.financingRequest?.funder === party;
 }
 
@@ -45,4 +46,17 @@ export function visibleTree(tree: readonly Voucher[], viewer: Viewer): VisibleVo
       const show = (p: string): string | null => (counterparties.has(p) ? p : null);
       return { ...v, holder: show(v.holder), sender: show(v.sender), financing: null, financingRequest: null, backing: v.backing };
     });
+}
+
+/**
+ * Whether `viewer` may see the whole signed command of an operation that touched `touched`
+ * vouchers of `tree`: a regulator, the issuer, the actor, or a party involved in one of the
+ * vouchers the operation touched. Seeing some other branch of the tree is not enough: the
+ * command names every recipient and amount of a split.
+ */
+export function mayProve(tree: readonly Voucher[], touched: readonly string[], actor: string, viewer: Viewer): boolean {
+  if (viewer.seesAll || actor === viewer.partyId) return true;
+  if (tree[0]?.issuer === viewer.partyId) return true;
+  const ids = new Set(touched);
+  return tree.some((v) => ids.has(v.voucherId) && involves(v, viewer.partyId));
 }

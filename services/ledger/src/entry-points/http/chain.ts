@@ -2,8 +2,8 @@
 import type { FastifyInstance } from 'fastify';
 import type { Pool } from '@cascade/db';
 import { Problem, commonProblems } from '@cascade/errors';
-import { balancesOf, blocksFrom, operationById, pageSizeMax, proofOf, resultOf, treeOf } from '../../data-access/reads.ts';
-import { visibleTree } from '../../domain/visibility.ts';
+import { balancesOf, blocksFrom, operationById, pageSizeMax, proofOf, resultOf, treeOf, vouchersTouchedBy } from '../../data-access/reads.ts';
+import { mayProve } from '../../domain/visibility.ts';
 import { viewerHeaderSchema, viewerOf } from './viewer.ts';
 
 export function chainRoutes(app: FastifyInstance, pool: Pool): void {
@@ -30,8 +30,8 @@ export function chainRoutes(app: FastifyInstance, pool: Pool): void {
       const op = await operationById(pool, request.params.opId);
       const notFound = new Problem(commonProblems.notFound, `no operation ${request.params.opId} visible to ${viewer.partyId}`);
       if (!op) throw notFound;
-      // A party may prove the operations it signed and those on vouchers it can see.
-      const visible = viewer.seesAll || op.actor === viewer.partyId || (op.rootId !== null && visibleTree(await treeOf(pool, op.rootId), viewer).length > 0);
+      // The proof carries the whole signed command, so it goes only to those entitled to all of it.
+      const visible = viewer.seesAll || op.actor === viewer.partyId || (op.rootId !== null && mayProve(await treeOf(pool, op.rootId), await vouchersTouchedBy(pool, op.seq), op.actor, viewer));
       if (!visible) throw notFound;
       const proof = await proofOf(pool, op);
       if (!proof) throw new Problem(commonProblems.notFound, `operation ${request.params.opId} is not sealed in a block yet`);

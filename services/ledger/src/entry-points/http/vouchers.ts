@@ -34,8 +34,12 @@ export function voucherRoutes(app: FastifyInstance, pool: Pool): void {
 
   app.get<{ Params: { id: string } }>('/v1/vouchers/:id/history', { schema: { params: idParams, headers: viewerHeaderSchema } }, async (request) => {
     const viewer = await viewerOf(pool, request);
-    await visible(viewer, request.params.id);
-    return { voucherId: request.params.id, operations: await historyOf(pool, request.params.id) };
+    const { tree } = await visible(viewer, request.params.id);
+    // Name an operation's actor only where the visible tree names that party too.
+    const named = new Set<string>([viewer.partyId]);
+    for (const v of tree) for (const p of [v.holder, v.sender, v.issuer]) if (p !== null) named.add(p);
+    const operations = (await historyOf(pool, request.params.id)).map((o) => (named.has(o.actor) ? o : { ...o, actor: null }));
+    return { voucherId: request.params.id, operations };
   });
 
   app.get<{ Params: { partyId: string }; Querystring: { status?: string; after?: string; limit?: number } }>(

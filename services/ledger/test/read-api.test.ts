@@ -1,0 +1,93 @@
+/**
+ * The ledger's read API through fastify's inject, on real committed data: what each party may see
+ * of a tree that A split to B and C, where B passed a piece on to D.
+ */
+import { randomUUID } from 'node:crypto';
+import type { FastifyInstance } from 'fastify';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createLogger } from '@cascade/logging';
+import { buildServiceApp } from '@cascade/service';
+import { registerLedgerRoutes } from '../src/app.ts';
+import { TestLedger, type TestParty } from './support.ts';
+
+let ledger: TestLedger;
+let app: FastifyInstance;
+let core: TestParty, a: TestParty, b: TestParty, c: TestParty, d: TestParty, regulator: TestParty;
+const root = randomUUID();
+const toB = randomUUID();
+const toC = randomUUID();
+const toD = randomUUID();
+let splitOpId: string;
+
+beforeAll(async () => {
+  ledger = await TestLedger.start();
+  [core, a, b, c, d, regulator] = [
+    await ledger.register(['core']),
+    await ledger.register(['supplier']),
+    await ledger.register(['supplier']),
+    await ledger.register(['supplier']),
+    await ledger.register(['supplier']),
+    await ledger.register(['regulator']),
+  ];
+  const payableId = await ledger.confirmPayable(core, a, '100.00');
+  await ledger.mustRun('voucher.issue', core, { voucherId: root, holder: a.partyId, amount: '100.00', maturityDate: '2026-06-30', backing: [{ payableId, amount: '100.00' }] });
+  await ledger.mustRun('voucher.accept', a, { voucherId: root });
+  splitOpId = (await ledger.mustRun('voucher.transfer', a, { voucherId: root, pieces: [{ childId: toB, recipient: b.partyId, amount: '60.00' }, { childId: toC, recipient: c.partyId, amount: '40.00' }], remainder: null })).opId!;
+  await ledger.mustRun('voucher.accept', b, { voucherId: toB });
+  await ledger.mustRun('voucher.transfer', b, { voucherId: toB, pieces: [{ childId: toD, recipient: d.partyId, amount: '60.00' }], remainder: null });
+  await ledger.mustRun('voucher.accept', d, { voucherId: toD });
+  app = buildServiceApp({ name: 'ledger', logger: createLogger({ service: 'ledger', level: 'silent' }), readiness: {} });
+  registerLedgerRoutes(app, ledger.pool);
+  await app.ready();
+});
+afterAll(async () => {
+  await app?.close();
+  await ledger?.stop();
+});
+
+const get = (party: TestParty | null, url: string) => app.inject({ method: 'GET', url, headers: party ? { 'x-cascade-party': party.partyId } : {} });
+
+describe('ledger read API', () => {
+  it('refuses a read without a calling party, as problem+json', async () => {
+    const res = await get(null, `/v1/vouchers/${root}`);
+    expect(res.statusCode).toBe(400);
+    expect(res.headers['content-type']).toMatch(/problem\+json/);
+  });
+
+  it('shows the regulator and the issuer the whole tree, a tier-3 holder only its path', async () => {
+    expect(((await get(regulator, `/v1/vouchers/${toD}/tree`)).json() as { nodes: unknown[] }).nodes).toHaveLength(4);
+    expect(((await get(core, `/v1/vouchers/${toD}/tree`)).json() as { nodes: unknown[] }).nodes).toHaveLength(4);
+    const seen = (await get(d, `/v1/vouchers/${toD}/tree`)).json() as { nodes: { voucherId: string; holder: string | null }[] };
+    expect(seen.nodes.map((n) => n.voucherId).sort()).toEqual([root, toB, toD].sort());
+    expect(seen.nodes.find((n) => n.voucherId === root)?.holder).toBeNull();
+  });
+
+  it('answers 404 alike for a voucher of another branch and for none at all', async () => {
+    const otherBranch = await get(d, `/v1/vouchers/${toC}`);
+    const absent = await get(d, `/v1/vouchers/${randomUUID()}`);
+    expect(otherBranch.statusCode).toBe(404);
+    expect(absent.statusCode).toBe(404);
+    expect((otherBranch.json() as { type: string }).type).toBe((absent.json() as { type: string }).type);
+  });
+
+  it("hides in a history the actors the viewer's tree does not name", async () => {
+    const history = (await get(d, `/v1/vouchers/${root}/history`)).json() as { operations: { type: string; actor: string | null }[] };
+    const split = history.operations.find((o) => o.type === 'voucher.transfer');
+    expect(split?.actor).toBeNull(); // A split the root; D does not know A
+    const full = (await get(regulator, `/v1/vouchers/${root}/history`)).json() as { operations: { type: string; actor: string | null }[] };
+    expect(full.operations.find((o) => o.type === 'voucher.transfer')?.actor).toBe(a.partyId);
+  });
+
+  it('gives the proof of a split (which names every recipient) to its parties, not to a party further down', async () => {
+    expect((await get(d, `/v1/operations/${splitOpId}/proof`)).statusCode).toBe(404);
+    expect((await get(b, `/v1/operations/${splitOpId}/proof`)).statusCode).toBe(200);
+    expect((await get(a, `/v1/operations/${splitOpId}/proof`)).statusCode).toBe(200);
+  });
+
+  it("lets a party read its own balances only, matching its id exactly", async () => {
+    const own = (await get(d, `/v1/parties/${d.partyId}/balances`)).json() as { balances: { account: string; amount: string }[] };
+    expect(own.balances).toContainEqual(expect.objectContaining({ account: `vouchers:${d.partyId}`, amount: '60.00' }));
+    expect(own.balances.every((x) => x.account.split(':').includes(d.partyId))).toBe(true);
+    expect((await get(d, `/v1/parties/${a.partyId}/balances`)).statusCode).toBe(403);
+  });
+});
