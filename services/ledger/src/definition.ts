@@ -61,7 +61,7 @@ export const definition: ServiceDefinition = {
     });
     registerLedgerRoutes(app, platform.pool);
     return [
-      { name: 'ledger-writer', start: () => writer.init(), stop: () => verifier.close() },
+      { name: 'ledger-writer', start: () => writer.init(), stop: async () => (await writer.close(), await verifier.close()) },
       { name: 'ledger-intake', start: () => intake.start(), stop: () => intake.stop() },
     ];
   },

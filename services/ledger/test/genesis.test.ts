@@ -40,6 +40,20 @@ describe('genesis', () => {
     expect(problem).toBeNull();
   });
 
+  it('a second writer on the same ledger waits for the writer lock and gives up, deciding nothing', async () => {
+    const writer = new LedgerWriter({
+      pool: ledger.pool,
+      genesis: ledger.dev.genesis,
+      policy: defaultPolicy,
+      signBlock: blockSigner(ledger.dev.ledgerKey),
+      verifyMany: async (items) => items.map(() => false),
+      logger: createLogger({ service: 't', level: 'silent' }),
+      writerLockWaitMs: 1_000,
+    });
+    await expect(writer.init()).rejects.toThrow(/another ledger writer holds the writer lock/);
+    await expect(writer.processBatch([])).rejects.toThrow(/init\(\) was not called/);
+  });
+
   it('a writer with another genesis refuses the database', async () => {
     const other = writeDevGenesis(mkdtempSync(path.join(os.tmpdir(), 'cascade-other-')), { chainId: ledger.dev.genesis.chainId, hashAlg: 'sm3' });
     const writer = new LedgerWriter({

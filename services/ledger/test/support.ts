@@ -115,6 +115,7 @@ export class TestLedger {
       () => relay.stop(),
       () => producer.disconnect(),
       () => verifier.close(),
+      () => writer.close(),
       () => pool.end(),
       () => db.drop(),
     );

@@ -8,7 +8,7 @@ import { genesisPrevHash, operationLeaf, sealBlock, type HashAlg, type Signer } 
 import type { VerifyItem } from '@cascade/crypto';
 import { verifySignature } from '@cascade/crypto';
 import { uuidv7 } from '@cascade/ids';
-import type { Pool } from '@cascade/db';
+import type { Pool, PoolClient } from '@cascade/db';
 import type { Logger } from '@cascade/logging';
 import type { PublicKeyInput } from '../domain/commands.ts';
 import { genesisEvents } from '../domain/decide.ts';
@@ -36,7 +36,13 @@ export interface WriterOptions {
   logger: Logger;
   topics?: LedgerTopics;
   clock?: () => Date;
+  /** How long `init` waits for another writer to release the writer lock. */
+  writerLockWaitMs?: number;
 }
+
+export const writerLockName = 'cascade-ledger-writer';
+export const writerLockWaitMsDefault = 120_000;
+const writerLockPollMs = 500;
 
 export interface BatchOutcome {
   committed: number;
@@ -47,6 +53,9 @@ export interface BatchOutcome {
 export class LedgerWriter {
   private state: MemoryLedgerState | null = null;
   private head: ChainHead | null = null;
+  private initialised = false;
+  /** The connection that holds the writer lock for the life of this writer. */
+  private lockHolder: PoolClient | null = null;
   private readonly topics: LedgerTopics;
   private readonly clock: () => Date;
 
@@ -58,8 +67,49 @@ export class LedgerWriter {
   /** Loads the state, and writes the genesis block if the ledger is empty. */
   async init(): Promise<void> {
     await this.reload();
+    if (this.head!.height !== -1) await this.assertSameGenesis();
+    await this.acquireWriterLock();
+    // Another writer may have committed while this one waited for the lock.
+    await this.reload();
     if (this.head!.height === -1) await this.writeGenesis();
-    else await this.assertSameGenesis();
+    this.initialised = true;
+  }
+
+  /**
+   * One writer per ledger database: a session advisory lock, held on its own connection for the
+   * writer's life and released by PostgreSQL when that connection ends (also on SIGKILL). A
+   * second writer — a rolling deploy, a stray process — waits here instead of deciding against a
+   * state that the first one is changing, which no primary key would catch for batches that only
+   * store refusals.
+   */
+  private async acquireWriterLock(): Promise<void> {
+    const deadline = Date.now() + (this.options.writerLockWaitMs ?? writerLockWaitMsDefault);
+    const client = await this.options.pool.connect();
+    client.on('error', (error) => {
+      // Losing the lock's connection means losing the lock: stop rather than write unfenced.
+      this.options.logger.fatal({ err: error.message }, 'ledger writer lost its lock connection; exiting');
+      process.exit(1);
+    });
+    for (;;) {
+      const { rows } = await client.query<{ ok: boolean }>('SELECT pg_try_advisory_lock(hashtext($1)) AS ok', [writerLockName]);
+      if (rows[0]?.ok) break;
+      if (Date.now() > deadline) {
+        client.release();
+        throw new Error(`another ledger writer holds the writer lock; waited ${this.options.writerLockWaitMs ?? writerLockWaitMsDefault} ms`);
+      }
+      this.options.logger.warn('another ledger writer holds the lock; waiting');
+      await new Promise((r) => setTimeout(r, writerLockPollMs));
+    }
+    this.lockHolder = client;
+  }
+
+  /** Releases the writer lock (the next writer may start). */
+  async close(): Promise<void> {
+    const holder = this.lockHolder;
+    this.lockHolder = null;
+    if (!holder) return;
+    await holder.query('SELECT pg_advisory_unlock(hashtext($1))', [writerLockName]).catch(() => undefined);
+    holder.release();
   }
 
   /**
@@ -80,8 +130,10 @@ export class LedgerWriter {
   }
 
   private async reload(): Promise<void> {
-    this.state = await loadState(this.options.pool);
-    this.head = await loadHead(this.options.pool, this.options.genesis.hashAlg);
+    const state = await loadState(this.options.pool);
+    const head = await loadHead(this.options.pool, this.options.genesis.hashAlg);
+    this.state = state;
+    this.head = head;
   }
 
   get chainHead(): ChainHead | null {
@@ -124,8 +176,11 @@ export class LedgerWriter {
 
   /** Decides and commits one batch, in order. Throws if the commit failed (the batch must be redelivered). */
   async processBatch(submissions: Submission[]): Promise<BatchOutcome> {
-    if (!this.state || !this.head) throw new Error('LedgerWriter.init() was not called');
-    const state = this.state;
+    if (!this.initialised) throw new Error('LedgerWriter.init() was not called');
+    // After a failed commit whose reload failed too, reload now; until that works, nothing is
+    // decided against a state that may hold effects that never committed.
+    if (!this.state || !this.head) await this.reload();
+    const state = this.state!;
     const now = this.clock();
     const pairs: { actor: string; nonce: string }[] = [];
     for (const s of submissions) {
@@ -141,7 +196,7 @@ export class LedgerWriter {
       const storedResults = await loadStoredResults(this.options.pool, pairs, state);
       const plan = await planBatch(submissions, {
         state,
-        head: this.head,
+        head: this.head!,
         now,
         policy: this.options.policy,
         chainId: this.options.genesis.chainId,
@@ -152,11 +207,15 @@ export class LedgerWriter {
         verifyOne: (item) => verifySignature(item.alg, item.publicKey, item.message, item.sig),
       });
       await commitPlan(this.options.pool, plan, state, this.topics, now);
+      // Nonces are looked up per batch (loadStoredResults); keeping them would grow forever.
+      state.nonces.clear();
       if (plan.block) this.head = { height: plan.block.header.height, hash: plan.block.hash, lastSeq: Number(plan.block.header.lastSeq) };
       return { committed: plan.operations.length, results: plan.published, blockHeight: plan.block?.header.height ?? null };
     } catch (error) {
       this.options.logger.error({ err: (error as Error).message }, 'batch failed; reloading state from PostgreSQL');
-      await this.reload();
+      this.state = null;
+      this.head = null;
+      await this.reload().catch((reloadError: Error) => this.options.logger.error({ err: reloadError.message }, 'reload failed; will retry before the next batch'));
       throw error;
     }
   }
