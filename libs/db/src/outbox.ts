@@ -68,6 +68,11 @@ export interface OutboxRelayOptions {
    * share a database must each use their own (the schema name), or only one of them publishes.
    */
   lockName: string;
+  /**
+   * How long published rows are kept so a lost Kafka record can be re-published from here; older
+   * ones are deleted by the relay, a bounded number at a time.
+   */
+  retentionMs?: number;
   /** Test hook: called after a batch is sent and before it is stamped. */
   afterSend?: (count: number) => Promise<void>;
 }
@@ -75,6 +80,9 @@ export interface OutboxRelayOptions {
 export const relayBatchSizeMaxDefault = 1_000;
 export const relayPollIntervalMsDefault = 250;
 export const relayBackoffMsMax = 5_000;
+export const outboxRetentionMsDefault = 7 * 24 * 60 * 60 * 1000;
+export const pruneEveryMs = 60_000;
+export const pruneRowsMax = 10_000;
 
 export class OutboxRelay {
   private stopped = false;
@@ -96,6 +104,16 @@ export class OutboxRelay {
     this.wake?.();
     await this.loop;
     this.loop = null;
+  }
+
+  /** Deletes up to `pruneRowsMax` published rows older than the retention; returns how many. */
+  async prune(now = new Date()): Promise<number> {
+    const cutoff = new Date(now.getTime() - (this.options.retentionMs ?? outboxRetentionMsDefault));
+    const { rowCount } = await this.options.pool.query(
+      `DELETE FROM outbox WHERE seq IN (SELECT seq FROM outbox WHERE published_at IS NOT NULL AND published_at < $1 ORDER BY seq LIMIT $2)`,
+      [cutoff, pruneRowsMax],
+    );
+    return rowCount ?? 0;
   }
 
   /** Publishes everything unpublished now; returns how many rows it published. */
@@ -130,6 +148,7 @@ export class OutboxRelay {
   private async run(): Promise<void> {
     const { pool, logger } = this.options;
     let backoffMs = 100;
+    let prunedAt = 0;
     while (!this.stopped) {
       try {
         if (!this.lockHolder) {
@@ -143,10 +162,23 @@ export class OutboxRelay {
           this.lockHolder = holder;
           this.listener = holder;
           holder.on('notification', () => this.wake?.());
+          // The lock lives and dies with this connection: if it breaks, stop publishing until
+          // the lock is taken again, or two relays could publish side by side out of order.
+          holder.on('error', (error) => {
+            if (this.lockHolder !== holder) return;
+            logger.warn({ err: error.message }, 'outbox relay lost its lock connection');
+            this.lockHolder = null;
+            this.listener = null;
+            holder.release(error);
+          });
           await holder.query(`LISTEN ${outboxNotifyChannel}`);
         }
         const n = await this.drainOnce();
         backoffMs = 100;
+        if (Date.now() - prunedAt > pruneEveryMs) {
+          prunedAt = Date.now();
+          await this.prune();
+        }
         if (n === 0) await this.sleep(this.options.pollIntervalMs ?? relayPollIntervalMsDefault);
       } catch (error) {
         logger.warn({ err: (error as Error).message, backoffMs }, 'outbox relay round failed; retrying');

@@ -168,6 +168,19 @@ describe('outbox → Kafka → inbox', () => {
     expect((await pool.query('SELECT count(*)::int AS n FROM outbox WHERE id = $1', [bad.id])).rows[0].n).toBe(0);
   });
 
+  it('prunes published rows past the retention, and nothing else', async () => {
+    const relay = new OutboxRelay({ pool, publisher: producer, logger, lockName: 'svc', retentionMs: 60_000 });
+    const old = makeEnvelope('test', { type: 'ThingHappened', key: 'k', data: { n: 7 } });
+    const unpublished = makeEnvelope('test', { type: 'ThingHappened', key: 'k', data: { n: 8 } });
+    await withTransaction(pool, (client) => appendToOutbox(client, [{ topic: 'nowhere', envelope: old }, { topic: 'nowhere', envelope: unpublished }]));
+    await pool.query(`UPDATE outbox SET published_at = now() - interval '2 minutes' WHERE id = $1`, [old.id]);
+    const recentBefore = (await pool.query(`SELECT count(*)::int AS n FROM outbox WHERE published_at > now() - interval '1 minute'`)).rows[0].n;
+    expect(await relay.prune()).toBe(1);
+    expect((await pool.query('SELECT id FROM outbox WHERE id = ANY($1::uuid[])', [[old.id, unpublished.id]])).rows.map((r) => r.id)).toEqual([unpublished.id]);
+    expect((await pool.query(`SELECT count(*)::int AS n FROM outbox WHERE published_at > now() - interval '1 minute'`)).rows[0].n).toBe(recentBefore);
+    await pool.query('DELETE FROM outbox WHERE id = $1', [unpublished.id]); // keep it from other tests' relays
+  });
+
   it('refuses to publish an envelope whose data does not match its schema', async () => {
     const bad = makeEnvelope('test', { type: 'ThingHappened', key: 'k', data: { n: 'one' } });
     await expect(producer.send([{ topic: topic.name, envelope: bad }])).rejects.toThrow(/invalid ThingHappened@1 data/);
