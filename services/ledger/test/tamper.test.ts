@@ -11,7 +11,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { signCommand } from '@cascade/crypto';
+import { exportPublicKey, generateKeyPair, signCommand } from '@cascade/crypto';
 import { TestLedger, type TestParty } from './support.ts';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
@@ -104,6 +104,30 @@ describe('cascade ledger verify', () => {
     );
     expect(r.code).toBe(1);
     expect(r.err).toContain(`FAIL at height ${heightA}: header altered`);
+  });
+});
+
+describe('cascade ledger verify: the key registry', () => {
+  it('catches a key row the log never registered', async () => {
+    const r = await verifyWhileTampered(
+      [`INSERT INTO party_keys (key_id, party_id, data) SELECT 'ed25519:forged', party_id, jsonb_set(data, '{keyId}', '"ed25519:forged"') FROM party_keys WHERE party_id = '${core.partyId}'`],
+      [`DELETE FROM party_keys WHERE key_id = 'ed25519:forged'`],
+    );
+    expect(r.code).toBe(1);
+    expect(r.err).toContain('FAIL: the key registry differs from the verified log: key ed25519:forged is not registered by any operation');
+  });
+
+  it('catches a revoked key made active again', async () => {
+    const second = generateKeyPair('ed25519').privateKey;
+    await ledger.mustRun('key.add', a, { key: { keyId: second.keyId, alg: 'ed25519', publicKey: exportPublicKey(second, 'hex') } });
+    await ledger.mustRun('key.revoke', a, { keyId: second.keyId });
+    const r = await verifyWhileTampered(
+      [`UPDATE party_keys SET data = jsonb_set(data, '{revokedAt}', 'null') WHERE key_id = '${second.keyId}'`],
+      [`UPDATE party_keys SET data = jsonb_set(data, '{revokedAt}', '"2026-03-02T02:00:00.000Z"') WHERE key_id = '${second.keyId}'`],
+    );
+    expect(r.code).toBe(1);
+    expect(r.err).toContain(`key ${second.keyId} is revoked in the log but not in the registry`);
+    expect(cascade('ledger', 'verify').code).toBe(0);
   });
 });
 

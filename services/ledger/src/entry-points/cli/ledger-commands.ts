@@ -43,6 +43,46 @@ async function* allBlocks(pool: Pool, io: CliIo): AsyncGenerator<SealedBlock> {
   }
 }
 
+interface LoggedKey {
+  partyId: string;
+  alg: string;
+  publicKey: string;
+  revoked: boolean;
+}
+
+/**
+ * Who may sign is state derived from the log, and the writer loads it from `party_keys` at start.
+ * Once the chain has verified, the keys the log registered and revoked are known for certain; a
+ * key row that the log does not explain (inserted, altered, un-revoked) would let a forged
+ * signature pass after the next restart, so it is reported here.
+ */
+async function keyRegistryProblem(pool: Pool): Promise<string | null> {
+  const expected = new Map<string, LoggedKey>();
+  const { rows } = await pool.query<{ type: string; record: string }>(
+    `SELECT type, record FROM operations WHERE type IN ('genesis', 'party.register', 'key.add', 'key.revoke') ORDER BY seq`,
+  );
+  for (const r of rows) {
+    const body = (JSON.parse(r.record) as { body: Record<string, any> }).body;
+    if (r.type === 'genesis') for (const k of body.operator.publicKeys) expected.set(k.keyId, { partyId: body.operator.partyId, alg: k.alg, publicKey: k.publicKey, revoked: false });
+    if (r.type === 'party.register') for (const k of body.payload.publicKeys) expected.set(k.keyId, { partyId: body.payload.partyId, alg: k.alg, publicKey: k.publicKey, revoked: false });
+    if (r.type === 'key.add') expected.set(body.payload.key.keyId, { partyId: body.actor, alg: body.payload.key.alg, publicKey: body.payload.key.publicKey, revoked: false });
+    if (r.type === 'key.revoke') {
+      const k = expected.get(body.payload.keyId);
+      if (k) k.revoked = true;
+    }
+  }
+  const stored = await pool.query<{ key_id: string; data: { partyId: string; alg: string; publicKey: string; revokedAt: string | null } }>('SELECT key_id, data FROM party_keys');
+  for (const { key_id, data } of stored.rows) {
+    const e = expected.get(key_id);
+    if (!e) return `key ${key_id} is not registered by any operation`;
+    if (e.partyId !== data.partyId || e.alg !== data.alg || e.publicKey !== data.publicKey) return `key ${key_id} differs from its registration`;
+    if (e.revoked !== (data.revokedAt !== null)) return `key ${key_id} is ${e.revoked ? 'revoked' : 'active'} in the log but not in the registry`;
+    expected.delete(key_id);
+  }
+  const missing = expected.keys().next();
+  return missing.done ? null : `key ${missing.value} registered in the log is missing`;
+}
+
 export const ledgerVerifyCommand: CliCommand = {
   path: ['ledger', 'verify'],
   summary: 'verify the whole chain in the database; names the first bad height or operation',
@@ -79,6 +119,15 @@ export const ledgerVerifyCommand: CliCommand = {
       }
       if (unsealed.rows[0]) {
         io.err(`FAIL: operation seq ${unsealed.rows[0].seq} is stored outside every sealed block`);
+        return EXIT_FAILURE;
+      }
+      if (blocks === 0) {
+        io.err('FAIL: no genesis block: this database holds no chain');
+        return EXIT_FAILURE;
+      }
+      const keyProblem = await keyRegistryProblem(pool);
+      if (keyProblem) {
+        io.err(`FAIL: the key registry differs from the verified log: ${keyProblem}`);
         return EXIT_FAILURE;
       }
       io.out(`OK: chain ${genesis.chainId}: ${blocks} blocks, ${operations} operations verified in ${Date.now() - started} ms`);
