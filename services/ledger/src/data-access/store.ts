@@ -5,6 +5,7 @@
 import { genesisPrevHash, type HashAlg, type SealedBlock } from '@cascade/chain';
 import { appendToOutbox, withTransaction, type OutboxMessage, type Pool, type PoolClient } from '@cascade/db';
 import { makeEnvelope, topics, type Envelope } from '@cascade/events';
+import { Amount } from '@cascade/money';
 import type { CreditLine, Party, PartyKey, Payable, Voucher } from '../domain/entities.ts';
 import { MemoryLedgerState } from '../domain/state.ts';
 import type { BatchPlan, ChainHead, CommandResult, OperationRecord, StoredResult } from '../application/batch.ts';
@@ -70,19 +71,6 @@ function eventKey(data: Record<string, unknown>): string {
   const v = data.voucher as { rootId?: string } | undefined;
   const key = (data.rootId as string | undefined) ?? v?.rootId ?? (data.partyId as string | undefined) ?? (data.issuer as string | undefined) ?? (data.debtor as string | undefined);
   return key ?? 'ledger';
-}
-
-function toFen(amount: string): bigint {
-  const negative = amount.startsWith('-');
-  const [int, frac = '00'] = (negative ? amount.slice(1) : amount).split('.');
-  const fen = BigInt(int!) * 100n + BigInt(frac.padEnd(2, '0'));
-  return negative ? -fen : fen;
-}
-
-function fenToString(fen: bigint): string {
-  const negative = fen < 0n;
-  const abs = negative ? -fen : fen;
-  return `${negative ? '-' : ''}${abs / 100n}.${String(abs % 100n).padStart(2, '0')}`;
 }
 
 export function outboxMessagesOf(plan: BatchPlan, t: LedgerTopics, now: Date): OutboxMessage[] {
@@ -203,7 +191,7 @@ async function writePostings(client: PoolClient, plan: BatchPlan): Promise<void>
       currencies.push(p.currency);
       amounts.push(p.amount);
       const k = `${p.account}\u0000${p.currency}`;
-      totals.set(k, (totals.get(k) ?? 0n) + toFen(p.amount));
+      totals.set(k, (totals.get(k) ?? 0n) + Amount.parseSigned(p.amount).toFen());
     });
   }
   if (seqs.length === 0) return;
@@ -216,7 +204,7 @@ async function writePostings(client: PoolClient, plan: BatchPlan): Promise<void>
   await client.query(
     `INSERT INTO balances (account, currency, amount) SELECT * FROM unnest($1::text[], $2::text[], $3::numeric[])
      ON CONFLICT (account, currency) DO UPDATE SET amount = balances.amount + EXCLUDED.amount`,
-    [sorted.map(([k]) => k.split('\u0000')[0]), sorted.map(([k]) => k.split('\u0000')[1]), sorted.map(([, v]) => fenToString(v))],
+    [sorted.map(([k]) => k.split('\u0000')[0]), sorted.map(([k]) => k.split('\u0000')[1]), sorted.map(([, v]) => Amount.fromFen(v).toString())],
   );
 }
 
