@@ -67,11 +67,14 @@ export interface SealInput {
   lastSeq: string;
   /** The operation records of the block, in sequence order. */
   records: unknown[];
+  /** Their leaf hashes, when the caller computed them already (they are not computed twice). */
+  leaves?: Buffer[];
 }
 
 export function sealBlock(input: SealInput, sign: Signer): SealedBlock {
   if (input.records.length === 0) throw new Error('a block seals at least one operation');
-  const leaves = input.records.map((r) => operationLeaf(input.hashAlg, r));
+  if (input.leaves && input.leaves.length !== input.records.length) throw new Error('one leaf per record');
+  const leaves = input.leaves ?? input.records.map((r) => operationLeaf(input.hashAlg, r));
   const header: BlockHeader = {
     chainId: input.chainId,
     height: input.height,

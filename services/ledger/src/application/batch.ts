@@ -77,6 +77,8 @@ export interface PlannedOperation {
   nonce: string;
   rootId: string | null;
   leafHash: string;
+  /** The same leaf hash as bytes, for sealing. */
+  leaf: Buffer;
   events: LedgerEvent[];
   postings: Posting[];
   voucherIds: string[];
@@ -229,14 +231,15 @@ export async function planBatch(submissions: Submission[], ctx: BatchContext): P
     mergeDirty(dirty, opDirty);
     seq += 1;
     const record: OperationRecord = { seq, opId: uuidv7(), kind, body: kind === 'command' ? p.command : (p.submission as FactSubmission).fact, signatures, committedAt };
-    const leafHash = operationLeaf(ctx.hashAlg, record).toString('hex');
+    const leaf = operationLeaf(ctx.hashAlg, record);
     operations.push({
       record,
       type,
       actor,
       nonce,
       rootId: rootIdOf(decision.events),
-      leafHash,
+      leafHash: leaf.toString('hex'),
+      leaf,
       events: decision.events,
       postings: decision.events.flatMap(postingsFor),
       voucherIds: [...opDirty.vouchers],
@@ -329,6 +332,7 @@ export async function planBatch(submissions: Submission[], ctx: BatchContext): P
         firstSeq: String(operations[0]!.record.seq),
         lastSeq: String(operations.at(-1)!.record.seq),
         records: operations.map((o) => o.record),
+        leaves: operations.map((o) => o.leaf),
       },
       ctx.signBlock,
     );

@@ -147,6 +147,7 @@ export class LedgerWriter {
     const state = this.state!;
     evolveAll(state, events);
     const record: OperationRecord = { seq: 1, opId: uuidv7(), kind: 'genesis', body: genesis, signatures: [], committedAt: now.toISOString() };
+    const leaf = operationLeaf(genesis.hashAlg, record);
     const plan: BatchPlan = {
       operations: [
         {
@@ -155,7 +156,8 @@ export class LedgerWriter {
           actor: genesis.operator.partyId,
           nonce: 'genesis',
           rootId: null,
-          leafHash: operationLeaf(genesis.hashAlg, record).toString('hex'),
+          leafHash: leaf.toString('hex'),
+          leaf,
           events,
           postings: events.flatMap(postingsFor),
           voucherIds: [],
@@ -165,7 +167,7 @@ export class LedgerWriter {
       published: [],
       dirty: state.takeDirty(),
       block: sealBlock(
-        { chainId: genesis.chainId, height: 0, prevHash: genesisPrevHash(genesis.hashAlg), time: now, hashAlg: genesis.hashAlg, firstSeq: '1', lastSeq: '1', records: [record] },
+        { chainId: genesis.chainId, height: 0, prevHash: genesisPrevHash(genesis.hashAlg), time: now, hashAlg: genesis.hashAlg, firstSeq: '1', lastSeq: '1', records: [record], leaves: [leaf] },
         this.options.signBlock,
       ),
     };
