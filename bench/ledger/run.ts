@@ -24,7 +24,7 @@ import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { exportPublicKey, generateKeyPair, type PrivateKey } from '@cascade/crypto';
 import { createKafka, prefixedTopics } from '@cascade/events';
-import { organisationCodeCheckDigit, usccCheckCharacter } from '@cascade/ids';
+import { usccFromNumber } from '@cascade/ids';
 import { createLogger } from '@cascade/logging';
 import { LedgerKafkaClient, signSubmission, writeDevGenesis, type SignedSubmission } from '@cascade/ledger';
 import { ensureLocalPostgres, ensureLocalRedis, startKafkaMock, topicAdminFor } from '@cascade/testing';
@@ -117,9 +117,7 @@ async function main(): Promise<void> {
   let seq = 0;
   const party = (): P => {
     seq += 1;
-    const body = String(10_000_000 + seq);
-    const first17 = `91310000${body}${organisationCodeCheckDigit(body)}`;
-    return { partyId: first17 + usccCheckCharacter(first17), key: generateKeyPair('ed25519').privateKey };
+    return { partyId: usccFromNumber(10_000_000 + seq), key: generateKeyPair('ed25519').privateKey };
   };
   const cores = Array.from({ length: 10 }, party);
   const suppliers = Array.from({ length: 100 }, party);

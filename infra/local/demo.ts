@@ -15,7 +15,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { exportPublicKey, generateKeyPair, type PrivateKey } from '@cascade/crypto';
 import { createKafka } from '@cascade/events';
-import { organisationCodeCheckDigit, usccCheckCharacter } from '@cascade/ids';
+import { usccFromNumber } from '@cascade/ids';
 import { createLogger } from '@cascade/logging';
 import { LedgerKafkaClient, signSubmission, type CommandResult, type DevGenesis } from '@cascade/ledger';
 
@@ -32,12 +32,6 @@ interface Party {
   partyId: string;
   name: string;
   key: PrivateKey;
-}
-
-function uscc(seed: number): string {
-  const body = String(seed).padStart(8, '0').slice(-8);
-  const first17 = `91310000${body}${organisationCodeCheckDigit(body)}`;
-  return first17 + usccCheckCharacter(first17);
 }
 
 function addMonths(months: number): string {
@@ -58,7 +52,7 @@ export async function runDemo(ctx: DemoContext): Promise<void> {
   const client = new LedgerKafkaClient(createKafka({ brokers: ctx.kafkaBrokers, clientId: 'demo' }), { groupId: `demo-${randomUUID()}`, logger: createLogger({ service: 'demo', level: 'silent' }) });
   await client.start();
   const seed = Math.floor(Date.now() / 1000) % 90_000_000;
-  const mk = (i: number, name: string, alg: 'ed25519' | 'sm2' = 'ed25519'): Party => ({ partyId: uscc(seed * 10 + i), name, key: generateKeyPair(alg).privateKey });
+  const mk = (i: number, name: string, alg: 'ed25519' | 'sm2' = 'ed25519'): Party => ({ partyId: usccFromNumber(seed * 10 + i), name, key: generateKeyPair(alg).privateKey });
   const operator = { partyId: ctx.dev.genesis.operator.partyId, key: ctx.dev.operatorKey };
   const core = mk(1, '华东汽车集团 (core enterprise)');
   const tier1 = mk(2, '苏州精密部件 (tier-1 supplier)');

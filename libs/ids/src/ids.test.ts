@@ -8,6 +8,7 @@ import {
   organisationCodeCheckDigit,
   usccAlphabet,
   usccCheckCharacter,
+  usccFromNumber,
   uuidv7,
   uuidv7Timestamp,
   validateUscc,
@@ -71,6 +72,22 @@ const usccArb = fc
     const first17 = authority + category + division + orgBody + organisationCodeCheckDigit(orgBody);
     return first17 + usccCheckCharacter(first17);
   });
+
+describe('usccFromNumber', () => {
+  it('makes valid, distinct codes from distinct numbers below 10^8', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 99_999_999 }), fc.integer({ min: 0, max: 99_999_999 }), (a, b) => {
+        expect(isValidUscc(usccFromNumber(a))).toBe(true);
+        if (a !== b) expect(usccFromNumber(a)).not.toBe(usccFromNumber(b));
+      }),
+    );
+  });
+
+  it('refuses a negative or fractional seed', () => {
+    expect(() => usccFromNumber(-1)).toThrow(RangeError);
+    expect(() => usccFromNumber(1.5)).toThrow(RangeError);
+  });
+});
 
 describe('unified social credit code', () => {
   it.each([

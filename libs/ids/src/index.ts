@@ -7,6 +7,7 @@ export {
   organisationCodeWeights,
   usccAlphabet,
   usccCheckCharacter,
+  usccFromNumber,
   usccLength,
   usccWeights,
   validateUscc,

@@ -62,6 +62,18 @@ export function organisationCodeCheckDigit(body8: string): string {
   return check === 10 ? 'X' : check === 11 ? '0' : String(check);
 }
 
+/**
+ * A valid USCC for an enterprise registered in Shanghai (prefix 91310000), whose organisation
+ * code body is the last eight digits of `n`; both check characters computed. For demos, tests
+ * and benchmarks that need many distinct, valid codes.
+ */
+export function usccFromNumber(n: number): string {
+  if (!Number.isSafeInteger(n) || n < 0) throw new RangeError(`usccFromNumber: ${n} is not a non-negative integer`);
+  const body = String(n % 100_000_000).padStart(8, '0');
+  const first17 = `91310000${body}${organisationCodeCheckDigit(body)}`;
+  return first17 + usccCheckCharacter(first17);
+}
+
 /** Validates a unified social credit code; the reason of a refusal names the code and the rule. */
 export function validateUscc(code: unknown): UsccValidation {
   if (typeof code !== 'string') return { ok: false, reason: `a unified social credit code must be a string, got ${typeof code}` };

@@ -8,7 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { createPool, migrate, OutboxRelay, type Pool } from '@cascade/db';
 import { exportPublicKey, generateKeyPair, signCommand, VerifierPool, type PrivateKey, type SignatureAlg } from '@cascade/crypto';
-import { organisationCodeCheckDigit, usccCheckCharacter, uuidv7 } from '@cascade/ids';
+import { usccFromNumber, uuidv7 } from '@cascade/ids';
 import { BatchConsumer, createKafka, EventProducer, makeEnvelope, type TopicKey, type TopicSpec } from '@cascade/events';
 import { createLogger } from '@cascade/logging';
 import { createTestDatabase, createTestTopics, eventually, infra, type TestDatabase } from '@cascade/testing';
@@ -27,9 +27,7 @@ const logger = createLogger({ service: 'ledger-test', level: process.env.TEST_LO
 let usccCounter = 0;
 /** A valid unified social credit code, unique within the run. */
 export function newUscc(): string {
-  const body = String(Date.now() % 1e5 * 1000 + (usccCounter++ % 1000)).padStart(8, '0').slice(-8);
-  const first17 = `91310000${body}${organisationCodeCheckDigit(body)}`;
-  return first17 + usccCheckCharacter(first17);
+  return usccFromNumber((Date.now() % 1e5) * 1000 + (usccCounter++ % 1000));
 }
 
 export interface TestParty {

@@ -3,7 +3,7 @@
  * and asserts that a refused command changes nothing. Not exported from the package.
  */
 import { createHash } from 'node:crypto';
-import { createUuidv7Generator, organisationCodeCheckDigit, usccCheckCharacter } from '@cascade/ids';
+import { createUuidv7Generator, usccFromNumber } from '@cascade/ids';
 import type { CommandPayloads, CommandType, LedgerCommand } from './commands.ts';
 import { decide, decidePayableConfirmed, genesisEvents, type Decision } from './decide.ts';
 import type { Role } from './entities.ts';
@@ -16,9 +16,7 @@ import { MemoryLedgerState } from './state.ts';
 
 /** A valid USCC made from a number, with both check characters computed by our own functions. */
 export function makeUscc(n: number): string {
-  const body = String(n).padStart(8, '0');
-  const first17 = `91310000${body}${organisationCodeCheckDigit(body)}`;
-  return first17 + usccCheckCharacter(first17);
+  return usccFromNumber(n);
 }
 
 export function hexKey(seed: string): string {
