@@ -16,6 +16,7 @@ import { definition as gateway } from '@cascade/gateway';
 import { definition as invoices } from '@cascade/invoices';
 import { definition as ledger } from '@cascade/ledger';
 import { definition as risk } from '@cascade/risk';
+import { kafkaVersion } from '@cascade/testing';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const compose = parseYaml(readFileSync(path.join(root, 'docker-compose.yml'), 'utf8'), { merge: true }) as {
@@ -27,7 +28,9 @@ describe('docker-compose.yml', () => {
   it('runs real PostgreSQL 16, Redis 7 and Apache Kafka images with healthchecks', () => {
     expect(compose.services.postgres?.image).toMatch(/^postgres:16/);
     expect(compose.services.redis?.image).toMatch(/^redis:7/);
-    expect(compose.services.kafka?.image).toMatch(/^apache\/kafka:/);
+    // The same Apache Kafka version local mode and the tests run from Maven Central.
+    expect(compose.services.kafka?.image).toBe(`apache/kafka:${kafkaVersion()}`);
+    expect(compose.services['kafka-topics']?.image).toBe(`apache/kafka:${kafkaVersion()}`);
     for (const name of ['postgres', 'redis', 'kafka']) expect(compose.services[name]?.healthcheck, name).toBeDefined();
   });
 

@@ -1,9 +1,10 @@
 /**
  * `infra/cascade up`: brings the platform up on this machine without Docker and shows it working.
  *
- * PostgreSQL and Redis come from the machine (started or installed if needed), Kafka is the
- * project's Kafka-protocol broker (librdkafka's mock cluster) with every topic created, and the
- * four services run as child processes. Once all answer `/ready`, the demo scenario runs against
+ * PostgreSQL and Redis come from the machine (started or installed if needed), Kafka is chosen as
+ * the tests choose it (`startKafka` in @cascade/testing: the real Apache Kafka broker from Maven
+ * Central where a JDK can run it), with every topic created, and the four services run as child
+ * processes. Once all answer `/ready`, the demo scenario runs against
  * them. The platform then stays up until Ctrl-C (or exits at once with `--once`).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -13,7 +14,7 @@ import pg from 'pg';
 import { allTopics } from '@cascade/events';
 import { existsSync } from 'node:fs';
 import { writeDevGenesis } from '@cascade/ledger';
-import { ensureLocalPostgres, ensureLocalRedis, startKafkaMock } from '@cascade/testing';
+import { ensureLocalPostgres, ensureLocalRedis, startKafka, topicAdminFor } from '@cascade/testing';
 import { runDemo } from './demo.ts';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -101,16 +102,23 @@ async function shutdown(code: number): Promise<never> {
 
 async function main(): Promise<void> {
   const started = Date.now();
-  say('Cascade — local mode (no Docker): PostgreSQL and Redis from this machine, Kafka-protocol broker started here');
+  say('Cascade — local mode (no Docker): PostgreSQL and Redis from this machine, Kafka started here');
   const adminUrl = await ensureLocalPostgres(say);
   const redisUrl = await ensureLocalRedis(say);
   const genesisDir = path.join(root, '.local/ledger');
   const freshGenesis = !existsSync(path.join(genesisDir, 'genesis.json'));
   const dev = writeDevGenesis(genesisDir, { chainId: 'cascade-local' });
   const databaseUrl = await ensureDatabase(adminUrl, freshGenesis, dev.genesis.ledgerKey.keyId);
-  const kafka = await startKafkaMock({ brokers: 1, topics: allTopics().map((t) => ({ name: t.name, partitions: t.partitions })) });
+  const kafka = await startKafka(say);
   stopKafka = kafka.stop;
-  say(`  PostgreSQL ${new URL(databaseUrl).host}/${databaseName}   Redis ${new URL(redisUrl).host}   Kafka ${kafka.bootstrap.join(',')}`);
+  const admin = topicAdminFor({ bootstrap: kafka.brokers, control: kafka.control });
+  try {
+    await admin.ensureTopics(allTopics().map((t) => ({ name: t.name, partitions: t.partitions })));
+  } finally {
+    await admin.close();
+  }
+  say(`  Kafka: ${kafka.description} at ${kafka.brokers.join(',')}`);
+  say(`  PostgreSQL ${new URL(databaseUrl).host}/${databaseName}   Redis ${new URL(redisUrl).host}`);
 
   for (const svc of services) {
     const child = spawn(process.execPath, ['--import', 'tsx', path.join(root, `services/${svc.name}/src/main.ts`)], {
@@ -120,7 +128,7 @@ async function main(): Promise<void> {
         PORT: String(svc.port),
         DATABASE_URL: databaseUrl,
         REDIS_URL: redisUrl,
-        KAFKA_BROKERS: kafka.bootstrap.join(','),
+        KAFKA_BROKERS: kafka.brokers.join(','),
         LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
         LEDGER_GENESIS_FILE: dev.genesisFile,
         LEDGER_SIGNING_KEY_FILE: dev.signingKeyFile,
@@ -133,7 +141,7 @@ async function main(): Promise<void> {
   say(`all four services ready in ${((Date.now() - started) / 1000).toFixed(1)} s:`);
   for (const svc of services) say(`  ${svc.name.padEnd(9)} http://127.0.0.1:${svc.port}   (/health, /ready, /metrics)`);
 
-  await runDemo({ services, log: say, kafkaBrokers: kafka.bootstrap, databaseUrl, dev, root });
+  await runDemo({ services, log: say, kafkaBrokers: kafka.brokers, databaseUrl, dev, root });
 
   if (once) return shutdown(0);
   say('\nThe platform is up. Press Ctrl-C to stop it.');

@@ -6,11 +6,11 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import { writeDevGenesis } from '@cascade/ledger';
-import { createTestDatabase, eventually, infra, type TestDatabase } from '@cascade/testing';
+import { createTestDatabase, createTestTopics, eventually, infra, uniqueName, type TestDatabase } from '@cascade/testing';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 const services = [
@@ -22,9 +22,15 @@ const services = [
 
 let db: TestDatabase;
 const children = new Map<string, ChildProcess>();
+/** Everything each child printed (bounded), shown when a test about it fails. */
+const output = new Map<string, string>();
+const outputKeepChars = 20_000;
 
 beforeAll(async () => {
   db = await createTestDatabase('services');
+  // The services run on their own topics: Kafka here creates no topic on first use.
+  const prefix = uniqueName('services').replace(/_/g, '-');
+  await createTestTopics(prefix);
   const genesis = writeDevGenesis(mkdtempSync(path.join(os.tmpdir(), 'cascade-genesis-')));
   for (const svc of services) {
     const child = spawn(process.execPath, ['--import', 'tsx', path.join(root, `services/${svc.name}/src/main.ts`)], {
@@ -35,14 +41,26 @@ beforeAll(async () => {
         DATABASE_URL: db.url,
         REDIS_URL: infra().redisUrl,
         KAFKA_BROKERS: infra().kafkaBrokers.join(','),
+        TOPIC_PREFIX: prefix,
         LOG_LEVEL: 'warn',
         LEDGER_GENESIS_FILE: genesis.genesisFile,
         LEDGER_SIGNING_KEY_FILE: genesis.signingKeyFile,
       },
-      stdio: ['ignore', 'ignore', 'inherit'],
+      stdio: ['ignore', 'pipe', 'pipe'],
     });
+    output.set(svc.name, '');
+    const keep = (chunk: Buffer): void => void output.set(svc.name, (output.get(svc.name)! + chunk.toString('utf8')).slice(-outputKeepChars));
+    child.stdout?.on('data', keep);
+    child.stderr?.on('data', keep);
+    child.once('exit', (code, signal) => keep(Buffer.from(`\n[${svc.name} exited: code ${code}, signal ${signal}]\n`)));
     children.set(svc.name, child);
   }
+});
+
+afterEach((context) => {
+  if (context.task.result?.state !== 'fail') return;
+  const name = services.find((s) => context.task.name.includes(s.name) || context.task.suite?.name.includes(s.name))?.name;
+  if (name) process.stderr.write(`\n--- output of ${name} ---\n${output.get(name) || '(nothing)'}\n--- end of ${name} ---\n`);
 });
 
 afterAll(async () => {

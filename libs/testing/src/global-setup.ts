@@ -18,7 +18,7 @@ export default async function setup(project: TestProject): Promise<(() => Promis
   const { startInfra } = await import('./infra.ts');
   const started = Date.now();
   const infra = await startInfra((m) => console.log(`[infra] ${m}`));
-  console.log(`[infra] ${infra.settings.mode} mode ready in ${Date.now() - started} ms: kafka ${infra.settings.kafkaBrokers.join(',')}`);
+  console.log(`[infra] ${infra.settings.mode} mode ready in ${Date.now() - started} ms: ${infra.settings.kafkaDescription} at ${infra.settings.kafkaBrokers.join(',')}`);
   project.provide('infra', infra.settings);
   // Test workers are forked after this point and inherit the environment.
   process.env[infraEnvVariable] = JSON.stringify(infra.settings);

@@ -16,3 +16,17 @@ export {
   type TopicSpec,
   type KafkaTopicAdminOptions,
 } from './topic-admin.ts';
+export {
+  startKafkaBroker,
+  ensureKafkaBroker,
+  kafkaBrokerPossible,
+  kafkaCacheDir,
+  kafkaCacheBytes,
+  kafkaVersion,
+  javaMajorVersion,
+  freePort,
+  newClusterId,
+  type KafkaBroker,
+  type KafkaBrokerOptions,
+  type KafkaInstall,
+} from './kafka-broker.ts';
