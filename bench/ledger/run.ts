@@ -3,7 +3,9 @@
  *
  *   npm run bench:ledger -- [--roots 2000] [--profile]
  *
- * Starts local infrastructure (this machine's PostgreSQL and Redis, the Kafka-protocol broker),
+ * Starts local infrastructure (this machine's PostgreSQL and Redis, and Kafka chosen as the tests
+ * choose it: the real Apache Kafka broker from Maven Central where a JDK can run it; run with
+ * CASCADE_KAFKA=mock to measure on librdkafka's mock instead),
  * runs the ledger service as its own process, registers parties and payables, and pre-signs a
  * realistic mix over many root vouchers: issue → accept → transfer with a split → accept of the
  * piece → financing request → financing approval. Each step depends on the one before (another
@@ -27,7 +29,7 @@ import { createKafka, prefixedTopics } from '@cascade/events';
 import { usccFromNumber } from '@cascade/ids';
 import { createLogger } from '@cascade/logging';
 import { LedgerKafkaClient, signSubmission, writeDevGenesis, type SignedSubmission } from '@cascade/ledger';
-import { ensureLocalPostgres, ensureLocalRedis, startKafkaMock, topicAdminFor } from '@cascade/testing';
+import { ensureLocalPostgres, ensureLocalRedis, startKafka, topicAdminFor } from '@cascade/testing';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const args = process.argv.slice(2);
@@ -65,8 +67,9 @@ async function main(): Promise<void> {
   const adminUrl = await ensureLocalPostgres(say);
   const redisUrl = await ensureLocalRedis(say);
   const prefix = `bench-${Date.now()}`;
-  const kafka = await startKafkaMock({ brokers: 1 });
-  const admin = await topicAdminFor({ bootstrap: kafka.bootstrap, control: kafka.control });
+  const kafka = await startKafka(say);
+  say(`Kafka: ${kafka.description}`);
+  const admin = topicAdminFor({ bootstrap: kafka.brokers, control: kafka.control });
   await admin.ensureTopics(Object.values(prefixedTopics(prefix)).map((t) => ({ name: t.name, partitions: t.partitions })));
   await admin.close();
   const dbName = `bench_${Date.now()}`;
@@ -85,7 +88,7 @@ async function main(): Promise<void> {
       PORT: '43901',
       DATABASE_URL: dbUrl.toString(),
       REDIS_URL: redisUrl,
-      KAFKA_BROKERS: kafka.bootstrap.join(','),
+      KAFKA_BROKERS: kafka.brokers.join(','),
       TOPIC_PREFIX: prefix,
       LEDGER_GENESIS_FILE: dev.genesisFile,
       LEDGER_SIGNING_KEY_FILE: dev.signingKeyFile,
@@ -99,7 +102,7 @@ async function main(): Promise<void> {
   // and when the result arrived here, to split latency into "before the ledger" and "after".
   const decidedAt = new Map<string, number>();
   const arrivedAt = new Map<string, number>();
-  const client = new LedgerKafkaClient(createKafka({ brokers: kafka.bootstrap, clientId: 'bench' }), {
+  const client = new LedgerKafkaClient(createKafka({ brokers: kafka.brokers, clientId: 'bench' }), {
     topicPrefix: prefix,
     groupId: `bench-${prefix}`,
     logger: createLogger({ service: 'bench', level: 'silent' }),

@@ -106,6 +106,7 @@ export const commonSettings = {
   databaseUrl: { env: 'DATABASE_URL', doc: 'PostgreSQL connection URL', parse: parse.url('postgres', 'postgresql'), default: 'postgres://postgres@127.0.0.1:5432/cascade' },
   redisUrl: { env: 'REDIS_URL', doc: 'Redis connection URL', parse: parse.url('redis', 'rediss'), default: 'redis://127.0.0.1:6379' },
   kafkaBrokers: { env: 'KAFKA_BROKERS', doc: 'Kafka bootstrap servers, comma-separated host:port', parse: parse.hostPorts, default: ['127.0.0.1:9092'] },
+  kafkaIdempotentProducer: { env: 'KAFKA_IDEMPOTENT_PRODUCER', doc: "the outbox relay publishes with Kafka's idempotent producer (turn off only for brokers without it, such as librdkafka's mock)", parse: parse.bool, default: true },
   topicPrefix: { env: 'TOPIC_PREFIX', doc: 'prefix of every Kafka topic name (isolates test runs or environments sharing a cluster)', parse: (raw: string) => {
     if (!/^[a-z0-9][a-z0-9_-]{0,40}$/.test(raw)) throw new Error('must be lower-case letters, digits, "_" or "-"');
     return raw;

@@ -3,9 +3,11 @@
  * consumer that decodes and validates every message, carries the trace id and hands a handler
  * whole batches so it can commit one database transaction per batch.
  *
- * Producers are deliberately not idempotent or transactional: exactly-once effect comes from the
- * outbox (producer side) and the inbox (consumer side), which also works against brokers that do
- * not implement Kafka transactions.
+ * Exactly-once effect comes from the outbox (producer side) and the inbox (consumer side), not
+ * from Kafka transactions: that works on any broker and costs no extra round trip per batch. The
+ * outbox relay's producer is idempotent (see {@link EventProducerOptions.idempotent}): the broker
+ * then drops the duplicates its own retries would write, so a partition holds each relayed event
+ * once per producer session, in order; the inboxes still absorb what a relay restart republishes.
  */
 import { CompressionTypes, Kafka, logLevel, Partitioners, type Consumer, type KafkaMessage, type Producer } from 'kafkajs';
 import type { Logger } from '@cascade/logging';
@@ -22,6 +24,8 @@ export interface KafkaSettings {
   requestTimeoutMs?: number;
 }
 
+const boundedRetriesWarning = 'Limiting retries for the idempotent producer may invalidate EoS guarantees';
+
 export function createKafka(settings: KafkaSettings): Kafka {
   return new Kafka({
     clientId: settings.clientId,
@@ -32,6 +36,8 @@ export function createKafka(settings: KafkaSettings): Kafka {
     logCreator: () => (entry) => {
       const { message, ...rest } = entry.log;
       if (!settings.logger) return;
+      // Said once per idempotent producer; the bound is deliberate (EventProducerOptions.idempotent).
+      if (message === boundedRetriesWarning) return;
       if (entry.level <= logLevel.ERROR) settings.logger.error({ kafkajs: entry.namespace, ...rest }, message);
       else settings.logger.warn({ kafkajs: entry.namespace, ...rest }, message);
     },
@@ -44,15 +50,32 @@ export interface OutgoingMessage {
   envelope: Envelope;
 }
 
+export interface EventProducerOptions {
+  /**
+   * Kafka's idempotent producer: a producer id and per-partition sequence numbers, so the broker
+   * discards a batch it already wrote when a retry resends it. Only for a producer whose sends are
+   * sequential (the outbox relay): kafkajs numbers a batch when it is built, so two concurrent
+   * sends to one partition would collide. One request in flight, bounded retries (kafkajs would
+   * retry forever by default; past the bound the relay retries the batch from the outbox).
+   */
+  idempotent?: boolean;
+}
+
+/** Retries of one send by an idempotent producer before the error goes back to the caller. */
+export const idempotentSendRetriesMax = 10;
+
 export class EventProducer {
   private readonly producer: Producer;
 
   constructor(
     kafka: Kafka,
     private readonly catalog: EventCatalog | null,
+    options: EventProducerOptions = {},
   ) {
     // The default (murmur2) partitioner is the Java client's, so keys land where other clients expect.
-    this.producer = kafka.producer({ allowAutoTopicCreation: false, idempotent: false, maxInFlightRequests: 5, createPartitioner: Partitioners.DefaultPartitioner });
+    this.producer = options.idempotent
+      ? kafka.producer({ allowAutoTopicCreation: false, idempotent: true, maxInFlightRequests: 1, retry: { retries: idempotentSendRetriesMax }, createPartitioner: Partitioners.DefaultPartitioner })
+      : kafka.producer({ allowAutoTopicCreation: false, idempotent: false, maxInFlightRequests: 5, createPartitioner: Partitioners.DefaultPartitioner });
   }
 
   async connect(): Promise<void> {

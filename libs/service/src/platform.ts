@@ -19,6 +19,8 @@ export interface PlatformSettings {
   databaseUrl: string;
   redisUrl: string;
   kafkaBrokers: string[];
+  /** The relay's producer is Kafka's idempotent producer (default true). */
+  kafkaIdempotentProducer?: boolean;
   migrationsDirs: string[];
   catalog: EventCatalog | null;
   logger: Logger;
@@ -47,8 +49,9 @@ export function createPlatform(settings: PlatformSettings): Platform {
   const kafka = createKafka({ brokers: settings.kafkaBrokers, clientId: settings.service, logger });
   const producer = new EventProducer(kafka, settings.catalog);
   // Outbox rows were validated when appended (in the state change's transaction), so the relay
-  // sends them as stored rather than validating every row again on the hot path.
-  const relayProducer = new EventProducer(kafka, null);
+  // sends them as stored rather than validating every row again on the hot path. Its sends are
+  // sequential, so it can be Kafka's idempotent producer (no duplicates from its own retries).
+  const relayProducer = new EventProducer(kafka, null, { idempotent: settings.kafkaIdempotentProducer ?? true });
   const relay = new OutboxRelay({ pool, publisher: relayProducer, logger, lockName: settings.schema });
   let producerConnected = false;
 

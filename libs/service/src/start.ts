@@ -43,6 +43,7 @@ export async function startService(definition: ServiceDefinition): Promise<void>
     databaseUrl: config.databaseUrl,
     redisUrl: config.redisUrl,
     kafkaBrokers: config.kafkaBrokers,
+    kafkaIdempotentProducer: config.kafkaIdempotentProducer,
     migrationsDirs: definition.migrationsDirs,
     catalog: definition.catalog,
     logger,

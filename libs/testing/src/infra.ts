@@ -86,8 +86,11 @@ export async function startKafka(log: (m: string) => void = () => undefined): Pr
       stop: () => broker.stop(),
     };
   }
-  log(reducedModeBanner);
+  log(wanted === 'mock' ? 'CASCADE_KAFKA=mock: Kafka is librdkafka\'s mock cluster (REDUCED MODE, not Apache Kafka)' : reducedModeBanner);
   const mock = await startKafkaMock({ brokers: 1 });
+  // The mock cannot serve kafkajs's idempotent producer (its InitProducerId names no broker);
+  // services started from here, and the tests' child processes, inherit this.
+  process.env.KAFKA_IDEMPOTENT_PRODUCER = 'false';
   return {
     brokers: mock.bootstrap,
     kind: 'mock',

@@ -241,6 +241,10 @@ function serverProperties(dataDir: string, brokerPort: number, controllerPort: n
     // Groups form at once instead of waiting 3 s for more members; tests may use short sessions.
     'group.initial.rebalance.delay.ms=0',
     'group.min.session.timeout.ms=1000',
+    // A restarted node waits for its previous incarnation's session to expire before it serves
+    // (9 s by default); on one loopback node a short session is safe and restarts come back fast.
+    'broker.session.timeout.ms=2000',
+    'broker.heartbeat.interval.ms=500',
     'auto.create.topics.enable=false',
     'num.network.threads=2',
     'num.io.threads=4',
@@ -350,10 +354,16 @@ export async function startKafkaBroker(options: KafkaBrokerOptions = {}): Promis
     lastStartupMs = Date.now() - started;
   };
 
+  // The JVM is unref'd so it never keeps this process alive; while waiting for it to exit, it must.
+  const awaitExit = async (proc: ChildProcess): Promise<void> => {
+    proc.ref();
+    await exited;
+  };
+
   const kill = async (): Promise<void> => {
     if (child && child.exitCode === null && child.signalCode === null) {
       child.kill('SIGKILL');
-      await exited;
+      await awaitExit(child);
     }
   };
 
@@ -386,7 +396,7 @@ export async function startKafkaBroker(options: KafkaBrokerOptions = {}): Promis
         if (proc && proc.exitCode === null && proc.signalCode === null) {
           proc.kill('SIGTERM');
           const killer = setTimeout(() => proc.kill('SIGKILL'), stopGraceMs);
-          await exited;
+          await awaitExit(proc);
           clearTimeout(killer);
         }
         rmSync(dataDir, { recursive: true, force: true });

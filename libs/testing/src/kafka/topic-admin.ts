@@ -122,7 +122,8 @@ export class KafkaTopicAdmin implements TopicAdmin {
     const kafka = new Kafka({
       clientId: options.clientId ?? 'cascade-topic-admin',
       brokers,
-      logLevel: logLevel.WARN,
+      // Failures reach the caller as errors; a lost creation race is expected and handled below.
+      logLevel: logLevel.NOTHING,
       retry: { retries: 5, initialRetryTime: 100 },
     });
     this.admin = kafka.admin();

@@ -1,0 +1,112 @@
+/**
+ * Losing the broker loses nothing (DESIGN §5): the ledger runs as a real process against a broker
+ * of this test's own, commands flow in waves, and the broker is SIGKILLed mid-stream and started
+ * again on the same storage. The client resends what it could not send (as any client must when a
+ * send fails, so some commands arrive twice). Afterwards every command has exactly one outcome,
+ * none was applied twice, the ledger process never exited, and the chain verifies.
+ *
+ * It needs the broker it can kill, so it runs where the real broker can be started (a JDK).
+ */
+import { mkdtempSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createPool, type Pool } from '@cascade/db';
+import { migrate } from '@cascade/db';
+import { createKafka, prefixedTopics } from '@cascade/events';
+import { createLogger } from '@cascade/logging';
+import { createTestDatabase, eventually, KafkaTopicAdmin, kafkaBrokerPossible, startKafkaBroker, uniqueName, type KafkaBroker, type TestDatabase } from '@cascade/testing';
+import { writeDevGenesis, type DevGenesis } from '../src/dev-genesis.ts';
+import { LedgerKafkaClient, type SignedSubmission } from '../src/kafka-client.ts';
+import { expectChainVerifies, expectEachAppliedOnce, prepareIssueLoad, startLedgerProcess, type LedgerProcess } from './ledger-process.ts';
+import { migrationsDir } from './support.ts';
+
+const commandCount = 2_000;
+const issuerCount = 4;
+const waveSize = 50;
+const wavePauseMs = 40;
+const killAfterResults = 300;
+const downMs = 1_500;
+const resendWindowMs = 120_000;
+
+let broker: KafkaBroker;
+let db: TestDatabase;
+let pool: Pool;
+let dev: DevGenesis;
+let prefix: string;
+let client: LedgerKafkaClient;
+let ledger: LedgerProcess | undefined;
+
+describe.runIf(kafkaBrokerPossible())('the broker killed and restarted while commands flow', () => {
+  beforeAll(async () => {
+    broker = await startKafkaBroker({ heapMb: 384 });
+    db = await createTestDatabase('brokerdown');
+    // Migrated before the ledger starts, so the test's pool can watch payables from the first moment.
+    await migrate({ databaseUrl: db.url, schema: 'ledger', dirs: [migrationsDir] });
+    prefix = uniqueName('brokerdown').replace(/_/g, '-');
+    const admin = new KafkaTopicAdmin(broker.bootstrap);
+    await admin.ensureTopics(Object.values(prefixedTopics(prefix)).map((t) => ({ name: t.name, partitions: t.partitions })));
+    await admin.close();
+    dev = writeDevGenesis(mkdtempSync(path.join(os.tmpdir(), 'cascade-brokerdown-')), { chainId: prefix });
+    pool = createPool({ databaseUrl: db.url, schema: 'ledger' });
+    client = new LedgerKafkaClient(createKafka({ brokers: broker.bootstrap, clientId: 'broker-restart-test' }), {
+      topicPrefix: prefix,
+      groupId: `results-${prefix}`,
+      logger: createLogger({ service: 'broker-restart-test', level: 'silent' }),
+    });
+    await client.start();
+  }, 180_000);
+
+  afterAll(async () => {
+    if (ledger && ledger.child.exitCode === null) ledger.child.kill('SIGKILL');
+    await client?.stop().catch(() => undefined);
+    await pool?.end();
+    await db?.drop();
+    await broker?.stop();
+  });
+
+  it('loses no command, applies none twice, and the ledger rides through the outage', { timeout: 420_000 }, async () => {
+    ledger = startLedgerProcess({ db, dev, prefix, brokers: broker.bootstrap });
+    const { submissions } = await prepareIssueLoad({ client, pool, dev, commandCount, issuerCount });
+    const keys = submissions.map((s) => `${s.command.actor}:${s.command.nonce}`);
+
+    // A client that resends a wave until the broker takes it, as the gateway will.
+    let failedSends = 0;
+    const sendWave = async (wave: SignedSubmission[]): Promise<void> => {
+      const deadline = Date.now() + resendWindowMs;
+      for (;;) {
+        try {
+          await client.send(wave);
+          return;
+        } catch (error) {
+          failedSends++;
+          if (Date.now() > deadline) throw error;
+          await new Promise((r) => setTimeout(r, 250));
+        }
+      }
+    };
+    const sending = (async () => {
+      for (let i = 0; i < submissions.length; i += waveSize) {
+        await sendWave(submissions.slice(i, i + waveSize));
+        await new Promise((r) => setTimeout(r, wavePauseMs));
+      }
+    })();
+
+    await eventually(() => (keys.filter((k) => client.results.has(k)).length >= killAfterResults ? true : undefined), 60_000, 'first results');
+    await broker.kill();
+    const resultsAtKill = keys.filter((k) => client.results.has(k)).length;
+    await new Promise((r) => setTimeout(r, downMs));
+    await broker.restart();
+    await sending;
+
+    await eventually(() => (keys.every((k) => client.results.has(k)) ? true : undefined), 180_000, 'every result after the broker came back');
+    expect(resultsAtKill).toBeLessThan(commandCount); // the broker really died with work left
+    expect(ledger.child.exitCode, ledger.output()).toBeNull(); // the ledger rode through it
+
+    await expectEachAppliedOnce(client, pool, keys);
+    ledger.child.kill('SIGTERM');
+    expect(await ledger.exited(), ledger.output()).toBe(0);
+    const verified = expectChainVerifies(db, dev);
+    console.log(`[broker-restart] broker killed after ${resultsAtKill}/${commandCount} results, down ${downMs} ms, restarted in ${broker.startupMs()} ms; ${failedSends} sends failed and were resent; ${verified}`);
+  });
+});

@@ -1,0 +1,125 @@
+/**
+ * The ledger as a real process for the tests that kill things (the ledger itself, or the broker):
+ * start it, load it with signed issues from several issuers, and check afterwards that every
+ * command has exactly one outcome, nothing was applied twice, money adds up and the chain
+ * verifies with the real CLI.
+ */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { expect } from 'vitest';
+import type { Pool } from '@cascade/db';
+import { exportPublicKey, generateKeyPair, type PrivateKey } from '@cascade/crypto';
+import { eventually, type TestDatabase } from '@cascade/testing';
+import type { DevGenesis } from '../src/dev-genesis.ts';
+import { signSubmission, type LedgerKafkaClient, type SignedSubmission } from '../src/kafka-client.ts';
+import { newUscc } from './support.ts';
+
+export const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
+const outputKeepChars = 20_000;
+
+export interface LedgerProcess {
+  child: ChildProcess;
+  /** The last of what the process printed, for a failing test's message. */
+  output(): string;
+  exited(): Promise<number | null>;
+}
+
+export function startLedgerProcess(options: { db: TestDatabase; dev: DevGenesis; prefix: string; brokers: string[] }): LedgerProcess {
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'services/ledger/src/main.ts')], {
+    cwd: root,
+    env: {
+      ...process.env,
+      PORT: String(42_000 + Math.floor(Math.random() * 2_000)),
+      DATABASE_URL: options.db.url,
+      KAFKA_BROKERS: options.brokers.join(','),
+      TOPIC_PREFIX: options.prefix,
+      LEDGER_GENESIS_FILE: options.dev.genesisFile,
+      LEDGER_SIGNING_KEY_FILE: options.dev.signingKeyFile,
+      LEDGER_INTAKE_GROUP: `intake-${options.prefix}`,
+      LOG_LEVEL: 'error',
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  const keep = (chunk: Buffer): void => void (output = (output + chunk.toString('utf8')).slice(-outputKeepChars));
+  child.stdout?.on('data', keep);
+  child.stderr?.on('data', keep);
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  return { child, output: () => output, exited: () => (child.exitCode !== null ? Promise.resolve(child.exitCode) : exited) };
+}
+
+export interface IssueLoad {
+  submissions: SignedSubmission[];
+  issuerCount: number;
+}
+
+/**
+ * Registers a supplier and `issuerCount` core enterprises, confirms one payable per issuer, and
+ * signs `commandCount` issues of 1.00 keyed by issuer (as the gateway keys them); nothing sent yet.
+ */
+export async function prepareIssueLoad(options: { client: LedgerKafkaClient; pool: Pool; dev: DevGenesis; commandCount: number; issuerCount: number }): Promise<IssueLoad> {
+  const { client, pool, dev, commandCount, issuerCount } = options;
+  const operator = { partyId: dev.genesis.operator.partyId, key: dev.operatorKey };
+  const now = () => new Date().toISOString();
+  const command = (type: string, actor: string, payload: Record<string, unknown>) => ({ type, actor, nonce: randomUUID(), createdAt: now(), payload });
+  const supplier = { partyId: newUscc(), key: generateKeyPair('ed25519').privateKey };
+  const issuers = Array.from({ length: issuerCount }, () => ({ partyId: newUscc(), key: generateKeyPair('ed25519').privateKey }));
+  const register = (p: { partyId: string; key: PrivateKey }, role: string) =>
+    signSubmission(
+      command('party.register', operator.partyId, { partyId: p.partyId, uscc: p.partyId, name: p.partyId, roles: [role], publicKeys: [{ keyId: p.key.keyId, alg: 'ed25519', publicKey: exportPublicKey(p.key, 'hex') }] }),
+      [operator.key],
+      'parties',
+    );
+  for (const s of [register(supplier, 'supplier'), ...issuers.map((i) => register(i, 'core'))]) {
+    expect((await client.sendAndWait(s, 60_000)).status).toBe('accepted');
+  }
+  const perIssuer = commandCount / issuerCount;
+  for (const [i, issuer] of issuers.entries()) {
+    await client.confirmPayable({ payableId: `PAY-${i}`, debtor: issuer.partyId, creditor: supplier.partyId, amount: `${perIssuer}.00`, invoices: [`INV-${i}`] });
+  }
+  await eventually(async () => ((await pool.query('SELECT count(*)::int AS n FROM payables')).rows[0].n === issuerCount ? true : undefined), 30_000, 'payables');
+  const submissions: SignedSubmission[] = [];
+  for (let n = 0; n < perIssuer; n++) {
+    for (const [i, issuer] of issuers.entries()) {
+      submissions.push(
+        signSubmission(
+          command('voucher.issue', issuer.partyId, { voucherId: randomUUID(), holder: supplier.partyId, amount: '1.00', maturityDate: '2026-12-31', backing: [{ payableId: `PAY-${i}`, amount: '1.00' }] }),
+          [issuer.key],
+          issuer.partyId,
+        ),
+      );
+    }
+  }
+  return { submissions, issuerCount };
+}
+
+/**
+ * Every command of the load accepted exactly once (replays may repeat a result, never with another
+ * seq), one operation and one voucher per command, payables used up, balances at zero.
+ */
+export async function expectEachAppliedOnce(client: LedgerKafkaClient, pool: Pool, keys: string[]): Promise<void> {
+  for (const k of keys) {
+    const rs = client.results.get(k)!;
+    expect(rs[0]!.status, k).toBe('accepted');
+    expect(new Set(rs.map((r) => r.seq)).size, k).toBe(1);
+  }
+  const q = async (sql: string) => (await pool.query(sql)).rows[0];
+  expect((await q(`SELECT count(*)::int AS n FROM operations WHERE type = 'voucher.issue'`)).n).toBe(keys.length);
+  expect((await q('SELECT count(*)::int AS n FROM vouchers')).n).toBe(keys.length);
+  expect((await q(`SELECT sum((data->>'remaining')::numeric)::text AS s FROM payables`)).s).toBe('0.00');
+  expect((await q(`SELECT count(*)::int AS n FROM balances GROUP BY currency HAVING sum(amount) <> 0`)) ?? null).toBeNull();
+}
+
+/** Runs `cascade ledger verify` on the database; returns what it printed on success. */
+export function expectChainVerifies(db: TestDatabase, dev: DevGenesis): string {
+  const verify = spawnSync(process.execPath, ['--import', 'tsx', path.join(root, 'services/ledger/src/entry-points/cli/main.ts'), 'ledger', 'verify'], {
+    cwd: root,
+    encoding: 'utf8',
+    env: { ...process.env, DATABASE_URL: db.url, LEDGER_GENESIS_FILE: dev.genesisFile },
+  });
+  expect(verify.stderr).toBe('');
+  expect(verify.status).toBe(0);
+  return verify.stdout.trim();
+}
