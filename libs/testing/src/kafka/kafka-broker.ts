@@ -185,7 +185,7 @@ export interface KafkaBroker {
   dataDir: string;
   /** The broker JVM's process id (changes on restart). */
   pid(): number;
-  /** Milliseconds from spawning the JVM to the first answered metadata request (last start). */
+  /** Milliseconds from spawning the JVM until it answers and its coordinators are loaded (last start). */
   startupMs(): number;
   /** Resident memory of the broker JVM now, bytes (0 when it is not running). */
   rssBytes(): number;
@@ -299,6 +299,26 @@ async function waitAnswering(bootstrap: string[], child: ChildProcess, logFile: 
 }
 
 /**
+ * Creates the broker's internal topics before anyone needs them: the group coordinator's
+ * (`__consumer_offsets`, on the first FindCoordinator) and the producer-id coordinator's
+ * (`__transaction_state`, on the first InitProducerId). Otherwise every service's first join and
+ * first idempotent producer meet "coordinator is loading" answers, which kafkajs logs as errors.
+ */
+async function warmUp(bootstrap: string[]): Promise<void> {
+  const kafka = new Kafka({ clientId: 'cascade-broker-warm-up', brokers: bootstrap, logLevel: logLevel.NOTHING, retry: { retries: 30, initialRetryTime: 100, maxRetryTime: 1_000 } });
+  const admin = kafka.admin();
+  const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
+  try {
+    await admin.connect();
+    await admin.describeGroups(['cascade-warm-up']);
+    await producer.connect();
+  } finally {
+    await producer.disconnect().catch(() => undefined);
+    await admin.disconnect().catch(() => undefined);
+  }
+}
+
+/**
  * Fetches the broker if needed, formats fresh storage and starts one KRaft node on loopback.
  * Resolves once it answers; the returned handle can kill and restart it on the same storage.
  */
@@ -346,6 +366,7 @@ export async function startKafkaBroker(options: KafkaBrokerOptions = {}): Promis
     proc.unref();
     try {
       await waitAnswering(bootstrap, proc, logFile, readyTimeoutMs);
+      await warmUp(bootstrap);
     } catch (error) {
       proc.kill('SIGKILL');
       await exited;
