@@ -25,6 +25,10 @@ const compose = parseYaml(readFileSync(path.join(root, 'docker-compose.yml'), 'u
 const definitions: ServiceDefinition[] = [gateway, ledger, invoices, risk];
 
 describe('docker-compose.yml', () => {
+  it('publishes no port of PostgreSQL, Redis or Kafka to the host', () => {
+    for (const name of ['postgres', 'redis', 'kafka']) expect(compose.services[name]?.ports, name).toBeUndefined();
+  });
+
   it('runs real PostgreSQL 16, Redis 7 and Apache Kafka images with healthchecks', () => {
     expect(compose.services.postgres?.image).toMatch(/^postgres:16/);
     expect(compose.services.redis?.image).toMatch(/^redis:7/);
@@ -46,10 +50,12 @@ describe('docker-compose.yml', () => {
         expect(existsSync(path.join(root, entry!))).toBe(true);
       });
 
-      it("publishes the port the service's config listens on and has a readiness healthcheck", () => {
+      it("listens on its config's port, published to the host only for the gateway, with a readiness healthcheck", () => {
         const env = svc?.environment ?? {};
         expect(String(env.PORT)).toBe(String(def.portDefault));
-        expect(svc?.ports).toContain(`${def.portDefault}:${def.portDefault}`);
+        // Internal services answer on the compose network only: their read APIs trust the caller.
+        if (def.name === 'gateway') expect(svc?.ports).toEqual([`${def.portDefault}:${def.portDefault}`]);
+        else expect(svc?.ports).toBeUndefined();
         expect(JSON.stringify(svc?.healthcheck)).toContain('/ready');
       });
 

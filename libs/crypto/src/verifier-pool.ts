@@ -109,10 +109,20 @@ export class VerifierPool {
     return this.workers.length;
   }
 
-  /** Verifies every item; result[i] is true iff items[i] is a valid signature. */
+  /**
+   * Verifies every item; result[i] is true iff items[i] is a valid signature. A batch larger than
+   * `batchItemsMax` is verified as consecutive batches of at most that size (one after the other,
+   * so one caller never holds more than one batch's worth of the queue).
+   */
   async verifyBatch(items: readonly VerifyItem[]): Promise<boolean[]> {
     if (this.closed) throw new VerifierPoolClosedError();
-    if (items.length > this.options.batchItemsMax) throw new RangeError(`verifyBatch: ${items.length} items exceeds batchItemsMax ${this.options.batchItemsMax}`);
+    if (items.length > this.options.batchItemsMax) {
+      const results: boolean[] = [];
+      for (let start = 0; start < items.length; start += this.options.batchItemsMax) {
+        results.push(...(await this.verifyBatch(items.slice(start, start + this.options.batchItemsMax))));
+      }
+      return results;
+    }
     if (items.length < this.options.syncThresholdItems || this.workers.length === 0) return verifyInline(items);
     if (this.batchesInFlight >= this.options.queuedBatchesMax) throw new VerifierPoolSaturatedError(this.options.queuedBatchesMax);
     this.batchesInFlight++;

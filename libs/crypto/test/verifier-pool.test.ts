@@ -35,6 +35,16 @@ describe('VerifierPool', () => {
     expect(await pool.verifyBatch(items)).toEqual(expected);
   });
 
+  it('splits a batch larger than batchItemsMax into consecutive batches instead of throwing', async () => {
+    const small = new VerifierPool({ workers: 1, syncThresholdItems: 4, batchItemsMax: 40 });
+    try {
+      const { items, expected } = makeItems(101);
+      expect(await small.verifyBatch(items)).toEqual(expected);
+    } finally {
+      await small.close();
+    }
+  });
+
   it('verifies small batches inline with the same answers', async () => {
     const { items, expected } = makeItems(5);
     expect(await pool.verifyBatch(items)).toEqual(expected);

@@ -57,6 +57,13 @@ function checkFen(fen: bigint, what: string): void {
  * operation (`parseSigned`, `minusSigned`, `negated`); the unsigned operations refuse negative
  * operands and results, so a voucher amount can never silently become a debt.
  */
+/** Any number of fen written as CNY with two decimals, for messages (no limit applies). */
+export function fenText(fen: bigint): string {
+  const sign = fen < 0n ? '-' : '';
+  const abs = fen < 0n ? -fen : fen;
+  return `${sign}${abs / 100n}.${(abs % 100n).toString().padStart(2, '0')}`;
+}
+
 export class Amount {
   /** The value in CNY, always an integer number of fen. */
   readonly #value: MoneyDecimal;
@@ -104,7 +111,17 @@ export class Amount {
     return new Amount(new MoneyDecimal(fen.toString()).div(100));
   }
 
-  /** The sum of `amounts`; zero for an empty list. */
+  /**
+   * The sum of `amounts` in fen, exact and unbounded: a sum of valid amounts can pass the amount
+   * limit, so a rule comparing sums compares these rather than calling `sum`, which throws.
+   */
+  static sumFen(amounts: readonly Amount[]): bigint {
+    let fen = 0n;
+    for (const a of amounts) fen += a.toFen();
+    return fen;
+  }
+
+  /** The sum of `amounts`; zero for an empty list. Throws MoneyError past the amount limit. */
   static sum(amounts: readonly Amount[]): Amount {
     let fen = 0n;
     for (const a of amounts) fen += a.toFen();

@@ -7,6 +7,7 @@ export {
   amountMaxText,
   amountPattern,
   amountTextLengthMax,
+  fenText,
   signedAmountPattern,
 } from './amount.ts';
 export { allocate, allocationWeightsMax } from './allocate.ts';

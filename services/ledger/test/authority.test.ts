@@ -95,6 +95,20 @@ describe('authority and replay at the intake', () => {
     expect(await ledger.resultOf(forgedKey, 2)).toMatchObject({ status: 'accepted' });
   });
 
+  it("cannot cancel someone else's command by resubmitting it with one extra bad signature", async () => {
+    // Anyone who sees core's signed command before it commits adds a signature that does not verify.
+    const real = issue();
+    const realSignature = signCommand(real, core.key);
+    const bogus = { ...signCommand(real, a.key), sig: signCommand({ other: true }, a.key).sig };
+    const key = await ledger.send(real, [], 'k', [realSignature, bogus]);
+    expect((await ledger.resultOf(key)).problem?.code).toBe('signatureInvalid');
+    // The refusal was not stored against (core, nonce): core's own submission is decided, not replayed.
+    await ledger.send(real, [], 'k', [realSignature]);
+    const second = await ledger.resultOf(key, 2);
+    expect(second).toMatchObject({ status: 'accepted' });
+    expect(second.replayed).toBeUndefined();
+  });
+
   it('treats a PayableConfirmed sent to ledger.commands as a forgery, not a fact', async () => {
     const before = await ledger.snapshot();
     const forgedId = `P-forged-${randomUUID()}`;

@@ -160,9 +160,35 @@ function parseSignatures(value: unknown): Signature[] | null {
 
 export const commandHashOf = (bytes: Uint8Array): string => createHash('sha256').update(bytes).digest('hex');
 
+/**
+ * The refusal for an error nobody expected while deciding or preparing one submission: it costs
+ * that submission only. The error's class names it; its message and stack stay in the log, since
+ * they may quote the input.
+ */
+function internalRefusal(error: unknown): { code: LedgerRefusalCode; detail: string } {
+  const name = error instanceof Error ? error.constructor.name : typeof error;
+  return { code: 'internalError', detail: `deciding this submission failed with ${name}; it was refused and the batch went on` };
+}
+
 /** Canonicalises and checks the shape of each command; no state involved. */
 function prepare(submission: Submission): Prepared {
-  if (submission.kind === 'fact') return { submission };
+  try {
+    return prepareOrRefuse(submission);
+  } catch (error) {
+    return { submission, refusal: internalRefusal(error) };
+  }
+}
+
+function prepareOrRefuse(submission: Submission): Prepared {
+  if (submission.kind === 'fact') {
+    // The fact is logged as it came; one that cannot be canonicalised could never be hashed.
+    try {
+      canonicalBytes(submission.fact);
+    } catch (error) {
+      return { submission, refusal: { code: 'factNotCanonicalizable', detail: (error as Error).message } };
+    }
+    return { submission };
+  }
   const { command } = submission;
   if (!isRecord(command)) return { submission, refusal: { code: 'submissionMalformed', detail: 'command must be a JSON object' } };
   const actor = typeof command.actor === 'string' && command.actor.length <= 64 ? command.actor : undefined;
@@ -225,13 +251,16 @@ export async function planBatch(submissions: Submission[], ctx: BatchContext): P
   const inBatch = new Map<string, StoredResult>();
 
   const commit = (p: Prepared, kind: 'command' | 'fact', actor: string, nonce: string, type: string, decision: Extract<Decision, { ok: true }>, signatures: Signature[]): CommandResult => {
+    // Everything that can fail on bad input happens before the state changes: the leaf (which
+    // canonicalises the record) and the postings. Only `evolve` mutates, and it cannot refuse.
+    const record: OperationRecord = { seq: seq + 1, opId: uuidv7(), kind, body: kind === 'command' ? p.command : (p.submission as FactSubmission).fact, signatures, committedAt };
+    const leaf = operationLeaf(ctx.hashAlg, record);
+    const postings = decision.events.flatMap(postingsFor);
     evolveAll(state, decision.events);
     state.recordNonce(actor, nonce);
     const opDirty = state.takeDirty();
     mergeDirty(dirty, opDirty);
     seq += 1;
-    const record: OperationRecord = { seq, opId: uuidv7(), kind, body: kind === 'command' ? p.command : (p.submission as FactSubmission).fact, signatures, committedAt };
-    const leaf = operationLeaf(ctx.hashAlg, record);
     operations.push({
       record,
       type,
@@ -241,7 +270,7 @@ export async function planBatch(submissions: Submission[], ctx: BatchContext): P
       leafHash: leaf.toString('hex'),
       leaf,
       events: decision.events,
-      postings: decision.events.flatMap(postingsFor),
+      postings,
       voucherIds: [...opDirty.vouchers],
     });
     return { submissionId: p.submission.submissionId, actor, nonce, status: 'accepted', seq, opId: record.opId, blockHeight: ctx.head.height + 1, events: decision.events };
@@ -253,10 +282,19 @@ export async function planBatch(submissions: Submission[], ctx: BatchContext): P
       const fact = p.submission.fact;
       const payableId = isRecord(fact) && typeof fact.payableId === 'string' ? fact.payableId : null;
       if (payableId === null || state.hasSeenNonce(invoicesFactActor, payableId)) continue; // redelivered fact
-      const decision = decidePayableConfirmed(fact, { state, now: ctx.now });
-      if (decision.ok) commit(p, 'fact', invoicesFactActor, payableId, 'payable.confirmed', decision, []);
-      // A refused fact has no submitter waiting; it is logged by the caller through the result.
-      else published.push({ submissionId, actor: invoicesFactActor, nonce: payableId, status: 'refused', problem: refusalProblem(decision.rejection.code, decision.rejection.detail) });
+      let refusal = p.refusal;
+      if (!refusal) {
+        try {
+          const decision = decidePayableConfirmed(fact, { state, now: ctx.now });
+          if (decision.ok) commit(p, 'fact', invoicesFactActor, payableId, 'payable.confirmed', decision, []);
+          else refusal = decision.rejection;
+        } catch (error) {
+          refusal = internalRefusal(error);
+        }
+      }
+      // A refused fact has no submitter waiting; it is published so the invoices service and
+      // operators see it (the ledger's results topic), never silently dropped.
+      if (refusal) published.push({ submissionId, actor: invoicesFactActor, nonce: payableId, status: 'refused', problem: refusalProblem(refusal.code, refusal.detail) });
       continue;
     }
 
@@ -292,20 +330,25 @@ export async function planBatch(submissions: Submission[], ctx: BatchContext): P
         signerKeyIds.push(s.keyId);
       }
     }
-    // Whether a valid signature by one of the actor's active keys vouches for this command (read
-    // before the command applies, which may revoke that key): only then may its result be stored
-    // against (actor, nonce). Otherwise any party could sign a doomed command under another
-    // party's actor and nonce and burn that nonce for its owner.
-    const signedByActor = signerKeyIds.some((id) => {
-      const key = state.key(id);
-      return key !== undefined && key.partyId === actor && key.revokedAt === null;
-    });
+    // A result may be stored against (actor, nonce) only when EVERY signature on the submission
+    // verifies against an active key (read before the command applies, which may revoke one) and
+    // one of them is the actor's. Otherwise any party could sign a doomed command under another
+    // party's actor and nonce and burn that nonce for its owner — or take someone else's command
+    // in flight, add one bogus signature, and have the refusal stored so that the real submission
+    // replays it.
+    const everySignatureVerified = p.signatures !== undefined && signerKeyIds.length === p.signatures.length;
+    const signerKeys = signerKeyIds.map((id) => state.key(id));
+    const signedByActor =
+      everySignatureVerified &&
+      signerKeys.every((key) => key !== undefined && key.revokedAt === null) &&
+      signerKeys.some((key) => key !== undefined && key.partyId === actor);
     if (!refusal) {
-      const decision = decide(p.command, { state, now: ctx.now, policy: ctx.policy, signerKeyIds });
-      if (decision.ok) {
-        outcome = commit(p, 'command', actor!, nonce!, String(p.command!.type), decision, p.signatures!);
-      } else {
-        refusal = decision.rejection;
+      try {
+        const decision = decide(p.command, { state, now: ctx.now, policy: ctx.policy, signerKeyIds });
+        if (decision.ok) outcome = commit(p, 'command', actor!, nonce!, String(p.command!.type), decision, p.signatures!);
+        else refusal = decision.rejection;
+      } catch (error) {
+        refusal = internalRefusal(error);
       }
     }
     if (refusal) {

@@ -15,6 +15,8 @@ export const intakeRejectionCodes = {
   signatureAlgorithmMismatch: 'A signature names an algorithm other than its key’s.',
   signatureInvalid: 'A signature does not verify over the canonical bytes of the command.',
   nonceReusedWithDifferentCommand: 'This actor used this nonce before for a different command.',
+  factNotCanonicalizable: 'A fact from the invoices service cannot be put in RFC 8785 canonical form, so it cannot be logged.',
+  internalError: 'Deciding this submission failed unexpectedly (detail names the error class); the submission was refused and the batch went on.',
 } as const;
 
 export type IntakeRejectionCode = keyof typeof intakeRejectionCodes;
@@ -23,6 +25,8 @@ export type LedgerRefusalCode = IntakeRejectionCode | RejectionCode;
 const statusOf: Partial<Record<LedgerRefusalCode, number>> = {
   submissionMalformed: 400,
   commandNotCanonicalizable: 400,
+  factNotCanonicalizable: 400,
+  internalError: 500,
   signaturesMalformed: 400,
   commandMalformed: 400,
   unknownCommandType: 400,

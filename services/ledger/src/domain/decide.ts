@@ -6,7 +6,7 @@
 import { createHash } from 'node:crypto';
 import { isUuid } from '@cascade/ids';
 import { validateUscc } from '@cascade/ids';
-import { Amount, allocate, discountInterest, isAnnualRate } from '@cascade/money';
+import { Amount, allocate, discountInterest, fenText, isAnnualRate } from '@cascade/money';
 import { commandAuthority, commandTypes, type CommandType, type LedgerCommand, type PayableConfirmedFact, type PublicKeyInput } from './commands.ts';
 import { deadStatuses, keyAlgorithms, roles, terminalStatuses, type Backing, type KeyAlgorithm, type Party, type Role, type Voucher, type VoucherStatus } from './entities.ts';
 import type { LedgerEvent, LedgerEventData, ReturnedOffer } from './events.ts';
@@ -400,8 +400,9 @@ function decideOrRefuse(command: unknown, ctx: DecideContext): LedgerEvent[] {
           refuse('payableRemainderExceeded', `backing ${b.amount} exceeds the ${payable.remaining} remaining of payable ${b.payableId}`);
         }
       }
-      const backed = Amount.sum(backing.map((b) => b.amount));
-      if (!backed.eq(amount)) refuse('backingMustSumToAmount', `backing sums to ${backed}, the voucher amount is ${amount}`);
+      // Compared in fen: two valid backings can sum past the amount limit.
+      const backedFen = Amount.sumFen(backing.map((b) => b.amount));
+      if (backedFen !== amount.toFen()) refuse('backingMustSumToAmount', `backing sums to ${fenText(backedFen)}, the voucher amount is ${amount}`);
       if (amount.lt(Amount.parse(policy.pieceMin))) refuse('pieceBelowMinimum', `amount ${amount} is below the minimum piece ${policy.pieceMin}`);
       if (maturityDate <= today) refuse('maturityNotAfterIssue', `maturity ${maturityDate} is not after the issue date ${today}`);
       const latest = addMonths(today, policy.maturityMonthsMax);
@@ -516,8 +517,9 @@ function decideOrRefuse(command: unknown, ctx: DecideContext): LedgerEvent[] {
       }
       if (childIds.length > policy.childrenPerTransferMax) refuse('tooManyChildren', `${childIds.length} children exceed the policy maximum of ${policy.childrenPerTransferMax}`);
       if (v.tier + 1 > policy.treeDepthMax) refuse('treeDepthBeyondPolicy', `children would be tier ${v.tier + 1}; the policy allows ${policy.treeDepthMax}`);
-      const total = Amount.sum([...pieces.map((x) => x.amount), ...(remainder === null ? [] : [remainder.amount])]);
-      if (!total.eq(Amount.parse(v.amount))) refuse('childrenMustSumToParent', `children sum to ${total}; voucher ${v.voucherId} is ${v.amount}`);
+      // Compared in fen: pieces can sum past the amount limit, which must be a refusal, not a throw.
+      const totalFen = Amount.sumFen([...pieces.map((x) => x.amount), ...(remainder === null ? [] : [remainder.amount])]);
+      if (totalFen !== Amount.parse(v.amount).toFen()) refuse('childrenMustSumToParent', `children sum to ${fenText(totalFen)}; voucher ${v.voucherId} is ${v.amount}`);
       requireBeforeMaturity(v, today);
       const deadline = new Date(now.getTime() + policy.acceptancePeriodMs).toISOString();
       const child = (childId: string, holder: string, amount: Amount, status: VoucherStatus, acceptanceDeadline: string | null): Voucher => ({
