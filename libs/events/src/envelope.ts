@@ -41,14 +41,27 @@ const envelopeSchema = {
   },
 } as const;
 
+/** Why a message is not a valid event, in words a dead-letter entry can be filtered by. */
+export type InvalidEventReason = 'empty' | 'tooLarge' | 'notJson' | 'duplicateKeys' | 'notAnEnvelope';
+
 export class EventValidationError extends Error {
   constructor(
     message: string,
     readonly errors: unknown,
+    readonly reason: InvalidEventReason = 'notAnEnvelope',
   ) {
     super(message);
     this.name = 'EventValidationError';
   }
+}
+
+export interface DecodeOptions {
+  /**
+   * A JSON parser that refuses duplicate member names (throwing an error whose message says
+   * "duplicate"). JSON.parse keeps the last of duplicates silently, so a consumer of signed
+   * content must not use it: the bytes signed and the object decided would differ.
+   */
+  parseJson?: (text: string) => unknown;
 }
 
 export interface EventTypeSpec {
@@ -133,14 +146,16 @@ export function encodeEnvelope(envelope: Envelope): Buffer {
   return bytes;
 }
 
-export function decodeEnvelope(bytes: Buffer | null, catalog: EventCatalog): Envelope {
-  if (bytes === null) throw new EventValidationError('empty message', null);
-  if (bytes.length > envelopeSizeBytesMax) throw new EventValidationError(`message of ${bytes.length} bytes is over the limit`, null);
+export function decodeEnvelope(bytes: Buffer | null, catalog: EventCatalog, options: DecodeOptions = {}): Envelope {
+  if (bytes === null || bytes.length === 0) throw new EventValidationError('empty message', null, 'empty');
+  if (bytes.length > envelopeSizeBytesMax) throw new EventValidationError(`message of ${bytes.length} bytes is over the limit of ${envelopeSizeBytesMax}`, null, 'tooLarge');
   let parsed: unknown;
   try {
-    parsed = JSON.parse(bytes.toString('utf8'));
-  } catch {
-    throw new EventValidationError('message is not JSON', null);
+    parsed = (options.parseJson ?? JSON.parse)(bytes.toString('utf8'));
+  } catch (error) {
+    const message = (error as Error).message;
+    if (/duplicate/i.test(message)) throw new EventValidationError(`message has ${message}`, null, 'duplicateKeys');
+    throw new EventValidationError('message is not JSON', null, 'notJson');
   }
   catalog.assertValid(parsed);
   return parsed;

@@ -12,7 +12,7 @@
 import { CompressionTypes, Kafka, logLevel, Partitioners, type Consumer, type KafkaMessage, type Producer } from 'kafkajs';
 import type { Logger } from '@cascade/logging';
 import { traceHeader, withTrace } from '@cascade/logging';
-import { decodeEnvelope, encodeEnvelope, EventValidationError, type Envelope, type EventCatalog } from './envelope.ts';
+import { decodeEnvelope, encodeEnvelope, EventValidationError, type DecodeOptions, type Envelope, type EventCatalog } from './envelope.ts';
 
 export interface KafkaSettings {
   brokers: string[];
@@ -122,7 +122,11 @@ export interface BatchConsumerOptions {
   logger: Logger;
   /** Called with the valid events of one fetched batch, in partition order. */
   handleBatch: (events: ReceivedEvent[], context: { partition: number; topic: string }) => Promise<void>;
-  /** Called for a message that fails validation; it is then skipped (and logged). */
+  /**
+   * Called for a message that fails validation, before its offset moves on; it is then skipped
+   * (and logged). A consumer that must lose nothing parks it here (a dead-letter topic): if this
+   * throws, the batch is not acknowledged and comes again.
+   */
   onInvalid?: (message: KafkaMessage, error: Error, where: { topic: string; partition: number }) => Promise<void> | void;
   sessionTimeoutMs?: number;
   heartbeatIntervalMs?: number;
@@ -138,6 +142,8 @@ export interface BatchConsumerOptions {
   ignoreUnknownTypes?: boolean;
   /** Upper bound on the bytes fetched per partition per request; bounds batch size. */
   maxBytesPerPartition?: number;
+  /** Passed to decodeEnvelope: a parser refusing duplicate keys, for consumers of signed content. */
+  parseJson?: DecodeOptions['parseJson'];
 }
 
 interface PendingBatch {
@@ -198,7 +204,7 @@ export class BatchConsumer {
               const type = message.headers?.['event-type']?.toString();
               if (type !== undefined && !options.catalog.knowsType(type)) continue;
             }
-            const envelope = decodeEnvelope(message.value, options.catalog);
+            const envelope = decodeEnvelope(message.value, options.catalog, { parseJson: options.parseJson });
             events.push({ envelope, topic: batch.topic, partition: batch.partition, offset: message.offset });
           } catch (error) {
             if (!(error instanceof EventValidationError)) throw error;

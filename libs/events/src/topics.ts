@@ -14,6 +14,7 @@ export const topics = {
   ledgerCommands: { name: 'ledger.commands', partitions: 12, doc: 'signed commands for the ledger, keyed by root voucher id (issue: by issuer)' },
   ledgerResults: { name: 'ledger.results', partitions: 6, doc: 'the outcome of every ledger command, keyed by command nonce' },
   ledgerEvents: { name: 'ledger.events', partitions: 12, doc: 'facts the ledger committed, keyed by root voucher id or party id' },
+  ledgerDeadLetter: { name: 'ledger.deadletter', partitions: 1, doc: 'messages the ledger intake could not read (not JSON, duplicate keys, not an envelope, too large), with the reason and their topic/partition/offset' },
   invoicesEvents: { name: 'invoices.events', partitions: 6, doc: 'facts of the invoices service (payables confirmed, invoices registered)' },
   riskEvents: { name: 'risk.events', partitions: 6, doc: 'facts of the risk service (assessments, alerts)' },
 } as const satisfies Record<string, TopicSpec>;

@@ -45,6 +45,7 @@ export const definition: ServiceDefinition = {
       buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
       registers: [platform.registry],
     });
+    const deadLetters = new client.Counter({ name: 'cascade_ledger_dead_letters_total', help: 'messages the intake could not read, parked on the dead-letter topic, by reason', labelNames: ['reason'], registers: [platform.registry] });
     const intake = createIntake({
       kafka: platform.kafka,
       writer,
@@ -53,6 +54,7 @@ export const definition: ServiceDefinition = {
       sessionTimeoutMs: c.intakeSessionTimeoutMs,
       commandsTopic: topics.ledgerCommands.name,
       invoicesTopic: topics.invoicesEvents.name,
+      deadLetter: { producer: platform.producer, topic: topics.ledgerDeadLetter.name, onParked: (reason) => deadLetters.inc({ reason }) },
       onBatch: (outcome, _size, elapsedMs) => {
         committed.inc(outcome.committed);
         for (const r of outcome.results) decided.inc({ status: r.status });

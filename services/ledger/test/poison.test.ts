@@ -1,12 +1,14 @@
 /**
- * No single input may stall the ledger. Each poison below went through Kafka's intake the way an
+ * No single input may stall the ledger. Each poison below goes through Kafka's intake the way an
  * outside client sends it; each must end in a definite refused result (or a dead-letter entry),
  * and a good command sent right after it must get its result within seconds.
  */
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeEnvelope } from '@cascade/events';
+import { exportPublicKey, generateKeyPair, signCommand } from '@cascade/crypto';
+import { createKafka, makeEnvelope } from '@cascade/events';
 import { uuidv7 } from '@cascade/ids';
+import { eventually, infra } from '@cascade/testing';
 import { TestLedger, type TestParty } from './support.ts';
 
 const largest = '999999999999999.99';
@@ -23,9 +25,9 @@ afterAll(() => ledger?.stop());
 
 /** A good command whose result must arrive promptly after a poison. */
 async function goodCommandStillAnswered(): Promise<void> {
-  const key = (await import('@cascade/crypto')).generateKeyPair('ed25519').privateKey;
+  const key = generateKeyPair('ed25519').privateKey;
   const started = Date.now();
-  const cmd = ledger.command('key.add', a, { key: { keyId: key.keyId, alg: 'ed25519', publicKey: (await import('@cascade/crypto')).exportPublicKey(key, 'hex') } });
+  const cmd = ledger.command('key.add', a, { key: { keyId: key.keyId, alg: 'ed25519', publicKey: exportPublicKey(key, 'hex') } });
   const result = await ledger.resultOf(await ledger.send(cmd, [a.key]));
   expect(result.status).toBe('accepted');
   expect(Date.now() - started).toBeLessThan(goodResultWithinMs);
@@ -89,3 +91,60 @@ describe('poison commands cost only themselves', () => {
     await goodCommandStillAnswered();
   });
 });
+
+describe('poison bytes never reach the writer', () => {
+  it('parks unreadable messages on ledger.deadletter with reason and origin, and goes on', async () => {
+    const kafka = createKafka({ brokers: infra().kafkaBrokers, clientId: 'poison-bytes' });
+    const raw = kafka.producer();
+    await raw.connect();
+    // A signed command whose envelope names a nonce twice: JSON.parse keeps the last (signed) one.
+    const cmd = ledger.command('key.revoke', a, { keyId: 'no-such-key' });
+    const envelope = makeEnvelope('test', { type: 'CommandSubmitted', key: 'k', data: { command: cmd, signatures: [signCommand(cmd, a.key)] } });
+    const duplicateKeyed = JSON.stringify(envelope).replace(`"nonce":"${cmd.nonce}"`, `"nonce":"other","nonce":"${cmd.nonce}"`);
+    expect(duplicateKeyed).toContain('"nonce":"other"');
+    const poisons: { reason: string; value: Buffer }[] = [
+      { reason: 'notJson', value: Buffer.from('{ this is not json') },
+      { reason: 'notAnEnvelope', value: Buffer.from('{"hello":"world"}') },
+      { reason: 'duplicateKeys', value: Buffer.from(duplicateKeyed) },
+      { reason: 'tooLarge', value: Buffer.alloc(1_010_000, 'x') },
+    ];
+    const sent = await raw.send({ topic: ledger.topics.ledgerCommands.name, acks: -1, messages: poisons.map((p) => ({ key: 'poison', value: p.value })) });
+    await raw.disconnect();
+    await goodCommandStillAnswered();
+    expect(ledger.results.has(`${a.partyId}:${cmd.nonce}`)).toBe(false); // the duplicate-keyed command was not decided
+
+    const parked = await readDeadLetters(kafka, poisons.length);
+    expect(parked.map((d) => d.reason)).toEqual(poisons.map((p) => p.reason));
+    const firstOffset = BigInt(sent[0]!.baseOffset!);
+    parked.forEach((d, i) => {
+      expect(d).toMatchObject({ topic: ledger.topics.ledgerCommands.name, partition: sent[0]!.partition, offset: String(firstOffset + BigInt(i)), sizeBytes: poisons[i]!.value.length });
+    });
+    expect(parked[3]).toMatchObject({ valueTruncated: true });
+    expect(Buffer.from(parked[0]!.valueBase64, 'base64').toString()).toBe('{ this is not json');
+  });
+});
+
+interface DeadLetter {
+  reason: string;
+  topic: string;
+  partition: number;
+  offset: string;
+  sizeBytes: number;
+  valueBase64: string;
+  valueTruncated: boolean;
+}
+
+/** Reads the dead-letter topic from the beginning until `count` entries arrived. */
+async function readDeadLetters(kafka: ReturnType<typeof createKafka>, count: number): Promise<DeadLetter[]> {
+  const consumer = kafka.consumer({ groupId: `dlq-${randomUUID()}` });
+  const found: DeadLetter[] = [];
+  await consumer.connect();
+  try {
+    await consumer.subscribe({ topic: ledger.topics.ledgerDeadLetter.name, fromBeginning: true });
+    await consumer.run({ eachMessage: async ({ message }) => void found.push((JSON.parse(message.value!.toString()) as { data: DeadLetter }).data) });
+    await eventually(() => (found.length >= count ? true : undefined), 20_000, 'dead letters');
+  } finally {
+    await consumer.disconnect();
+  }
+  return found;
+}

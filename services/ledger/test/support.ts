@@ -102,7 +102,16 @@ export class TestLedger {
       },
     });
     if (options.withIntake !== false) {
-      const intake = createIntake({ kafka, writer, logger, groupId: `intake-${topics.ledgerCommands.name}`, commandsTopic: topics.ledgerCommands.name, invoicesTopic: topics.invoicesEvents.name, sessionTimeoutMs: 6_000 });
+      const intake = createIntake({
+        kafka,
+        writer,
+        logger,
+        groupId: `intake-${topics.ledgerCommands.name}`,
+        commandsTopic: topics.ledgerCommands.name,
+        invoicesTopic: topics.invoicesEvents.name,
+        sessionTimeoutMs: 6_000,
+        deadLetter: { producer, topic: topics.ledgerDeadLetter.name },
+      });
       await Promise.all([intake.start(), resultsConsumer.start()]);
       closers.push(() => intake.stop());
     } else {

@@ -207,12 +207,35 @@ export const blockSealedSchema = {
   },
 };
 
+/**
+ * A message the ledger's intake could not read, parked on `ledger.deadletter` instead of being
+ * retried forever or dropped: why, where it came from, and (the first 64 KiB of) what it was.
+ */
+export const messageDeadLetteredSchema = {
+  $schema: dialect,
+  type: 'object',
+  required: ['reason', 'detail', 'topic', 'partition', 'offset', 'sizeBytes', 'sha256', 'keyBase64', 'valueBase64', 'valueTruncated'],
+  additionalProperties: false,
+  properties: {
+    reason: { enum: ['notJson', 'duplicateKeys', 'notAnEnvelope', 'tooLarge', 'empty'] },
+    detail: { type: 'string', maxLength: 1000 },
+    topic: { type: 'string', maxLength: 249 },
+    partition: { type: 'integer', minimum: 0 },
+    offset: { type: 'string', pattern: '^[0-9]{1,20}$' },
+    sizeBytes: { type: 'integer', minimum: 0 },
+    sha256: { type: 'string', pattern: '^[0-9a-f]{64}$' },
+    keyBase64: { anyOf: [{ type: 'string', maxLength: 2000 }, { type: 'null' }] },
+    valueBase64: { type: 'string', maxLength: 90_000 },
+    valueTruncated: { type: 'boolean' },
+  },
+};
 
 /** Every event type the ledger publishes, with its schema. */
 export const ledgerPublishedSpecs: EventTypeSpec[] = [
   ...Object.entries(ledgerEventSchemas).map(([type, schema]) => ({ type, version: 1, schema })),
   { type: 'BlockSealed', version: 1, schema: blockSealedSchema },
   { type: 'CommandDecided', version: 1, schema: commandDecidedSchema },
+  { type: 'MessageDeadLettered', version: 1, schema: messageDeadLetteredSchema },
 ];
 
 /** What the ledger's intake accepts: signed commands, and the invoices service's payable facts. */

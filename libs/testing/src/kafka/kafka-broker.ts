@@ -249,8 +249,6 @@ function serverProperties(dataDir: string, brokerPort: number, controllerPort: n
     'num.network.threads=2',
     'num.io.threads=4',
     'num.recovery.threads.per.data.dir=1',
-    // Up to the envelope limit plus headers and batch overhead.
-    'message.max.bytes=2097152',
     'log.retention.hours=24',
     '',
   ].join('\n');

@@ -4,8 +4,10 @@
  * at a time, in partition order. A batch that fails to commit is not acknowledged; Kafka
  * redelivers it and stored results make the retry idempotent.
  */
-import type { Kafka } from 'kafkajs';
-import { BatchConsumer } from '@cascade/events';
+import { createHash } from 'node:crypto';
+import type { Kafka, KafkaMessage } from 'kafkajs';
+import { parseJsonStrict } from '@cascade/crypto';
+import { BatchConsumer, EventValidationError, makeEnvelope, type EventProducer, type InvalidEventReason } from '@cascade/events';
 import type { Logger } from '@cascade/logging';
 import type { Submission } from '../../application/batch.ts';
 import type { BatchOutcome, LedgerWriter } from '../../application/writer.ts';
@@ -23,6 +25,37 @@ export interface IntakeOptions {
   partitionsTogether?: number;
   /** Observes every committed batch (metrics, tests). */
   onBatch?: (outcome: BatchOutcome, size: number, elapsedMs: number) => void;
+  /** Where messages the intake cannot read are parked (`ledger.deadletter`). */
+  deadLetter: { producer: EventProducer; topic: string; onParked?: (reason: InvalidEventReason) => void };
+}
+
+/** How much of a dead-lettered message's value is kept (the whole is named by its SHA-256). */
+export const deadLetterValueBytesMax = 64 * 1024;
+const deadLetterKeyBytesMax = 1024;
+
+/**
+ * Parks a message that is not a valid event on the dead-letter topic, with why and where it came
+ * from, before its offset moves on: nothing the ledger was sent vanishes with only a log line.
+ */
+async function park(options: IntakeOptions, message: KafkaMessage, error: Error, where: { topic: string; partition: number }): Promise<void> {
+  const value = message.value ?? Buffer.alloc(0);
+  const reason: InvalidEventReason = error instanceof EventValidationError ? error.reason : 'notAnEnvelope';
+  const key = message.key ? message.key.subarray(0, deadLetterKeyBytesMax).toString('base64') : null;
+  const data = {
+    reason,
+    detail: error.message.slice(0, 1000),
+    topic: where.topic,
+    partition: where.partition,
+    offset: message.offset,
+    sizeBytes: value.length,
+    sha256: createHash('sha256').update(value).digest('hex'),
+    keyBase64: key,
+    valueBase64: value.subarray(0, deadLetterValueBytesMax).toString('base64'),
+    valueTruncated: value.length > deadLetterValueBytesMax,
+  };
+  await options.deadLetter.producer.send([{ topic: options.deadLetter.topic, envelope: makeEnvelope('ledger', { type: 'MessageDeadLettered', key: `${where.topic}:${where.partition}`, data }) }]);
+  options.logger.warn({ reason, topic: where.topic, partition: where.partition, offset: message.offset, sizeBytes: value.length }, 'message dead-lettered');
+  options.deadLetter.onParked?.(reason);
 }
 
 export function createIntake(options: IntakeOptions): BatchConsumer {
@@ -35,6 +68,10 @@ export function createIntake(options: IntakeOptions): BatchConsumer {
     sessionTimeoutMs: options.sessionTimeoutMs,
     // Other invoices events share the topic; they are not for the ledger.
     ignoreUnknownTypes: true,
+    // Signed content: JSON.parse would keep the last of duplicate keys, so the object decided and
+    // the bytes a signer saw could differ. Duplicate keys are refused (dead-lettered) here.
+    parseJson: (text) => parseJsonStrict(text),
+    onInvalid: (message, error, where) => park(options, message, error, where),
     // One writer transaction per fetch across all partitions, not one per partition.
     partitionsTogether: options.partitionsTogether ?? 16,
     handleBatch: async (events) => {
