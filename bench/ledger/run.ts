@@ -114,7 +114,7 @@ async function main(): Promise<void> {
   await client.start();
 
   const now = () => new Date().toISOString();
-  const cmd = (type: string, actor: string, payload: Record<string, unknown>) => ({ type, actor, nonce: randomUUID(), createdAt: now(), payload });
+  const cmd = (type: string, actor: string, payload: Record<string, unknown>) => ({ type, chain: dev.genesis.chainId, actor, nonce: randomUUID(), createdAt: now(), payload });
   type P = { partyId: string; key: PrivateKey };
   const operator: P = { partyId: dev.genesis.operator.partyId, key: dev.operatorKey };
   let seq = 0;

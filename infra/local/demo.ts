@@ -61,7 +61,7 @@ export async function runDemo(ctx: DemoContext): Promise<void> {
   const regulator = { ...mk(5, 'Regulator'), partyId: `regulator-${seed}` };
 
   const step = async (label: string, type: string, actor: { partyId: string; key: PrivateKey }, payload: Record<string, unknown>, key: string): Promise<CommandResult> => {
-    const command = { type, actor: actor.partyId, nonce: randomUUID(), createdAt: new Date().toISOString(), payload };
+    const command = { type, chain: ctx.dev.genesis.chainId, actor: actor.partyId, nonce: randomUUID(), createdAt: new Date().toISOString(), payload };
     const started = performance.now();
     const r = await client.sendAndWait(signSubmission(command, [actor.key], key), 30_000);
     const ms = (performance.now() - started).toFixed(0);

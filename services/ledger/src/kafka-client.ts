@@ -11,7 +11,7 @@ import type { CommandResult } from './application/batch.ts';
 import { publishCatalog } from './catalog.ts';
 
 export interface SignedSubmission {
-  command: { type: string; actor: string; nonce: string; createdAt: string; payload: Record<string, unknown> };
+  command: { type: string; chain: string; actor: string; nonce: string; createdAt: string; payload: Record<string, unknown> };
   signatures: Signature[];
   /** The Kafka message key: the root voucher id, or the issuer for an issue. */
   key: string;

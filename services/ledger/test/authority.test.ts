@@ -48,6 +48,10 @@ describe('authority and replay at the intake', () => {
     await refusedWithoutChange(() => ledger.send(tampered, [], 'k', [sig]), 'signatureInvalid');
   });
 
+  it("refuses a command signed for another ledger's chain, though its keys are registered here", async () => {
+    await refusedWithoutChange(() => ledger.send({ ...issue(), chain: 'another-ledger' }, [core.key]), 'chainMismatch');
+  });
+
   it('refuses a malformed signature list', async () => {
     await refusedWithoutChange(() => ledger.send(issue(), [], 'k', []), 'signaturesMalformed');
   });

@@ -63,7 +63,7 @@ export async function prepareIssueLoad(options: { client: LedgerKafkaClient; poo
   const { client, pool, dev, commandCount, issuerCount } = options;
   const operator = { partyId: dev.genesis.operator.partyId, key: dev.operatorKey };
   const now = () => new Date().toISOString();
-  const command = (type: string, actor: string, payload: Record<string, unknown>) => ({ type, actor, nonce: randomUUID(), createdAt: now(), payload });
+  const command = (type: string, actor: string, payload: Record<string, unknown>) => ({ type, chain: dev.genesis.chainId, actor, nonce: randomUUID(), createdAt: now(), payload });
   const supplier = { partyId: newUscc(), key: generateKeyPair('ed25519').privateKey };
   const issuers = Array.from({ length: issuerCount }, () => ({ partyId: newUscc(), key: generateKeyPair('ed25519').privateKey }));
   const register = (p: { partyId: string; key: PrivateKey }, role: string) =>

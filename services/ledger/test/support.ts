@@ -139,11 +139,11 @@ export class TestLedger {
   }
 
   command<T extends CommandType>(type: T, actor: TestParty, payload: CommandPayloads[T], nonce = this.nextNonce()) {
-    return { type, actor: actor.partyId, nonce, createdAt: this.clock.now.toISOString(), payload };
+    return { type, chain: this.dev.genesis.chainId, actor: actor.partyId, nonce, createdAt: this.clock.now.toISOString(), payload };
   }
 
   /** Sends a signed command to ledger.commands, keyed as the gateway keys it. */
-  async send(command: { actor: string; nonce: string; payload: unknown }, signers: PrivateKey[], key = 'k', signatures = signers.map((k) => signCommand(command, k))): Promise<string> {
+  async send(command: { actor: string; nonce: string; chain?: string; payload: unknown }, signers: PrivateKey[], key = 'k', signatures = signers.map((k) => signCommand(command, k))): Promise<string> {
     await this.producer.send([{ topic: this.topics.ledgerCommands.name, envelope: makeEnvelope('test', { type: 'CommandSubmitted', key, data: { command, signatures } }) }]);
     return `${command.actor}:${command.nonce}`;
   }

@@ -32,8 +32,8 @@ describe('planBatch', () => {
     state.takeDirty();
     const newKey = generateKeyPair('ed25519').privateKey;
     const commands = [
-      { type: 'voucher.accept', actor: 'operator', nonce: 'n-1', createdAt: now.toISOString(), payload: { voucherId: poisonVoucherId } },
-      { type: 'key.add', actor: 'operator', nonce: 'n-2', createdAt: now.toISOString(), payload: { key: { keyId: newKey.keyId, alg: 'ed25519', publicKey: exportPublicKey(newKey, 'hex') } } },
+      { type: 'voucher.accept', chain: 'test', actor: 'operator', nonce: 'n-1', createdAt: now.toISOString(), payload: { voucherId: poisonVoucherId } },
+      { type: 'key.add', chain: 'test', actor: 'operator', nonce: 'n-2', createdAt: now.toISOString(), payload: { key: { keyId: newKey.keyId, alg: 'ed25519', publicKey: exportPublicKey(newKey, 'hex') } } },
     ];
     const submissions: Submission[] = commands.map((command, i) => ({ kind: 'command', submissionId: `s-${i}`, command, signatures: [signCommand(command, operatorKey)] }));
     const plan = await planBatch(submissions, {

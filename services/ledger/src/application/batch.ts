@@ -344,7 +344,7 @@ export async function planBatch(submissions: Submission[], ctx: BatchContext): P
       signerKeys.some((key) => key !== undefined && key.partyId === actor);
     if (!refusal) {
       try {
-        const decision = decide(p.command, { state, now: ctx.now, policy: ctx.policy, signerKeyIds });
+        const decision = decide(p.command, { state, chainId: ctx.chainId, now: ctx.now, policy: ctx.policy, signerKeyIds });
         if (decision.ok) outcome = commit(p, 'command', actor!, nonce!, String(p.command!.type), decision, p.signatures!);
         else refusal = decision.rejection;
       } catch (error) {

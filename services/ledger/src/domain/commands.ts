@@ -99,6 +99,8 @@ export const commandTypes: readonly CommandType[] = [
 /** The signed envelope. */
 export interface CommandEnvelope<T extends CommandType = CommandType> {
   type: T;
+  /** The chain id of the ledger it is for (its genesis): a signature is valid on that ledger only. */
+  chain: string;
   /** The party id of the signer's party. */
   actor: string;
   /** Unique per actor; the caller deduplicates on (actor, nonce). */

@@ -32,6 +32,8 @@ export const creditLineTermDaysMax = 366;
 
 export interface DecideContext {
   state: LedgerStateView;
+  /** This ledger's chain id (its genesis); a command for another chain is refused. */
+  chainId: string;
   /** The ledger's clock, injected. */
   now: Date;
   policy: LedgerPolicy;
@@ -267,6 +269,7 @@ function decideOrRefuse(command: unknown, ctx: DecideContext): LedgerEvent[] {
   if (typeof command !== 'object' || command === null || Array.isArray(command)) refuse('commandMalformed', 'the command must be an object');
   const c = command as Obj;
   if (typeof c.type !== 'string') refuse('commandMalformed', 'type must be a string');
+  if (typeof c.chain !== 'string') refuse('commandMalformed', 'chain must be the chain id of the ledger the command is for');
   if (typeof c.actor !== 'string' || !partyIdPattern.test(c.actor)) refuse('commandMalformed', 'actor must be a party id');
   if (typeof c.nonce !== 'string' || c.nonce.length === 0 || c.nonce.length > nonceLengthMax) {
     refuse('commandMalformed', `nonce must be a non-empty string of at most ${nonceLengthMax} characters`);
@@ -274,6 +277,9 @@ function decideOrRefuse(command: unknown, ctx: DecideContext): LedgerEvent[] {
   if (!isInstant(c.createdAt)) refuse('commandMalformed', 'createdAt must be an ISO 8601 UTC instant');
   if (typeof c.payload !== 'object' || c.payload === null || Array.isArray(c.payload)) refuse('commandMalformed', 'payload must be an object');
   if (!(commandTypes as readonly string[]).includes(c.type)) refuse('unknownCommandType', `command type ${JSON.stringify(c.type)} is unknown`);
+  // Bound to one ledger: the same keys may be registered on another ledger, where this signed
+  // command must not replay.
+  if (c.chain !== ctx.chainId) refuse('chainMismatch', `the command is for chain ${JSON.stringify(c.chain)}; this ledger is ${ctx.chainId}`);
   const type = c.type as CommandType;
   const createdMs = Date.parse(c.createdAt);
   if (now.getTime() - createdMs > policy.commandAgeMaxMs) refuse('commandExpired', `command created at ${c.createdAt} is older than ${policy.commandAgeMaxMs} ms`);

@@ -67,6 +67,7 @@ const financed = (s: Scene) => {
 const cases: Record<RejectionCode, Case> = {
   commandMalformed: { build: () => { const s = scene(); return { w: s.w, cmd: { ...s.w.command('voucher.accept', s.s1, { voucherId: s.pending }), nonce: '' } }; } },
   unknownCommandType: { build: () => { const s = scene(); return { w: s.w, cmd: { ...s.w.command('voucher.accept', s.s1, { voucherId: s.pending }), type: 'voucher.burn' } }; } },
+  chainMismatch: { build: () => { const s = scene(); return { w: s.w, cmd: { ...s.w.command('voucher.accept', s.s1, { voucherId: s.pending }), chain: 'another-ledger' } }; } },
   commandExpired: { build: () => { const s = scene(); return { w: s.w, cmd: { ...s.w.command('voucher.accept', s.s1, { voucherId: s.pending }), createdAt: new Date(s.w.now.getTime() - 25 * 3600_000).toISOString() } }; } },
   commandFromTheFuture: { build: () => { const s = scene(); return { w: s.w, cmd: { ...s.w.command('voucher.accept', s.s1, { voucherId: s.pending }), createdAt: new Date(s.w.now.getTime() + 600_000).toISOString() } }; } },
   nonceAlreadyUsed: { build: () => { const s = scene(); s.w.state.recordNonce(s.s1, 'dup'); return { w: s.w, cmd: { ...s.w.command('voucher.accept', s.s1, { voucherId: s.pending }), nonce: 'dup' } }; } },

@@ -11,6 +11,7 @@ export const rejectionCodes = {
   // Envelope
   commandMalformed: 'The envelope lacks type, actor, nonce, createdAt or payload, or one has the wrong type.',
   unknownCommandType: 'The command type is not one the ledger knows.',
+  chainMismatch: 'The command names another ledger\'s chain id; its signatures are valid there only.',
   commandExpired: 'createdAt is older than the policy allows (commandAgeMaxMs).',
   commandFromTheFuture: 'createdAt lies further ahead of the ledger clock than the allowed skew.',
   nonceAlreadyUsed: 'This actor already committed a command with this nonce.',

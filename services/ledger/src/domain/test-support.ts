@@ -41,6 +41,8 @@ export class World {
     this.apply(genesisEvents({ partyId: 'operator', name: 'Cascade operator', publicKeys: [{ keyId: 'operator-k1', alg: 'ed25519', publicKey: hexKey('operator') }] }, this.now));
   }
 
+  static readonly chainId = 'test-chain';
+
   static keyOf(partyId: string): string {
     return `${partyId}-k1`;
   }
@@ -59,12 +61,12 @@ export class World {
 
   command<T extends CommandType>(type: T, actor: string, payload: CommandPayloads[T]): LedgerCommand {
     this.#nonce += 1;
-    return { type, actor, nonce: `n${this.#nonce}`, createdAt: this.now.toISOString(), payload } as LedgerCommand;
+    return { type, chain: World.chainId, actor, nonce: `n${this.#nonce}`, createdAt: this.now.toISOString(), payload } as LedgerCommand;
   }
 
   decide(command: unknown, signerKeyIds?: string[]): Decision {
     const actor = (command as { actor?: string }).actor ?? '';
-    return decide(command, { state: this.state, now: this.now, policy: this.policy, signerKeyIds: signerKeyIds ?? [World.keyOf(actor)] });
+    return decide(command, { state: this.state, chainId: World.chainId, now: this.now, policy: this.policy, signerKeyIds: signerKeyIds ?? [World.keyOf(actor)] });
   }
 
   /** Decides and applies; throws with the rejection when refused. */
