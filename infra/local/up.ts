@@ -14,7 +14,7 @@ import pg from 'pg';
 import { allTopics } from '@cascade/events';
 import { existsSync } from 'node:fs';
 import { writeDevGenesis } from '@cascade/ledger';
-import { ensureLocalPostgres, ensureLocalRedis, startKafka, topicAdminFor } from '@cascade/testing';
+import { ensureLocalPostgres, ensureLocalRedis, portAnswers, startKafka, topicAdminFor } from '@cascade/testing';
 import { runDemo } from './demo.ts';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -29,8 +29,11 @@ export const services = [
   { name: 'risk', port: 3003 },
 ] as const;
 
+/** Set when our output pipe closed under us (`up | head`): nothing more is written to it. */
+let outputClosed = false;
+
 function say(message: string): void {
-  process.stdout.write(`${message}\n`);
+  if (!outputClosed) process.stdout.write(`${message}\n`);
 }
 
 /**
@@ -83,7 +86,15 @@ async function waitReady(name: string, port: number, child: ChildProcess): Promi
 const children: ChildProcess[] = [];
 let stopKafka: (() => Promise<void>) | null = null;
 
-async function shutdown(code: number): Promise<never> {
+let shuttingDown: Promise<never> | null = null;
+
+/** Stops the services and Kafka, once, however many signals or errors ask for it. */
+function shutdown(code: number): Promise<never> {
+  shuttingDown ??= stopEverything(code);
+  return shuttingDown;
+}
+
+async function stopEverything(code: number): Promise<never> {
   say('stopping services…');
   await Promise.all(
     children.map(
@@ -120,6 +131,11 @@ async function main(): Promise<void> {
   say(`  Kafka: ${kafka.description} at ${kafka.brokers.join(',')}`);
   say(`  PostgreSQL ${new URL(databaseUrl).host}/${databaseName}   Redis ${new URL(redisUrl).host}`);
 
+  const taken = [];
+  for (const svc of services) if (await portAnswers(svc.port)) taken.push(svc.port);
+  if (taken.length > 0) {
+    throw new Error(`port(s) ${taken.join(', ')} on 127.0.0.1 are in use — is another \`infra/cascade up\` running? Stop it (Ctrl-C) first.`);
+  }
   for (const svc of services) {
     const child = spawn(process.execPath, ['--import', 'tsx', path.join(root, `services/${svc.name}/src/main.ts`)], {
       cwd: root,
@@ -149,6 +165,15 @@ async function main(): Promise<void> {
 
 process.on('SIGINT', () => void shutdown(0));
 process.on('SIGTERM', () => void shutdown(0));
+// However this process ends (an uncaught error, its output pipe closed under it), the services
+// it started end with it rather than holding the ports for the next run.
+process.on('exit', () => {
+  for (const c of children) if (c.exitCode === null) c.kill('SIGTERM');
+});
+process.stdout.on('error', () => {
+  outputClosed = true;
+  void shutdown(1);
+});
 main().catch(async (error: Error) => {
   process.stderr.write(`up failed: ${error.message}\n`);
   await shutdown(1);
