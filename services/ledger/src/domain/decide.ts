@@ -630,7 +630,8 @@ function decideOrRefuse(command: unknown, ctx: DecideContext): LedgerEvent[] {
       if (unpaid.length === 0) refuse('treeAlreadySettled', `every voucher of tree ${rootId} is paid`);
       if (today < root.maturityDate) refuse('settlementBeforeMaturity', `tree ${rootId} matures on ${root.maturityDate}; today is ${today}`);
       if (root.paymentReferences.length >= settlementsPerTreeMax) refuse('tooManySettlements', `tree ${rootId} already has ${settlementsPerTreeMax} settlements`);
-      if (root.paymentReferences.includes(paymentReference)) refuse('paymentReferenceAlreadyUsed', `payment ${paymentReference} was already settled on tree ${rootId}`);
+      // One bank payment settles one thing: a reference is unique per payer across the platform.
+      if (state.paymentReferenceUsed(root.issuer, paymentReference)) refuse('paymentReferenceAlreadyUsed', `${root.issuer} already cited payment ${paymentReference} in a settlement`);
       if (paid.isZero()) refuse('paymentMustBePositive', 'the paid amount is 0.00');
       const owed = Amount.sum(unpaid.map((v) => Amount.parse(v.outstanding)));
       if (paid.gt(owed)) refuse('paymentExceedsOutstanding', `paid ${paid} exceeds the ${owed} tree ${rootId} still owes`);

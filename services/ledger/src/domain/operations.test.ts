@@ -183,6 +183,16 @@ describe('settle [issuer]', () => {
     return { ...s, root, a: a!, b: b!, r: r! };
   }
 
+  it('refuses a payment reference the issuer already cited to settle another tree', () => {
+    const { w, core, s1 } = scene();
+    const [first, second] = [w.issue(core, s1, '60.00'), w.issue(core, s1, '50.00')];
+    w.now = new Date('2026-06-30T01:00:00.000Z');
+    w.run('voucher.settle', core, { rootId: first, paymentReference: 'BANK-SHARED', paidAmount: '60.00' });
+    w.refused(w.command('voucher.settle', core, { rootId: second, paymentReference: 'BANK-SHARED', paidAmount: '50.00' }), 'paymentReferenceAlreadyUsed');
+    // Another payment reference settles it.
+    w.run('voucher.settle', core, { rootId: second, paymentReference: 'BANK-OTHER', paidAmount: '50.00' });
+  });
+
   it('full payment at maturity pays every live leaf to its holder, restores the line and settles the tree', () => {
     const { w, core, s1, s2, funder, root, a, b, r } = matured();
     const e = only(w.run('voucher.settle', core, { rootId: root, paymentReference: 'BANK-0001', paidAmount: '600.00' }), 'VoucherSettled');

@@ -85,7 +85,7 @@ export const rejectionCodes = {
   discountExceedsAmount: 'Interest plus fees exceed the voucher amount.',
   settlementBeforeMaturity: 'Settlement is allowed only at or after maturity.',
   tooManySettlements: 'The tree has had as many settlements as allowed.',
-  paymentReferenceAlreadyUsed: 'This payment reference was already settled on this tree.',
+  paymentReferenceAlreadyUsed: 'The payer already cited this payment reference in a settlement (of any tree).',
   paymentMustBePositive: 'The paid amount must be above zero.',
   paymentExceedsOutstanding: 'The paid amount exceeds what the tree still owes.',
 } as const;

@@ -20,6 +20,8 @@ export interface LedgerStateView {
   childrenOf(voucherId: string): readonly string[];
   /** True when the caller recorded this (actor, nonce) as committed. */
   hasSeenNonce(actor: string, nonce: string): boolean;
+  /** True when `payer` already cited this payment reference to settle any tree. */
+  paymentReferenceUsed(payer: string, reference: string): boolean;
 }
 
 export interface LedgerState extends LedgerStateView {
@@ -64,6 +66,8 @@ export class MemoryLedgerState implements LedgerState {
   readonly vouchers = new Map<string, Voucher>();
   readonly children = new Map<string, string[]>();
   readonly nonces = new Set<string>();
+  /** `${payer}\u0000${reference}` of every settlement, derived from the roots' paymentReferences. */
+  readonly paymentReferences = new Set<string>();
   #dirty: DirtySets = emptyDirty();
 
   party(partyId: string): Party | undefined {
@@ -103,6 +107,10 @@ export class MemoryLedgerState implements LedgerState {
     return this.nonces.has(`${actor}\u0000${nonce}`);
   }
 
+  paymentReferenceUsed(payer: string, reference: string): boolean {
+    return this.paymentReferences.has(`${payer}\u0000${reference}`);
+  }
+
   putParty(party: Party): void {
     this.parties.set(party.partyId, party);
     if (party.uscc !== null) this.partiesByUscc.set(party.uscc, party.partyId);
@@ -133,6 +141,8 @@ export class MemoryLedgerState implements LedgerState {
   putVoucher(voucher: Voucher): void {
     const isNew = !this.vouchers.has(voucher.voucherId);
     this.vouchers.set(voucher.voucherId, voucher);
+    // The issuer pays a tree's settlements; a root carries the references it cited.
+    if (voucher.parentId === null) for (const ref of voucher.paymentReferences) this.paymentReferences.add(`${voucher.issuer}\u0000${ref}`);
     if (isNew && voucher.parentId !== null) {
       const list = this.children.get(voucher.parentId);
       if (list === undefined) this.children.set(voucher.parentId, [voucher.voucherId]);
