@@ -129,6 +129,25 @@ describe('cascade ledger verify: the key registry', () => {
     expect(r.err).toContain(`key ${second.keyId} is revoked in the log but not in the registry`);
     expect(cascade('ledger', 'verify').code).toBe(0);
   });
+
+  it('catches a key.revoke relabelled in the type column (which no hash covers) with its key made active again', async () => {
+    const third = generateKeyPair('ed25519').privateKey;
+    await ledger.mustRun('key.add', a, { key: { keyId: third.keyId, alg: 'ed25519', publicKey: exportPublicKey(third, 'hex') } });
+    const revoked = await ledger.mustRun('key.revoke', a, { keyId: third.keyId });
+    const r = await verifyWhileTampered(
+      [
+        `UPDATE operations SET type = 'voucher.accept' WHERE seq = ${revoked.seq}`,
+        `UPDATE party_keys SET data = jsonb_set(data, '{revokedAt}', 'null') WHERE key_id = '${third.keyId}'`,
+      ],
+      [
+        `UPDATE operations SET type = 'key.revoke' WHERE seq = ${revoked.seq}`,
+        `UPDATE party_keys SET data = jsonb_set(data, '{revokedAt}', '"2026-03-02T02:00:00.000Z"') WHERE key_id = '${third.keyId}'`,
+      ],
+    );
+    expect(r.code).toBe(1);
+    expect(r.err).toContain(`operation seq ${revoked.seq}`);
+    expect(cascade('ledger', 'verify').code).toBe(0);
+  });
 });
 
 describe('cascade ledger proof / verify-proof', () => {

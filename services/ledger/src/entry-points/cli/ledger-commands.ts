@@ -50,19 +50,43 @@ interface LoggedKey {
   revoked: boolean;
 }
 
+/** The operation type as the hashed record says it: the genesis, a fact, or the signed command's type. */
+function typeOfRecord(record: { kind: string; body: Record<string, any> }): string {
+  if (record.kind === 'genesis') return 'genesis';
+  if (record.kind === 'fact') return 'payable.confirmed';
+  return String(record.body.type);
+}
+
+/**
+ * The columns beside each stored record (`type`, `actor`) are not covered by any hash, yet the
+ * writer and this verifier read them; each must say what the verified record says.
+ */
+async function operationColumnsProblem(pool: Pool): Promise<string | null> {
+  const { rows } = await pool.query<{ seq: string; type: string; actor: string; record: string }>('SELECT seq, type, actor, record FROM operations ORDER BY seq');
+  for (const r of rows) {
+    const record = JSON.parse(r.record) as { kind: string; body: Record<string, any> };
+    const type = typeOfRecord(record);
+    if (r.type !== type) return `operation seq ${r.seq}: the type column says ${r.type}, the hashed record ${type}`;
+    const actor = record.kind === 'command' ? String(record.body.actor) : null;
+    if (actor !== null && r.actor !== actor) return `operation seq ${r.seq}: the actor column says ${r.actor}, the hashed record ${actor}`;
+  }
+  return null;
+}
+
 /**
  * Who may sign is state derived from the log, and the writer loads it from `party_keys` at start.
  * Once the chain has verified, the keys the log registered and revoked are known for certain; a
  * key row that the log does not explain (inserted, altered, un-revoked) would let a forged
- * signature pass after the next restart, so it is reported here.
+ * signature pass after the next restart, so it is reported here. Operations are selected by the
+ * type their hashed record states, never by the unhashed `type` column.
  */
 async function keyRegistryProblem(pool: Pool): Promise<string | null> {
   const expected = new Map<string, LoggedKey>();
-  const { rows } = await pool.query<{ type: string; record: string }>(
-    `SELECT type, record FROM operations WHERE type IN ('genesis', 'party.register', 'key.add', 'key.revoke') ORDER BY seq`,
-  );
-  for (const r of rows) {
-    const body = (JSON.parse(r.record) as { body: Record<string, any> }).body;
+  const { rows } = await pool.query<{ record: string }>('SELECT record FROM operations ORDER BY seq');
+  for (const row of rows) {
+    const record = JSON.parse(row.record) as { kind: string; body: Record<string, any> };
+    const body = record.body;
+    const r = { type: typeOfRecord(record) };
     if (r.type === 'genesis') for (const k of body.operator.publicKeys) expected.set(k.keyId, { partyId: body.operator.partyId, alg: k.alg, publicKey: k.publicKey, revoked: false });
     if (r.type === 'party.register') for (const k of body.payload.publicKeys) expected.set(k.keyId, { partyId: body.payload.partyId, alg: k.alg, publicKey: k.publicKey, revoked: false });
     if (r.type === 'key.add') expected.set(body.payload.key.keyId, { partyId: body.actor, alg: body.payload.key.alg, publicKey: body.payload.key.publicKey, revoked: false });
@@ -123,6 +147,11 @@ export const ledgerVerifyCommand: CliCommand = {
       }
       if (blocks === 0) {
         io.err('FAIL: no genesis block: this database holds no chain');
+        return EXIT_FAILURE;
+      }
+      const columnsProblem = await operationColumnsProblem(pool);
+      if (columnsProblem) {
+        io.err(`FAIL: ${columnsProblem}`);
         return EXIT_FAILURE;
       }
       const keyProblem = await keyRegistryProblem(pool);
