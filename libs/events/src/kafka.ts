@@ -157,9 +157,23 @@ export const groupJoinTimeoutMs = 60_000;
 /** How long a group commit waits for more partitions' batches before it runs. */
 export const groupCommitWindowMs = 2;
 
+/** How far a consumer is behind, for readiness and metrics. */
+export interface ConsumerProgress {
+  /** When the oldest batch fetched and not yet handled successfully first arrived (ms since epoch), or null. */
+  oldestPendingSinceMs: number | null;
+  /** Messages behind the partitions' high watermarks, as of each partition's last handled batch. */
+  lagMessages: number;
+  /** When a batch was last handled successfully (ms since epoch), or null. */
+  lastHandledAtMs: number | null;
+}
+
 export class BatchConsumer {
   private readonly consumer: Consumer;
   private running = false;
+  /** `${topic}\u0000${partition}` → when its batch in hand first arrived (kept across redeliveries). */
+  private readonly pendingSince = new Map<string, number>();
+  private readonly lagByPartition = new Map<string, number>();
+  private lastHandledAtMs: number | null = null;
   private pending: PendingBatch[] = [];
   private flushing: Promise<void> | null = null;
   private flushTimer: NodeJS.Timeout | null = null;
@@ -177,10 +191,26 @@ export class BatchConsumer {
     });
   }
 
+  /** How far behind this consumer is (see ConsumerProgress). */
+  progress(): ConsumerProgress {
+    let oldest: number | null = null;
+    for (const since of this.pendingSince.values()) oldest = oldest === null ? since : Math.min(oldest, since);
+    let lag = 0;
+    for (const l of this.lagByPartition.values()) lag += l;
+    return { oldestPendingSinceMs: oldest, lagMessages: lag, lastHandledAtMs: this.lastHandledAtMs };
+  }
+
   /** Resolves once the consumer has joined its group and started fetching. */
   async start(): Promise<void> {
     const { consumer, options } = this;
     await consumer.connect();
+    // After a rebalance this member may hold other partitions: what it no longer holds is not its
+    // to report. What it still holds keeps its age (a consumer restarted by a failing handler
+    // rejoins with the same partitions, and the input has waited all along).
+    consumer.on(consumer.events.GROUP_JOIN, (event) => {
+      const assigned = new Set(Object.entries(event.payload.memberAssignment).flatMap(([topic, partitions]) => partitions.map((p) => `${topic}\u0000${p}`)));
+      for (const map of [this.pendingSince, this.lagByPartition]) for (const key of map.keys()) if (!assigned.has(key)) map.delete(key);
+    });
     await consumer.subscribe({ topics: options.topics, fromBeginning: options.fromBeginning ?? true });
     const joined = new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error(`consumer group ${options.groupId} not joined within ${groupJoinTimeoutMs} ms`)), groupJoinTimeoutMs);
@@ -197,6 +227,8 @@ export class BatchConsumer {
       eachBatchAutoResolve: false,
       partitionsConsumedConcurrently: together,
       eachBatch: async ({ batch, resolveOffset, heartbeat, isRunning, isStale }) => {
+        const where = `${batch.topic}\u0000${batch.partition}`;
+        if (batch.messages.length > 0 && !this.pendingSince.has(where)) this.pendingSince.set(where, Date.now());
         const events: ReceivedEvent[] = [];
         for (const message of batch.messages) {
           try {
@@ -227,7 +259,10 @@ export class BatchConsumer {
           // The handler has committed its effects (and its inbox rows) already; committing the
           // offset now only saves a redelivery, which the inbox would absorb anyway.
           await this.consumer.commitOffsets([{ topic: batch.topic, partition: batch.partition, offset: (BigInt(last.offset) + 1n).toString() }]);
+          this.lagByPartition.set(where, Math.max(0, Number(batch.offsetLag())));
         }
+        this.pendingSince.delete(where);
+        this.lastHandledAtMs = Date.now();
         await heartbeat();
       },
     });

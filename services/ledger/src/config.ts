@@ -14,6 +14,7 @@ export const ledgerSettings = {
   signingKeyFile: { env: 'LEDGER_SIGNING_KEY_FILE', doc: 'PEM (PKCS#8) private key that signs blocks; must match genesis.ledgerKey', parse: parse.string, secret: true },
   verifyWorkers: { env: 'LEDGER_VERIFY_WORKERS', doc: 'worker threads verifying signatures', parse: parse.int(0, 64), default: 1 },
   intakeSessionTimeoutMs: { env: 'LEDGER_INTAKE_SESSION_TIMEOUT_MS', doc: 'Kafka session timeout of the intake: how soon a dead ledger\'s partitions move (the local mock broker needs more than 3500)', parse: parse.int(4_000, 60_000), default: 6_000 },
+  intakeStallMs: { env: 'LEDGER_INTAKE_STALL_MS', doc: '/ready fails when a batch of input has waited this long without being decided and committed', parse: parse.int(1_000, 3_600_000), default: 60_000 },
   intakeGroupId: { env: 'LEDGER_INTAKE_GROUP', doc: 'Kafka consumer group of the intake', parse: parse.string, default: 'ledger-intake' },
   maturityMonthsMax: { env: 'LEDGER_MATURITY_MONTHS_MAX', doc: 'latest maturity in months after issue (never above 12)', parse: parse.int(1, 12), default: 6 },
   treeDepthMax: { env: 'LEDGER_TREE_DEPTH_MAX', doc: 'deepest tier of a voucher tree', parse: parse.int(1, 64), default: 10 },

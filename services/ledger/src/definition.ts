@@ -11,7 +11,7 @@ import { registerLedgerRoutes } from './app.ts';
 import { LedgerWriter } from './application/writer.ts';
 import { publishCatalog } from './catalog.ts';
 import { ledgerRuntime, ledgerSettings } from './config.ts';
-import { createIntake } from './entry-points/messages/intake.ts';
+import { createIntake, intakeStallProblem } from './entry-points/messages/intake.ts';
 
 type LedgerConfig = { [K in keyof typeof ledgerSettings]: ReturnType<(typeof ledgerSettings)[K]['parse']> };
 
@@ -59,6 +59,21 @@ export const definition: ServiceDefinition = {
         committed.inc(outcome.committed);
         for (const r of outcome.results) decided.inc({ status: r.status });
         batchSeconds.observe(elapsedMs / 1000);
+      },
+    });
+    // Readiness and metrics tell the truth about the intake, not only about connections.
+    platform.readiness.intake = async () => {
+      const problem = intakeStallProblem(intake.progress(), c.intakeStallMs);
+      if (problem) throw new Error(problem);
+    };
+    new client.Gauge({ name: 'cascade_ledger_intake_lag_messages', help: 'messages behind the high watermarks of the intake topics', registers: [platform.registry], collect() { this.set(intake.progress().lagMessages); } });
+    new client.Gauge({
+      name: 'cascade_ledger_intake_oldest_pending_seconds',
+      help: 'age of the oldest input fetched and not yet decided and committed (0 when none)',
+      registers: [platform.registry],
+      collect() {
+        const since = intake.progress().oldestPendingSinceMs;
+        this.set(since === null ? 0 : (Date.now() - since) / 1000);
       },
     });
     registerLedgerRoutes(app, platform.pool);

@@ -21,17 +21,20 @@ const outputKeepChars = 20_000;
 
 export interface LedgerProcess {
   child: ChildProcess;
+  port: number;
   /** The last of what the process printed, for a failing test's message. */
   output(): string;
   exited(): Promise<number | null>;
 }
 
-export function startLedgerProcess(options: { db: TestDatabase; dev: DevGenesis; prefix: string; brokers: string[] }): LedgerProcess {
+export function startLedgerProcess(options: { db: TestDatabase; dev: DevGenesis; prefix: string; brokers: string[]; env?: Record<string, string> }): LedgerProcess {
+  const port = 42_000 + Math.floor(Math.random() * 2_000);
   const child = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'services/ledger/src/main.ts')], {
     cwd: root,
     env: {
       ...process.env,
-      PORT: String(42_000 + Math.floor(Math.random() * 2_000)),
+      ...options.env,
+      PORT: String(port),
       DATABASE_URL: options.db.url,
       KAFKA_BROKERS: options.brokers.join(','),
       TOPIC_PREFIX: options.prefix,
@@ -47,7 +50,7 @@ export function startLedgerProcess(options: { db: TestDatabase; dev: DevGenesis;
   child.stdout?.on('data', keep);
   child.stderr?.on('data', keep);
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  return { child, output: () => output, exited: () => (child.exitCode !== null ? Promise.resolve(child.exitCode) : exited) };
+  return { child, port, output: () => output, exited: () => (child.exitCode !== null ? Promise.resolve(child.exitCode) : exited) };
 }
 
 export interface IssueLoad {

@@ -7,7 +7,7 @@
 import { createHash } from 'node:crypto';
 import type { Kafka, KafkaMessage } from 'kafkajs';
 import { parseJsonStrict } from '@cascade/crypto';
-import { BatchConsumer, EventValidationError, makeEnvelope, type EventProducer, type InvalidEventReason } from '@cascade/events';
+import { BatchConsumer, EventValidationError, makeEnvelope, type ConsumerProgress, type EventProducer, type InvalidEventReason } from '@cascade/events';
 import type { Logger } from '@cascade/logging';
 import type { Submission } from '../../application/batch.ts';
 import type { BatchOutcome, LedgerWriter } from '../../application/writer.ts';
@@ -56,6 +56,18 @@ async function park(options: IntakeOptions, message: KafkaMessage, error: Error,
   await options.deadLetter.producer.send([{ topic: options.deadLetter.topic, envelope: makeEnvelope('ledger', { type: 'MessageDeadLettered', key: `${where.topic}:${where.partition}`, data }) }]);
   options.logger.warn({ reason, topic: where.topic, partition: where.partition, offset: message.offset, sizeBytes: value.length }, 'message dead-lettered');
   options.deadLetter.onParked?.(reason);
+}
+
+/**
+ * The intake's readiness: not ready when input has waited longer than `stallMs` without being
+ * decided and committed (the writer is stuck: PostgreSQL down, or a defect), however healthy the
+ * connections look.
+ */
+export function intakeStallProblem(progress: ConsumerProgress, stallMs: number, nowMs = Date.now()): string | null {
+  if (progress.oldestPendingSinceMs === null) return null;
+  const waitedMs = nowMs - progress.oldestPendingSinceMs;
+  if (waitedMs <= stallMs) return null;
+  return `input has waited ${Math.round(waitedMs / 1000)} s without being committed (limit ${Math.round(stallMs / 1000)} s); ${progress.lagMessages} messages behind`;
 }
 
 export function createIntake(options: IntakeOptions): BatchConsumer {
