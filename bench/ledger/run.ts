@@ -164,7 +164,7 @@ async function main(): Promise<void> {
       out[1]!.push(signSubmission(cmd('voucher.accept', supplier.partyId, { voucherId: rootId }), [supplier.key], rootId));
       out[2]!.push(signSubmission(cmd('voucher.transfer', supplier.partyId, { voucherId: rootId, pieces: [{ childId: piece, recipient: next.partyId, amount: '400.00' }], remainder: { childId: randomUUID(), amount: '600.00' } }), [supplier.key], rootId));
       out[3]!.push(signSubmission(cmd('voucher.accept', next.partyId, { voucherId: piece }), [next.key], rootId));
-      out[4]!.push(signSubmission(cmd('financing.request', next.partyId, { voucherId: piece, funder: funder.partyId, productId: 'BENCH' }), [next.key], rootId));
+      out[4]!.push(signSubmission(cmd('financing.request', next.partyId, { voucherId: piece, funder: funder.partyId, productId: 'BENCH', maxAnnualRate: '0.05', maxFees: '0.00' }), [next.key], rootId));
       out[5]!.push(signSubmission(cmd('financing.approve', funder.partyId, { voucherId: piece, annualRate: '0.035', fees: '0.00' }), [funder.key], rootId));
     }
     return out;

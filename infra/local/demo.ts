@@ -102,7 +102,7 @@ export async function runDemo(ctx: DemoContext): Promise<void> {
   await step('tier-1 accepts', 'voucher.accept', tier1, { voucherId: rootId }, rootId);
   await step('tier-1 splits: 300,000.00 to tier-2, keeps 700,000.00', 'voucher.transfer', tier1, { voucherId: rootId, pieces: [{ childId: piece, recipient: tier2.partyId, amount: '300000.00' }], remainder: { childId: kept, amount: '700000.00' } }, rootId);
   await step('tier-2 accepts (SM2 signature)', 'voucher.accept', tier2, { voucherId: piece }, rootId);
-  await step('tier-2 asks the bank to discount its piece', 'financing.request', tier2, { voucherId: piece, funder: bank.partyId, productId: 'DISCOUNT-90' }, rootId);
+  await step('tier-2 asks the bank to discount its piece', 'financing.request', tier2, { voucherId: piece, funder: bank.partyId, productId: 'DISCOUNT-90', maxAnnualRate: '0.05', maxFees: '300.00' }, rootId);
   const approved = await step('bank approves at 3.65 % a year, fees 150.00', 'financing.approve', bank, { voucherId: piece, annualRate: '0.0365', fees: '150.00' }, rootId);
   const financed = approved.events?.find((e) => e.type === 'VoucherFinanced');
   const terms = financed?.type === 'VoucherFinanced' ? financed.data.terms : undefined;

@@ -53,7 +53,7 @@ describe('concurrent commands on one voucher', () => {
         await ledger.mustRun('voucher.issue', core, { voucherId, holder: holder.partyId, amount: '100.00', maturityDate: '2026-06-30', backing: [{ payableId, amount: '100.00' }] });
         await ledger.mustRun('voucher.accept', holder, { voucherId });
         const built = commands.map((c) => {
-          if (c.kind === 'finance') return ledger.command('financing.request', holder, { voucherId, funder: funder.partyId, productId: 'P' });
+          if (c.kind === 'finance') return ledger.command('financing.request', holder, { voucherId, funder: funder.partyId, productId: 'P', maxAnnualRate: '0.2', maxFees: '1000.00' });
           const recipient = others[c.to]!.partyId;
           if (c.kind === 'whole') return ledger.command('voucher.transfer', holder, { voucherId, pieces: [{ childId: randomUUID(), recipient, amount: '100.00' }], remainder: null });
           const piece = Amount.fromFen(BigInt(c.fen)).toString();

@@ -44,7 +44,7 @@ describe('ledger lifecycle through Kafka', () => {
   });
 
   it('finances at the bank: interest ACT/360 half-up and net disbursement', async () => {
-    await ledger.mustRun('financing.request', b, { voucherId: toB, funder: bank.partyId, productId: 'PRODUCT-1' });
+    await ledger.mustRun('financing.request', b, { voucherId: toB, funder: bank.partyId, productId: 'PRODUCT-1', maxAnnualRate: '0.2', maxFees: '1000.00' });
     const approved = await ledger.mustRun('financing.approve', bank, { voucherId: toB, annualRate: '0.0365', fees: '1.00' });
     const financed = approved.events?.find((e) => e.type === 'VoucherFinanced');
     // 2026-03-02 (Shanghai) to 2026-06-30 is 120 days: 300.00 × 0.0365 × 120 / 360 = 3.65.

@@ -56,7 +56,9 @@ export interface CommandPayloads {
   /** [sender] Takes back a transfer child not yet accepted. */
   'voucher.revoke': { voucherId: string };
   /** [holder] Asks one funder to finance an active voucher under one of its products. */
-  'financing.request': { voucherId: string; funder: string; productId: string };
+  /** The holder states the most it accepts: the funder cannot approve a dearer price. */
+  'financing.request': { voucherId: string; funder: string; productId: string; maxAnnualRate: string; maxFees: string };
+  'financing.withdraw': { voucherId: string };
   /** [funder] Approves the pending request: the voucher moves to the funder. */
   'financing.approve': { voucherId: string; annualRate: string; fees: string };
   /** [funder] Rejects the pending request: the voucher is active again. */
@@ -89,6 +91,7 @@ export const commandTypes: readonly CommandType[] = [
   'financing.request',
   'financing.approve',
   'financing.reject',
+  'financing.withdraw',
   'voucher.settle',
   'voucher.freeze',
   'voucher.unfreeze',
@@ -131,6 +134,7 @@ export const commandAuthority: Readonly<Record<CommandType, { role: Role | null;
   'financing.request': { role: null, party: 'the holder' },
   'financing.approve': { role: 'funder', party: 'the funder named in the request' },
   'financing.reject': { role: 'funder', party: 'the funder named in the request' },
+  'financing.withdraw': { role: null, party: 'the holder' },
   'voucher.settle': { role: null, party: 'the issuer of the root' },
   'voucher.freeze': { role: 'regulator', party: 'any regulator' },
   'voucher.unfreeze': { role: 'regulator', party: 'any regulator' },

@@ -6,7 +6,7 @@
 import { createHash } from 'node:crypto';
 import { isUuid } from '@cascade/ids';
 import { validateUscc } from '@cascade/ids';
-import { Amount, allocate, discountInterest, fenText, isAnnualRate } from '@cascade/money';
+import { Amount, allocate, discountInterest, fenText, isAnnualRate, parseAnnualRate } from '@cascade/money';
 import { commandAuthority, commandTypes, type CommandType, type LedgerCommand, type PayableConfirmedFact, type PublicKeyInput } from './commands.ts';
 import { deadStatuses, keyAlgorithms, roles, terminalStatuses, type Backing, type KeyAlgorithm, type Party, type Role, type Voucher, type VoucherStatus } from './entities.ts';
 import type { LedgerEvent, LedgerEventData, ReturnedOffer } from './events.ts';
@@ -562,12 +562,15 @@ function decideOrRefuse(command: unknown, ctx: DecideContext): LedgerEvent[] {
       const voucherId = voucherIdField(p, 'voucherId');
       const funder = partyIdField(p, 'funder');
       const productId = matching(p, 'productId', referencePattern, 'a product id');
+      if (!isAnnualRate(p.maxAnnualRate)) refuse('payloadMalformed', `payload.maxAnnualRate must be a decimal string 0 ≤ rate < 1 with at most 10 decimals, got ${JSON.stringify(p.maxAnnualRate)}`);
+      const maxAnnualRate = p.maxAnnualRate;
+      const maxFees = amountField(p, 'maxFees', 'payload', false);
       requireRole(requireParty(state, funder, 'funder'), ['funder'], 'funder');
       const v = requireVoucher(state, voucherId);
       requireEntitled(a, v.holder, `the holder of voucher ${v.voucherId}`);
       requireActive(v);
       requireBeforeMaturity(v, today);
-      return [event('FinancingRequested', { voucherId, rootId: v.rootId, holder: a, funder, productId, amount: v.amount, at })];
+      return [event('FinancingRequested', { voucherId, rootId: v.rootId, holder: a, funder, productId, maxAnnualRate, maxFees: maxFees.toString(), amount: v.amount, at })];
     }
 
     case 'financing.approve': {
@@ -584,6 +587,11 @@ function decideOrRefuse(command: unknown, ctx: DecideContext): LedgerEvent[] {
       const amount = Amount.parse(v.amount);
       const feeCap = financingFeeMax(policy, amount);
       if (fees.gt(feeCap)) refuse('feeAboveCap', `fees ${fees} exceed the cap ${feeCap} (${policy.financingFeeRateMax} of ${amount})`);
+      // The funder alone does not set the price: the holder's request bounds it.
+      const asked = v.financingRequest;
+      if (parseAnnualRate(annualRate).gt(parseAnnualRate(asked.maxAnnualRate)) || fees.gt(Amount.parse(asked.maxFees))) {
+        refuse('financingTermsBeyondRequest', `rate ${annualRate} and fees ${fees} exceed what the holder accepted: at most ${asked.maxAnnualRate} a year and ${asked.maxFees} in fees`);
+      }
       const days = daysBetween(today, v.maturityDate);
       const interest = discountInterest(amount, annualRate, days);
       const discount = interest.plus(fees);
@@ -618,6 +626,15 @@ function decideOrRefuse(command: unknown, ctx: DecideContext): LedgerEvent[] {
       if (v.status === 'frozen') refuse('voucherFrozen', `voucher ${v.voucherId} is frozen`);
       if (v.status !== 'pending_financing') refuse('voucherNotPendingFinancing', `voucher ${v.voucherId} is ${v.status}`);
       return [event('FinancingRejected', { voucherId, rootId: v.rootId, holder: v.holder, funder: a, reason, at })];
+    }
+
+    case 'financing.withdraw': {
+      const voucherId = voucherIdField(p, 'voucherId');
+      const v = requireVoucher(state, voucherId);
+      requireEntitled(a, v.holder, `the holder of voucher ${v.voucherId}`);
+      if (v.status === 'frozen') refuse('voucherFrozen', `voucher ${v.voucherId} is frozen`);
+      if (v.status !== 'pending_financing' || v.financingRequest === null) refuse('voucherNotPendingFinancing', `voucher ${v.voucherId} is ${v.status}`);
+      return [event('FinancingWithdrawn', { voucherId, rootId: v.rootId, holder: a, funder: v.financingRequest.funder, at })];
     }
 
     case 'voucher.settle': {

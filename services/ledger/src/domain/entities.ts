@@ -148,7 +148,8 @@ export interface Voucher {
   /** While `pending_acceptance`: the instant after which the offer may be expired. */
   acceptanceDeadline: string | null;
   /** While `pending_financing`: the request. */
-  financingRequest: { funder: string; productId: string; requestedAt: string } | null;
+  /** The open request: the funder asked, the product, and the most the holder accepts. */
+  financingRequest: { funder: string; productId: string; maxAnnualRate: string; maxFees: string; requestedAt: string } | null;
   /** Once financed: the terms. */
   financing: FinancingTerms | null;
   /** Amount still owed by the issuer on this voucher (equals `amount` until a settlement pays it). */

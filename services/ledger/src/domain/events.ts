@@ -51,9 +51,10 @@ export interface LedgerEventData {
     children: Voucher[];
     at: string;
   };
-  FinancingRequested: { voucherId: string; rootId: string; holder: string; funder: string; productId: string; amount: string; at: string };
+  FinancingRequested: { voucherId: string; rootId: string; holder: string; funder: string; productId: string; maxAnnualRate: string; maxFees: string; amount: string; at: string };
   VoucherFinanced: { voucherId: string; rootId: string; amount: string; terms: FinancingTerms; at: string };
   FinancingRejected: { voucherId: string; rootId: string; holder: string; funder: string; reason: string; at: string };
+  FinancingWithdrawn: { voucherId: string; rootId: string; holder: string; funder: string; at: string };
   VoucherSettled: {
     rootId: string;
     issuer: string;
@@ -114,6 +115,7 @@ export const ledgerEventTypes: readonly LedgerEventType[] = [
   'FinancingRequested',
   'VoucherFinanced',
   'FinancingRejected',
+  'FinancingWithdrawn',
   'VoucherSettled',
   'VoucherOverdue',
   'VoucherFrozen',

@@ -136,7 +136,7 @@ export function evolve(state: LedgerState, event: LedgerEvent): void {
       const d = event.data;
       const v = voucher(state, d.voucherId);
       assert(v.status === 'active', `voucher ${v.voucherId} is ${v.status}`);
-      state.putVoucher({ ...v, status: 'pending_financing', financingRequest: { funder: d.funder, productId: d.productId, requestedAt: d.at } });
+      state.putVoucher({ ...v, status: 'pending_financing', financingRequest: { funder: d.funder, productId: d.productId, maxAnnualRate: d.maxAnnualRate, maxFees: d.maxFees, requestedAt: d.at } });
       return;
     }
     case 'VoucherFinanced': {
@@ -146,7 +146,8 @@ export function evolve(state: LedgerState, event: LedgerEvent): void {
       state.putVoucher({ ...v, status: 'financed', holder: d.terms.funder, financingRequest: null, financing: { ...d.terms } });
       return;
     }
-    case 'FinancingRejected': {
+    case 'FinancingRejected':
+    case 'FinancingWithdrawn': {
       const v = voucher(state, event.data.voucherId);
       assert(v.status === 'pending_financing', `voucher ${v.voucherId} is ${v.status}`);
       state.putVoucher({ ...v, status: 'active', financingRequest: null });

@@ -134,7 +134,7 @@ function simulate(steps: readonly Step[]) {
       }
       case 7: {
         const v = pick(withStatus('active'), s.a);
-        if (v) attempt(w.command('financing.request', v.holder, { voucherId: v.voucherId, funder: pick(funders, s.b)!, productId: 'p1' }));
+        if (v) attempt(w.command('financing.request', v.holder, { voucherId: v.voucherId, funder: pick(funders, s.b)!, productId: 'p1', maxAnnualRate: '0.2', maxFees: v.amount }));
         break;
       }
       case 8: {
@@ -142,6 +142,7 @@ function simulate(steps: readonly Step[]) {
         if (!v || v.financingRequest === null) break;
         const fees = (fen(v.amount) * BigInt(s.c % 12)) / 1000n;
         if (s.d % 4 === 0) attempt(w.command('financing.reject', v.financingRequest.funder, { voucherId: v.voucherId, reason: 'risk' }));
+        else if (s.d % 4 === 1) attempt(w.command('financing.withdraw', v.holder, { voucherId: v.voucherId }));
         else attempt(w.command('financing.approve', v.financingRequest.funder, { voucherId: v.voucherId, annualRate: `0.0${s.b % 10}${s.c % 10}`, fees: text(fees) }));
         break;
       }

@@ -147,10 +147,31 @@ describe('cancel [issuer]', () => {
 });
 
 describe('financing [holder requests, funder approves or rejects]', () => {
+  it('approve is refused above the rate or the fees the holder accepted; at exactly them it passes', () => {
+    const { w, core, s1, funder } = scene();
+    const id = w.issue(core, s1, '1000.00');
+    w.run('financing.request', s1, { voucherId: id, funder, productId: 'p1', maxAnnualRate: '0.04', maxFees: '5.00' });
+    const detail = w.refused(w.command('financing.approve', funder, { voucherId: id, annualRate: '0.9999999', fees: '0.00' }), 'financingTermsBeyondRequest');
+    expect(detail).toContain('at most 0.04 a year and 5.00 in fees');
+    w.refused(w.command('financing.approve', funder, { voucherId: id, annualRate: '0.04', fees: '5.01' }), 'financingTermsBeyondRequest');
+    only(w.run('financing.approve', funder, { voucherId: id, annualRate: '0.0400', fees: '5.00' }), 'VoucherFinanced');
+  });
+
+  it('the holder withdraws an open request: the voucher is active again and the funder can no longer approve', () => {
+    const { w, core, s1, s2, funder } = scene();
+    const id = w.issue(core, s1, '600.00');
+    w.run('financing.request', s1, { voucherId: id, funder, productId: 'p1', maxAnnualRate: '0.05', maxFees: '0.00' });
+    w.refused(w.command('financing.withdraw', s2, { voucherId: id }), 'signerNotEntitled');
+    only(w.run('financing.withdraw', s1, { voucherId: id }), 'FinancingWithdrawn');
+    expect(w.state.voucher(id)).toMatchObject({ status: 'active', financingRequest: null });
+    w.refused(w.command('financing.approve', funder, { voucherId: id, annualRate: '0.01', fees: '0.00' }), 'voucherNotPendingFinancing');
+    w.refused(w.command('financing.withdraw', s1, { voucherId: id }), 'voucherNotPendingFinancing');
+  });
+
   it('request locks the voucher; approve moves it to the funder with ACT/360 interest and the net disbursed', () => {
     const { w, core, s1, funder } = scene();
     const id = w.issue(core, s1, '600.00');
-    only(w.run('financing.request', s1, { voucherId: id, funder, productId: 'discount-90' }), 'FinancingRequested');
+    only(w.run('financing.request', s1, { voucherId: id, funder, productId: 'discount-90', maxAnnualRate: '0.2', maxFees: '1000.00' }), 'FinancingRequested');
     expect(w.state.voucher(id)!.status).toBe('pending_financing');
     const e = only(w.run('financing.approve', funder, { voucherId: id, annualRate: '0.0450', fees: '6.00' }), 'VoucherFinanced');
     // 2026-03-02 → 2026-06-30 is 120 days; 600 × 0.045 × 120 / 360 = 9.00; net = 600 − 9 − 6 = 585.
@@ -164,7 +185,7 @@ describe('financing [holder requests, funder approves or rejects]', () => {
   it('reject makes the voucher active again with no request attached', () => {
     const { w, core, s1, funder } = scene();
     const id = w.issue(core, s1, '600.00');
-    w.run('financing.request', s1, { voucherId: id, funder, productId: 'p1' });
+    w.run('financing.request', s1, { voucherId: id, funder, productId: 'p1', maxAnnualRate: '0.2', maxFees: '1000.00' });
     only(w.run('financing.reject', funder, { voucherId: id, reason: 'issuer concentration' }), 'FinancingRejected');
     expect(w.state.voucher(id)).toMatchObject({ status: 'active', financingRequest: null });
   });
@@ -177,7 +198,7 @@ describe('settle [issuer]', () => {
     const root = w.issue(core, s1, '600.00', { funder });
     const [a, b, r] = w.transfer(root, [[s2, '200.00'], [s3, '100.00']], '300.00');
     w.run('voucher.accept', s2, { voucherId: a! });
-    w.run('financing.request', s1, { voucherId: r!, funder, productId: 'p1' });
+    w.run('financing.request', s1, { voucherId: r!, funder, productId: 'p1', maxAnnualRate: '0.2', maxFees: '1000.00' });
     w.run('financing.approve', funder, { voucherId: r!, annualRate: '0.05', fees: '0.00' });
     w.now = new Date('2026-06-30T01:00:00.000Z'); // 09:00 in Shanghai on the maturity date
     return { ...s, root, a: a!, b: b!, r: r! };

@@ -49,6 +49,7 @@ export function postingsFor(event: LedgerEvent): Posting[] {
     case 'KeyRevoked':
     case 'FinancingRequested':
     case 'FinancingRejected':
+    case 'FinancingWithdrawn':
     case 'VoucherFrozen':
     case 'VoucherUnfrozen':
       break;

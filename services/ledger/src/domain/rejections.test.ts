@@ -60,7 +60,7 @@ const register = (s: Scene, over: Record<string, unknown>) =>
     ...over,
   } as never);
 const financed = (s: Scene) => {
-  s.w.run('financing.request', s.s1, { voucherId: s.root, funder: s.funder, productId: 'p1' });
+  s.w.run('financing.request', s.s1, { voucherId: s.root, funder: s.funder, productId: 'p1', maxAnnualRate: '0.2', maxFees: '1000.00' });
   return s;
 };
 
@@ -162,12 +162,13 @@ const cases: Record<RejectionCode, Case> = {
   },
   childrenMustSumToParent: { build: () => { const s = scene(); return { w: s.w, cmd: transfer(s, [[s.s2, '100.00']], '400.00') }; } },
   voucherPastMaturity: { build: () => { const s = scene(); s.atMaturity(); return { w: s.w, cmd: transfer(s, [[s.s2, '100.00']], '500.00') }; } },
+  financingTermsBeyondRequest: { build: () => { const s = financed(scene()); return { w: s.w, cmd: s.w.command('financing.approve', s.funder, { voucherId: s.root, annualRate: '0.2000000001', fees: '0.00' }) }; } },
   feeAboveCap: { build: () => { const s = financed(scene()); return { w: s.w, cmd: s.w.command('financing.approve', s.funder, { voucherId: s.root, annualRate: '0.05', fees: '6.01' }) }; } },
   discountExceedsAmount: {
     build: () => {
       const s = scene({ maturityMonthsMax: 12 });
       const id = s.w.issue(s.core, s.s1, '100.00', { maturityDate: '2027-03-01' });
-      s.w.run('financing.request', s.s1, { voucherId: id, funder: s.funder, productId: 'p1' });
+      s.w.run('financing.request', s.s1, { voucherId: id, funder: s.funder, productId: 'p1', maxAnnualRate: '0.9999999999', maxFees: '1.00' });
       return { w: s.w, cmd: s.w.command('financing.approve', s.funder, { voucherId: id, annualRate: '0.9999999999', fees: '1.00' }) };
     },
   },

@@ -82,6 +82,7 @@ export const rejectionCodes = {
   childrenMustSumToParent: 'Pieces and remainder do not sum exactly to the parent amount.',
   voucherPastMaturity: 'The voucher is at or past maturity; it can no longer move or be financed.',
   feeAboveCap: 'The financing fees exceed the policy cap.',
+  financingTermsBeyondRequest: 'The approval prices the financing above what the holder accepted in its request (maxAnnualRate, maxFees).',
   discountExceedsAmount: 'Interest plus fees exceed the voucher amount.',
   settlementBeforeMaturity: 'Settlement is allowed only at or after maturity.',
   tooManySettlements: 'The tree has had as many settlements as allowed.',
