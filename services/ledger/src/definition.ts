@@ -76,6 +76,7 @@ export const definition: ServiceDefinition = {
         this.set(since === null ? 0 : (Date.now() - since) / 1000);
       },
     });
+    new client.Gauge({ name: 'cascade_ledger_held_facts', help: 'payable facts held until their debtor or creditor is registered', registers: [platform.registry], collect() { this.set(writer.heldFactCount); } });
     registerLedgerRoutes(app, platform.pool);
     return [
       { name: 'ledger-writer', start: () => writer.init(), stop: async () => (await writer.close(), await verifier.close()) },

@@ -9,7 +9,7 @@ import { exportPublicKey, generateKeyPair, signCommand } from '@cascade/crypto';
 import { createKafka, makeEnvelope } from '@cascade/events';
 import { uuidv7 } from '@cascade/ids';
 import { eventually, infra } from '@cascade/testing';
-import { TestLedger, type TestParty } from './support.ts';
+import { newUscc, TestLedger, type TestParty } from './support.ts';
 
 const largest = '999999999999999.99';
 const goodResultWithinMs = 15_000;
@@ -89,6 +89,30 @@ describe('poison commands cost only themselves', () => {
     expect(result.problem?.code).toBe('factNotCanonicalizable');
     expect((await ledger.pool.query('SELECT 1 FROM payables WHERE payable_id = $1', [payableId])).rowCount).toBe(0);
     await goodCommandStillAnswered();
+  });
+});
+
+describe('facts are never lost', () => {
+  it('holds a payable fact whose creditor is not registered yet, durably, and records it when the party arrives', async () => {
+    const late = { partyId: newUscc(), key: generateKeyPair('ed25519').privateKey };
+    const payableId = `P-${uuidv7()}`;
+    await ledger.producer.send([
+      {
+        topic: ledger.topics.invoicesEvents.name,
+        envelope: makeEnvelope('invoices', { type: 'PayableConfirmed', key: core.partyId, data: { payableId, debtor: core.partyId, creditor: late.partyId, amount: '10.00', invoices: ['INV-late'] } }),
+      },
+    ]);
+    await eventually(async () => ((await ledger.pool.query('SELECT 1 FROM held_facts WHERE payable_id = $1', [payableId])).rowCount ? true : undefined), 15_000, 'the fact held');
+    expect(ledger.results.has(`invoices-service:${payableId}`)).toBe(false); // not refused
+    await ledger.mustRun('party.register', ledger.operator, {
+      partyId: late.partyId,
+      uscc: late.partyId,
+      name: 'late supplier',
+      roles: ['supplier'],
+      publicKeys: [{ keyId: late.key.keyId, alg: 'ed25519', publicKey: exportPublicKey(late.key, 'hex') }],
+    });
+    await eventually(async () => ((await ledger.pool.query('SELECT 1 FROM payables WHERE payable_id = $1', [payableId])).rowCount ? true : undefined), 15_000, 'the payable recorded');
+    expect((await ledger.pool.query('SELECT 1 FROM held_facts WHERE payable_id = $1', [payableId])).rowCount).toBe(0);
   });
 });
 

@@ -20,6 +20,8 @@ import type { DirtySets, MemoryLedgerState } from '../domain/state.ts';
 import { refusalProblem, type LedgerRefusalCode } from './problems.ts';
 
 export const signaturesPerCommandMax = 8;
+/** Facts held at once for a party not yet registered; past this they are refused (visibly). */
+export const heldFactsMax = 10_000;
 /** The actor under which facts from the invoices service are logged; the payable id is the nonce. */
 export const invoicesFactActor = 'invoices-service';
 
@@ -91,8 +93,20 @@ export interface PlannedResult {
   result: CommandResult;
 }
 
+/** A payable fact waiting for its debtor or creditor to be registered. */
+export interface HeldFact {
+  payableId: string;
+  submissionId: string;
+  fact: unknown;
+  reason: string;
+  heldAt: string;
+}
+
 /** Everything a batch commits. */
 export interface BatchPlan {
+  /** Facts held by this batch (stored with it), and payable ids of held facts it decided (deleted). */
+  held?: HeldFact[];
+  released?: string[];
   operations: PlannedOperation[];
   /** New results to store (accepted and refused commands with an actor and nonce). */
   storedResults: PlannedResult[];
@@ -126,6 +140,11 @@ export interface BatchContext {
   /** Verifies many signatures at once (a worker pool); result[i] for items[i]. */
   verifyMany: (items: VerifyItem[]) => Promise<boolean[]>;
   verifyOne: (item: VerifyItem) => boolean;
+  /**
+   * Facts held for a party not yet registered, by payable id, owned by the writer; planBatch adds
+   * and removes entries as it holds and releases them (the writer reloads them if a commit fails).
+   */
+  heldFacts?: Map<string, HeldFact>;
 }
 
 interface Prepared {
@@ -276,25 +295,45 @@ export async function planBatch(submissions: Submission[], ctx: BatchContext): P
     return { submissionId: p.submission.submissionId, actor, nonce, status: 'accepted', seq, opId: record.opId, blockHeight: ctx.head.height + 1, events: decision.events };
   };
 
+  const heldFacts = ctx.heldFacts ?? new Map<string, HeldFact>();
+  const held: HeldFact[] = [];
+  const released: string[] = [];
+  let partiesArrived = false;
+
+  /** Decides a fact; returns the refusal, or null when committed. */
+  const decideFact = (p: Prepared, fact: unknown, payableId: string): { code: LedgerRefusalCode; detail: string } | null => {
+    if (p.refusal) return p.refusal;
+    try {
+      const decision = decidePayableConfirmed(fact, { state, now: ctx.now });
+      if (!decision.ok) return decision.rejection;
+      commit(p, 'fact', invoicesFactActor, payableId, 'payable.confirmed', decision, []);
+      return null;
+    } catch (error) {
+      return internalRefusal(error);
+    }
+  };
+  // A refused fact has no submitter waiting; it is published so the invoices service and operators
+  // see it (the ledger's results topic), never silently dropped.
+  const publishFactRefusal = (submissionId: string, payableId: string, refusal: { code: LedgerRefusalCode; detail: string }): void =>
+    void published.push({ submissionId, actor: invoicesFactActor, nonce: payableId, status: 'refused', problem: refusalProblem(refusal.code, refusal.detail) });
+
   for (const p of prepared) {
     const submissionId = p.submission.submissionId;
     if (p.submission.kind === 'fact') {
       const fact = p.submission.fact;
       const payableId = isRecord(fact) && typeof fact.payableId === 'string' ? fact.payableId : null;
-      if (payableId === null || state.hasSeenNonce(invoicesFactActor, payableId)) continue; // redelivered fact
-      let refusal = p.refusal;
-      if (!refusal) {
-        try {
-          const decision = decidePayableConfirmed(fact, { state, now: ctx.now });
-          if (decision.ok) commit(p, 'fact', invoicesFactActor, payableId, 'payable.confirmed', decision, []);
-          else refusal = decision.rejection;
-        } catch (error) {
-          refusal = internalRefusal(error);
-        }
+      if (payableId === null || state.hasSeenNonce(invoicesFactActor, payableId) || heldFacts.has(payableId)) continue; // redelivered fact
+      const refusal = decideFact(p, fact, payableId);
+      if (refusal === null) continue;
+      // Its party's registration may still be on its way (another topic, another partition): hold
+      // the fact and decide it again when a party arrives, rather than lose it.
+      if (refusal.code === 'unknownParty' && heldFacts.size < heldFactsMax) {
+        const h: HeldFact = { payableId, submissionId, fact, reason: refusal.detail, heldAt: committedAt };
+        heldFacts.set(payableId, h);
+        held.push(h);
+      } else {
+        publishFactRefusal(submissionId, payableId, refusal);
       }
-      // A refused fact has no submitter waiting; it is published so the invoices service and
-      // operators see it (the ledger's results topic), never silently dropped.
-      if (refusal) published.push({ submissionId, actor: invoicesFactActor, nonce: payableId, status: 'refused', problem: refusalProblem(refusal.code, refusal.detail) });
       continue;
     }
 
@@ -345,8 +384,10 @@ export async function planBatch(submissions: Submission[], ctx: BatchContext): P
     if (!refusal) {
       try {
         const decision = decide(p.command, { state, chainId: ctx.chainId, now: ctx.now, policy: ctx.policy, signerKeyIds });
-        if (decision.ok) outcome = commit(p, 'command', actor!, nonce!, String(p.command!.type), decision, p.signatures!);
-        else refusal = decision.rejection;
+        if (decision.ok) {
+          outcome = commit(p, 'command', actor!, nonce!, String(p.command!.type), decision, p.signatures!);
+          if (decision.events.some((e) => e.type === 'PartyRegistered')) partiesArrived = true;
+        } else refusal = decision.rejection;
       } catch (error) {
         refusal = internalRefusal(error);
       }
@@ -360,6 +401,20 @@ export async function planBatch(submissions: Submission[], ctx: BatchContext): P
       const stored = { commandHash: p.commandHash!, result: outcome! };
       inBatch.set(pairKey!, stored);
       storedResults.push({ actor: actor!, nonce: nonce!, commandHash: p.commandHash!, result: outcome! });
+    }
+  }
+
+  // Parties arrived: decide the held facts again, oldest first.
+  if (partiesArrived) {
+    for (const h of [...heldFacts.values()]) {
+      const p: Prepared = { submission: { kind: 'fact', submissionId: h.submissionId, fact: h.fact } };
+      const refusal = decideFact(p, h.fact, h.payableId);
+      if (refusal?.code === 'unknownParty') continue; // still waiting
+      heldFacts.delete(h.payableId);
+      const heldNow = held.findIndex((x) => x.payableId === h.payableId);
+      if (heldNow >= 0) held.splice(heldNow, 1); // held and released in one batch: never stored
+      else released.push(h.payableId);
+      if (refusal !== null) publishFactRefusal(h.submissionId, h.payableId, refusal);
     }
   }
 
@@ -380,5 +435,5 @@ export async function planBatch(submissions: Submission[], ctx: BatchContext): P
       ctx.signBlock,
     );
   }
-  return { operations, storedResults, published, dirty, block };
+  return { operations, storedResults, published, dirty, block, held, released };
 }

@@ -16,8 +16,8 @@ import { evolveAll } from '../domain/evolve.ts';
 import type { LedgerPolicy } from '../domain/policy.ts';
 import { postingsFor } from '../domain/postings.ts';
 import type { MemoryLedgerState } from '../domain/state.ts';
-import { commitPlan, defaultLedgerTopics, loadHead, loadState, loadStoredResults, type LedgerTopics } from '../data-access/store.ts';
-import { planBatch, type BatchPlan, type ChainHead, type CommandResult, type OperationRecord, type Submission } from './batch.ts';
+import { commitPlan, defaultLedgerTopics, loadHead, loadHeldFacts, loadState, loadStoredResults, type LedgerTopics } from '../data-access/store.ts';
+import { planBatch, type BatchPlan, type ChainHead, type CommandResult, type HeldFact, type OperationRecord, type Submission } from './batch.ts';
 
 export interface Genesis {
   chainId: string;
@@ -53,6 +53,7 @@ export interface BatchOutcome {
 export class LedgerWriter {
   private state: MemoryLedgerState | null = null;
   private head: ChainHead | null = null;
+  private heldFacts = new Map<string, HeldFact>();
   private initialised = false;
   /** The connection that holds the writer lock for the life of this writer. */
   private lockHolder: PoolClient | null = null;
@@ -132,6 +133,7 @@ export class LedgerWriter {
   private async reload(): Promise<void> {
     const state = await loadState(this.options.pool);
     const head = await loadHead(this.options.pool, this.options.genesis.hashAlg);
+    this.heldFacts = await loadHeldFacts(this.options.pool);
     this.state = state;
     this.head = head;
   }
@@ -207,6 +209,7 @@ export class LedgerWriter {
         storedResults,
         verifyMany: this.options.verifyMany,
         verifyOne: (item) => verifySignature(item.alg, item.publicKey, item.message, item.sig),
+        heldFacts: this.heldFacts,
       });
       await commitPlan(this.options.pool, plan, state, this.topics, now);
       // Nonces are looked up per batch (loadStoredResults); keeping them would grow forever.
@@ -220,6 +223,11 @@ export class LedgerWriter {
       await this.reload().catch((reloadError: Error) => this.options.logger.error({ err: reloadError.message }, 'reload failed; will retry before the next batch'));
       throw error;
     }
+  }
+
+  /** Payable facts waiting for a party to be registered (for metrics). */
+  get heldFactCount(): number {
+    return this.heldFacts.size;
   }
 
   /** Read access for tests and the read side of the same process. */

@@ -8,7 +8,7 @@ import { makeEnvelope, topics, type Envelope } from '@cascade/events';
 import { Amount } from '@cascade/money';
 import type { CreditLine, Party, PartyKey, Payable, Voucher } from '../domain/entities.ts';
 import { MemoryLedgerState } from '../domain/state.ts';
-import type { BatchPlan, ChainHead, CommandResult, OperationRecord, StoredResult } from '../application/batch.ts';
+import type { BatchPlan, ChainHead, CommandResult, HeldFact, OperationRecord, StoredResult } from '../application/batch.ts';
 import { publishCatalog } from '../catalog.ts';
 
 const outboxCheck = publishCatalog();
@@ -38,6 +38,14 @@ export async function loadState(pool: Pool): Promise<MemoryLedgerState> {
   for (const r of vouchers.rows) state.putVoucher(r.data);
   state.takeDirty();
   return state;
+}
+
+/** Payable facts held for a party not yet registered, oldest first. */
+export async function loadHeldFacts(pool: Pool): Promise<Map<string, HeldFact>> {
+  const { rows } = await pool.query<{ payable_id: string; submission_id: string; fact: unknown; reason: string; held_at: Date }>(
+    'SELECT payable_id, submission_id, fact, reason, held_at FROM held_facts ORDER BY held_at, payable_id',
+  );
+  return new Map(rows.map((r) => [r.payable_id, { payableId: r.payable_id, submissionId: r.submission_id, fact: r.fact, reason: r.reason, heldAt: r.held_at.toISOString() }]));
 }
 
 export async function loadHead(pool: Pool, hashAlg: HashAlg): Promise<ChainHead> {
@@ -96,6 +104,7 @@ export async function commitPlan(pool: Pool, plan: BatchPlan, state: MemoryLedge
     await writeOperations(client, plan);
     await writeState(client, plan, state);
     await writePostings(client, plan);
+    await writeHeldFacts(client, plan);
     if (plan.block) await writeBlock(client, plan.block);
     await appendToOutbox(client, outboxMessagesOf(plan, t, now), outboxCheck);
   });
@@ -206,6 +215,18 @@ async function writePostings(client: PoolClient, plan: BatchPlan): Promise<void>
      ON CONFLICT (account, currency) DO UPDATE SET amount = balances.amount + EXCLUDED.amount`,
     [sorted.map(([k]) => k.split('\u0000')[0]), sorted.map(([k]) => k.split('\u0000')[1]), sorted.map(([, v]) => Amount.fromFen(v).toString())],
   );
+}
+
+async function writeHeldFacts(client: PoolClient, plan: BatchPlan): Promise<void> {
+  const held = plan.held ?? [];
+  if (held.length > 0) {
+    await client.query(
+      `INSERT INTO held_facts (payable_id, submission_id, fact, reason, held_at)
+       SELECT x->>'payableId', x->>'submissionId', x->'fact', x->>'reason', (x->>'heldAt')::timestamptz FROM jsonb_array_elements($1::jsonb) x`,
+      [JSON.stringify(held)],
+    );
+  }
+  if ((plan.released ?? []).length > 0) await client.query('DELETE FROM held_facts WHERE payable_id = ANY($1::text[])', [plan.released]);
 }
 
 async function writeBlock(client: PoolClient, block: SealedBlock): Promise<void> {
