@@ -12,8 +12,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { allTopics } from '@cascade/events';
-import { existsSync } from 'node:fs';
-import { writeDevGenesis } from '@cascade/ledger';
+import { existsSync, writeFileSync } from 'node:fs';
+import { writeDevGenesis, type DevGenesis } from '@cascade/ledger';
 import { ensureLocalPostgres, ensureLocalRedis, portAnswers, startKafka, topicAdminFor } from '@cascade/testing';
 import { runDemo } from './demo.ts';
 
@@ -83,6 +83,29 @@ async function waitReady(name: string, port: number, child: ChildProcess): Promi
   throw new Error(`${name} was not ready on port ${port} within ${readyWaitMsMax} ms`);
 }
 
+/**
+ * `.local/client.json`: everything a client written from docs/ledger.md needs to talk to this
+ * local platform — brokers, topics, chain id, the operator's id and key file, and the environment
+ * the `cascade ledger` commands read. Rewritten on every start (the broker's port changes).
+ */
+function writeClientFile(options: { kafkaBrokers: string[]; databaseUrl: string; redisUrl: string; dev: DevGenesis; genesisDir: string }): string {
+  const file = path.join(root, '.local', 'client.json');
+  const { dev } = options;
+  const client = {
+    kafkaBrokers: options.kafkaBrokers,
+    topics: Object.fromEntries(allTopics().map((t) => [t.name, { partitions: t.partitions, doc: t.doc }])),
+    chainId: dev.genesis.chainId,
+    hashAlg: dev.genesis.hashAlg,
+    operator: { partyId: dev.genesis.operator.partyId, keyId: dev.genesis.operator.publicKeys[0]?.keyId, privateKeyFile: path.join(options.genesisDir, 'operator-key.pem') },
+    ledgerKey: dev.genesis.ledgerKey,
+    services: Object.fromEntries(services.map((s) => [s.name, `http://127.0.0.1:${s.port}`])),
+    cliEnvironment: { DATABASE_URL: options.databaseUrl, LEDGER_GENESIS_FILE: dev.genesisFile },
+    redisUrl: options.redisUrl,
+  };
+  writeFileSync(file, `${JSON.stringify(client, null, 2)}\n`, { mode: 0o600 });
+  return file;
+}
+
 const children: ChildProcess[] = [];
 let stopKafka: (() => Promise<void>) | null = null;
 
@@ -130,6 +153,8 @@ async function main(): Promise<void> {
   }
   say(`  Kafka: ${kafka.description} at ${kafka.brokers.join(',')}`);
   say(`  PostgreSQL ${new URL(databaseUrl).host}/${databaseName}   Redis ${new URL(redisUrl).host}`);
+  const clientFile = writeClientFile({ kafkaBrokers: kafka.brokers, databaseUrl, redisUrl, dev, genesisDir });
+  say(`  what a client needs to drive the ledger (brokers, topics, chain id, operator key): ${path.relative(root, clientFile)} (see docs/ledger.md)`);
 
   const taken = [];
   for (const svc of services) if (await portAnswers(svc.port)) taken.push(svc.port);

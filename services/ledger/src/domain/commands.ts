@@ -1,5 +1,5 @@
 /**
- * Signed commands: the envelope `{type, actor, nonce, createdAt, payload}` the client signs
+ * Signed commands: the envelope `{type, chain, actor, nonce, createdAt, payload}` the client signs
  * (RFC 8785 canonical JSON of exactly this object), and one payload type per command type.
  * Commands are imperative; the events they lead to are past tense (events.ts).
  */
@@ -55,9 +55,12 @@ export interface CommandPayloads {
   };
   /** [sender] Takes back a transfer child not yet accepted. */
   'voucher.revoke': { voucherId: string };
-  /** [holder] Asks one funder to finance an active voucher under one of its products. */
-  /** The holder states the most it accepts: the funder cannot approve a dearer price. */
+  /**
+   * [holder] Asks one funder to finance an active voucher under one of its products, stating the
+   * most it accepts: the funder cannot approve a dearer price.
+   */
   'financing.request': { voucherId: string; funder: string; productId: string; maxAnnualRate: string; maxFees: string };
+  /** [holder] Withdraws its open financing request: the voucher is active again. */
   'financing.withdraw': { voucherId: string };
   /** [funder] Approves the pending request: the voucher moves to the funder. */
   'financing.approve': { voucherId: string; annualRate: string; fees: string };
