@@ -65,17 +65,23 @@ export interface EventProducerOptions {
 export const idempotentSendRetriesMax = 10;
 
 export class EventProducer {
-  private readonly producer: Producer;
+  private producer: Producer;
+  /** Set after an idempotent send failed: the next send starts a new producer session first. */
+  private renewBeforeSend = false;
 
   constructor(
-    kafka: Kafka,
+    private readonly kafka: Kafka,
     private readonly catalog: EventCatalog | null,
-    options: EventProducerOptions = {},
+    private readonly options: EventProducerOptions = {},
   ) {
+    this.producer = this.create();
+  }
+
+  private create(): Producer {
     // The default (murmur2) partitioner is the Java client's, so keys land where other clients expect.
-    this.producer = options.idempotent
-      ? kafka.producer({ allowAutoTopicCreation: false, idempotent: true, maxInFlightRequests: 1, retry: { retries: idempotentSendRetriesMax }, createPartitioner: Partitioners.DefaultPartitioner })
-      : kafka.producer({ allowAutoTopicCreation: false, idempotent: false, maxInFlightRequests: 5, createPartitioner: Partitioners.DefaultPartitioner });
+    return this.options.idempotent
+      ? this.kafka.producer({ allowAutoTopicCreation: false, idempotent: true, maxInFlightRequests: 1, retry: { retries: idempotentSendRetriesMax }, createPartitioner: Partitioners.DefaultPartitioner })
+      : this.kafka.producer({ allowAutoTopicCreation: false, idempotent: false, maxInFlightRequests: 5, createPartitioner: Partitioners.DefaultPartitioner });
   }
 
   async connect(): Promise<void> {
@@ -84,6 +90,20 @@ export class EventProducer {
 
   async disconnect(): Promise<void> {
     await this.producer.disconnect();
+  }
+
+  /**
+   * A new producer session (a new producer id, sequences from zero). After a failed idempotent
+   * send the old session's sequence numbers may be out of step with the broker — a batch it gave
+   * up on may have landed — and kafkajs would then fail every later send of that session with an
+   * out-of-order sequence. The caller resends from the outbox; the inboxes absorb a duplicate.
+   */
+  private async renew(): Promise<void> {
+    const old = this.producer;
+    this.producer = this.create();
+    await old.disconnect().catch(() => undefined);
+    await this.producer.connect();
+    this.renewBeforeSend = false;
   }
 
   /**
@@ -99,6 +119,16 @@ export class EventProducer {
       list.push({ key: envelope.key, value: encodeEnvelope(envelope), headers: { [traceHeader]: envelope.traceId, 'event-type': envelope.type } });
       byTopic.set(topic, list);
     }
+    if (this.renewBeforeSend) await this.renew();
+    try {
+      await this.sendBatch(byTopic);
+    } catch (error) {
+      if (this.options.idempotent) this.renewBeforeSend = true;
+      throw error;
+    }
+  }
+
+  private async sendBatch(byTopic: Map<string, { key: string; value: Buffer; headers: Record<string, string> }[]>): Promise<void> {
     await this.producer.sendBatch({
       acks: -1,
       compression: CompressionTypes.GZIP,
@@ -165,6 +195,8 @@ export interface ConsumerProgress {
   lagMessages: number;
   /** When a batch was last handled successfully (ms since epoch), or null. */
   lastHandledAtMs: number | null;
+  /** Set when kafkajs crashed the consumer with an error it does not restart on: it consumes no more. */
+  deadBecause: string | null;
 }
 
 export class BatchConsumer {
@@ -174,6 +206,7 @@ export class BatchConsumer {
   private readonly pendingSince = new Map<string, number>();
   private readonly lagByPartition = new Map<string, number>();
   private lastHandledAtMs: number | null = null;
+  private deadBecause: string | null = null;
   private pending: PendingBatch[] = [];
   private flushing: Promise<void> | null = null;
   private flushTimer: NodeJS.Timeout | null = null;
@@ -197,7 +230,7 @@ export class BatchConsumer {
     for (const since of this.pendingSince.values()) oldest = oldest === null ? since : Math.min(oldest, since);
     let lag = 0;
     for (const l of this.lagByPartition.values()) lag += l;
-    return { oldestPendingSinceMs: oldest, lagMessages: lag, lastHandledAtMs: this.lastHandledAtMs };
+    return { oldestPendingSinceMs: oldest, lagMessages: lag, lastHandledAtMs: this.lastHandledAtMs, deadBecause: this.deadBecause };
   }
 
   /** Resolves once the consumer has joined its group and started fetching. */
@@ -207,7 +240,15 @@ export class BatchConsumer {
     // After a rebalance this member may hold other partitions: what it no longer holds is not its
     // to report. What it still holds keeps its age (a consumer restarted by a failing handler
     // rejoins with the same partitions, and the input has waited all along).
+    // kafkajs restarts a crashed consumer only for errors it deems retriable; otherwise the consumer
+    // is gone while the process lives on. Say so loudly, and let readiness report it.
+    consumer.on(consumer.events.CRASH, (event) => {
+      const message = event.payload.error?.message ?? String(event.payload.error);
+      options.logger.error({ groupId: options.groupId, err: message, restart: event.payload.restart }, 'Kafka consumer crashed');
+      this.deadBecause = event.payload.restart ? null : `the consumer of group ${options.groupId} crashed and kafkajs will not restart it: ${message}`;
+    });
     consumer.on(consumer.events.GROUP_JOIN, (event) => {
+      this.deadBecause = null;
       const assigned = new Set(Object.entries(event.payload.memberAssignment).flatMap(([topic, partitions]) => partitions.map((p) => `${topic}\u0000${p}`)));
       for (const map of [this.pendingSince, this.lagByPartition]) for (const key of map.keys()) if (!assigned.has(key)) map.delete(key);
     });

@@ -26,7 +26,7 @@ const issuerCount = 4;
 const waveSize = 50;
 const wavePauseMs = 40;
 const killAfterResults = 300;
-const downMs = 1_500;
+const downMs = Number(process.env.BROKER_DOWN_MS ?? 1_500);
 const resendWindowMs = 120_000;
 
 let broker: KafkaBroker;
@@ -52,7 +52,7 @@ describe.runIf(kafkaBrokerPossible())('the broker killed and restarted while com
     client = new LedgerKafkaClient(createKafka({ brokers: broker.bootstrap, clientId: 'broker-restart-test' }), {
       topicPrefix: prefix,
       groupId: `results-${prefix}`,
-      logger: createLogger({ service: 'broker-restart-test', level: 'silent' }),
+      logger: createLogger({ service: 'broker-restart-test', level: 'warn' }),
     });
     await client.start();
   }, 180_000);
@@ -99,7 +99,10 @@ describe.runIf(kafkaBrokerPossible())('the broker killed and restarted while com
     await broker.restart();
     await sending;
 
-    await eventually(() => (keys.every((k) => client.results.has(k)) ? true : undefined), 180_000, 'every result after the broker came back');
+    await eventually(() => (keys.every((k) => client.results.has(k)) ? true : undefined), 120_000, 'every result after the broker came back').catch((error: Error) => {
+      const missing = keys.filter((k) => !client.results.has(k)).length;
+      throw new Error(`${error.message}; ${missing} results missing; the ledger printed:\n${ledger!.output()}`);
+    });
     expect(resultsAtKill).toBeLessThan(commandCount); // the broker really died with work left
     expect(ledger.child.exitCode, ledger.output()).toBeNull(); // the ledger rode through it
 

@@ -41,7 +41,7 @@ export function startLedgerProcess(options: { db: TestDatabase; dev: DevGenesis;
       LEDGER_GENESIS_FILE: options.dev.genesisFile,
       LEDGER_SIGNING_KEY_FILE: options.dev.signingKeyFile,
       LEDGER_INTAKE_GROUP: `intake-${options.prefix}`,
-      LOG_LEVEL: 'error',
+      LOG_LEVEL: process.env.TEST_LEDGER_LOG_LEVEL ?? 'warn',
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -11,6 +11,7 @@ import { createHash } from 'node:crypto';
 import { operationLeaf, sealBlock, type HashAlg, type SealedBlock, type Signer } from '@cascade/chain';
 import { canonicalBytes, isSignatureAlg, type Signature, type VerifyItem } from '@cascade/crypto';
 import { uuidv7 } from '@cascade/ids';
+import { Amount, amountFenMax, amountMaxText, fenText } from '@cascade/money';
 import { decide, decidePayableConfirmed, type Decision } from '../domain/decide.ts';
 import type { LedgerEvent } from '../domain/events.ts';
 import { evolveAll } from '../domain/evolve.ts';
@@ -145,11 +146,38 @@ export interface BatchContext {
    * and removes entries as it holds and releases them (the writer reloads them if a commit fails).
    */
   heldFacts?: Map<string, HeldFact>;
+  /** Every account's balance in fen by `balanceKey`, owned by the writer; planBatch applies the postings it plans. */
+  balances?: Map<string, bigint>;
+}
+
+interface Refusal {
+  code: LedgerRefusalCode;
+  detail: string;
+}
+
+/** Key of an account's balance in `BatchContext.balances`. */
+export const balanceKey = (account: string, currency: string): string => `${account}\u0000${currency}`;
+
+/**
+ * The balances the postings would leave, or the refusal when one would pass the amount limit in
+ * either direction (the balance columns and the amount format hold exactly that range).
+ */
+function balancesAfter(balances: ReadonlyMap<string, bigint>, postings: readonly Posting[]): Map<string, bigint> | Refusal {
+  const after = new Map<string, bigint>();
+  for (const p of postings) {
+    const key = balanceKey(p.account, p.currency);
+    const fen = (after.get(key) ?? balances.get(key) ?? 0n) + Amount.parseSigned(p.amount).toFen();
+    if (fen > amountFenMax || fen < -amountFenMax) {
+      return { code: 'balanceBeyondLimit', detail: `account ${p.account} (${p.currency}) would hold ${fenText(fen)}, beyond the limit of ±${amountMaxText}` };
+    }
+    after.set(key, fen);
+  }
+  return after;
 }
 
 interface Prepared {
   submission: Submission;
-  refusal?: { code: LedgerRefusalCode; detail: string };
+  refusal?: Refusal;
   command?: Record<string, unknown>;
   actor?: string;
   nonce?: string;
@@ -269,12 +297,20 @@ export async function planBatch(submissions: Submission[], ctx: BatchContext): P
   const committedAt = ctx.now.toISOString();
   const inBatch = new Map<string, StoredResult>();
 
-  const commit = (p: Prepared, kind: 'command' | 'fact', actor: string, nonce: string, type: string, decision: Extract<Decision, { ok: true }>, signatures: Signature[]): CommandResult => {
+  const balances = ctx.balances ?? new Map<string, bigint>();
+  /**
+   * Applies an accepted decision, or refuses it when a posting would carry an account's balance
+   * past the amount limit (what every amount, balance, payable total and credit line may hold).
+   */
+  const commit = (p: Prepared, kind: 'command' | 'fact', actor: string, nonce: string, type: string, decision: Extract<Decision, { ok: true }>, signatures: Signature[]): CommandResult | Refusal => {
     // Everything that can fail on bad input happens before the state changes: the leaf (which
-    // canonicalises the record) and the postings. Only `evolve` mutates, and it cannot refuse.
+    // canonicalises the record), the postings and their balances. Only `evolve` mutates.
     const record: OperationRecord = { seq: seq + 1, opId: uuidv7(), kind, body: kind === 'command' ? p.command : (p.submission as FactSubmission).fact, signatures, committedAt };
     const leaf = operationLeaf(ctx.hashAlg, record);
     const postings = decision.events.flatMap(postingsFor);
+    const after = balancesAfter(balances, postings);
+    if ('code' in after) return after;
+    for (const [account, fen] of after) balances.set(account, fen);
     evolveAll(state, decision.events);
     state.recordNonce(actor, nonce);
     const opDirty = state.takeDirty();
@@ -294,6 +330,7 @@ export async function planBatch(submissions: Submission[], ctx: BatchContext): P
     });
     return { submissionId: p.submission.submissionId, actor, nonce, status: 'accepted', seq, opId: record.opId, blockHeight: ctx.head.height + 1, events: decision.events };
   };
+  const isRefusal = (r: CommandResult | Refusal): r is Refusal => 'code' in r;
 
   const heldFacts = ctx.heldFacts ?? new Map<string, HeldFact>();
   const held: HeldFact[] = [];
@@ -301,20 +338,20 @@ export async function planBatch(submissions: Submission[], ctx: BatchContext): P
   let partiesArrived = false;
 
   /** Decides a fact; returns the refusal, or null when committed. */
-  const decideFact = (p: Prepared, fact: unknown, payableId: string): { code: LedgerRefusalCode; detail: string } | null => {
+  const decideFact = (p: Prepared, fact: unknown, payableId: string): Refusal | null => {
     if (p.refusal) return p.refusal;
     try {
       const decision = decidePayableConfirmed(fact, { state, now: ctx.now });
       if (!decision.ok) return decision.rejection;
-      commit(p, 'fact', invoicesFactActor, payableId, 'payable.confirmed', decision, []);
-      return null;
+      const done = commit(p, 'fact', invoicesFactActor, payableId, 'payable.confirmed', decision, []);
+      return isRefusal(done) ? done : null;
     } catch (error) {
       return internalRefusal(error);
     }
   };
   // A refused fact has no submitter waiting; it is published so the invoices service and operators
   // see it (the ledger's results topic), never silently dropped.
-  const publishFactRefusal = (submissionId: string, payableId: string, refusal: { code: LedgerRefusalCode; detail: string }): void =>
+  const publishFactRefusal = (submissionId: string, payableId: string, refusal: Refusal): void =>
     void published.push({ submissionId, actor: invoicesFactActor, nonce: payableId, status: 'refused', problem: refusalProblem(refusal.code, refusal.detail) });
 
   for (const p of prepared) {
@@ -385,8 +422,10 @@ export async function planBatch(submissions: Submission[], ctx: BatchContext): P
       try {
         const decision = decide(p.command, { state, chainId: ctx.chainId, now: ctx.now, policy: ctx.policy, signerKeyIds });
         if (decision.ok) {
-          outcome = commit(p, 'command', actor!, nonce!, String(p.command!.type), decision, p.signatures!);
-          if (decision.events.some((e) => e.type === 'PartyRegistered')) partiesArrived = true;
+          const done = commit(p, 'command', actor!, nonce!, String(p.command!.type), decision, p.signatures!);
+          if (isRefusal(done)) refusal = done;
+          else outcome = done;
+          if (!isRefusal(done) && decision.events.some((e) => e.type === 'PartyRegistered')) partiesArrived = true;
         } else refusal = decision.rejection;
       } catch (error) {
         refusal = internalRefusal(error);

@@ -16,6 +16,7 @@ export const intakeRejectionCodes = {
   signatureInvalid: 'A signature does not verify over the canonical bytes of the command.',
   nonceReusedWithDifferentCommand: 'This actor used this nonce before for a different command.',
   factNotCanonicalizable: 'A fact from the invoices service cannot be put in RFC 8785 canonical form, so it cannot be logged.',
+  balanceBeyondLimit: 'A posting would carry an account balance past the amount limit (±999,999,999,999,999.99): what any amount, balance, payable total or credit line may hold.',
   internalError: 'Deciding this submission failed unexpectedly (detail names the error class); the submission was refused and the batch went on.',
 } as const;
 
@@ -27,6 +28,7 @@ const statusOf: Partial<Record<LedgerRefusalCode, number>> = {
   commandNotCanonicalizable: 400,
   factNotCanonicalizable: 400,
   internalError: 500,
+  balanceBeyondLimit: 422,
   signaturesMalformed: 400,
   commandMalformed: 400,
   unknownCommandType: 400,

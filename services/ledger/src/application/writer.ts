@@ -16,7 +16,7 @@ import { evolveAll } from '../domain/evolve.ts';
 import type { LedgerPolicy } from '../domain/policy.ts';
 import { postingsFor } from '../domain/postings.ts';
 import type { MemoryLedgerState } from '../domain/state.ts';
-import { commitPlan, defaultLedgerTopics, loadHead, loadHeldFacts, loadState, loadStoredResults, type LedgerTopics } from '../data-access/store.ts';
+import { commitPlan, defaultLedgerTopics, loadBalances, loadHead, loadHeldFacts, loadState, loadStoredResults, type LedgerTopics } from '../data-access/store.ts';
 import { planBatch, type BatchPlan, type ChainHead, type CommandResult, type HeldFact, type OperationRecord, type Submission } from './batch.ts';
 
 export interface Genesis {
@@ -54,6 +54,7 @@ export class LedgerWriter {
   private state: MemoryLedgerState | null = null;
   private head: ChainHead | null = null;
   private heldFacts = new Map<string, HeldFact>();
+  private balances = new Map<string, bigint>();
   private initialised = false;
   /** The connection that holds the writer lock for the life of this writer. */
   private lockHolder: PoolClient | null = null;
@@ -134,6 +135,7 @@ export class LedgerWriter {
     const state = await loadState(this.options.pool);
     const head = await loadHead(this.options.pool, this.options.genesis.hashAlg);
     this.heldFacts = await loadHeldFacts(this.options.pool);
+    this.balances = await loadBalances(this.options.pool);
     this.state = state;
     this.head = head;
   }
@@ -210,6 +212,7 @@ export class LedgerWriter {
         verifyMany: this.options.verifyMany,
         verifyOne: (item) => verifySignature(item.alg, item.publicKey, item.message, item.sig),
         heldFacts: this.heldFacts,
+        balances: this.balances,
       });
       await commitPlan(this.options.pool, plan, state, this.topics, now);
       // Nonces are looked up per batch (loadStoredResults); keeping them would grow forever.

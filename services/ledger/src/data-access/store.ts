@@ -40,6 +40,12 @@ export async function loadState(pool: Pool): Promise<MemoryLedgerState> {
   return state;
 }
 
+/** Every account's balance in fen, keyed as `balanceKey` does. */
+export async function loadBalances(pool: Pool): Promise<Map<string, bigint>> {
+  const { rows } = await pool.query<{ account: string; currency: string; amount: string }>('SELECT account, currency, amount::text FROM balances');
+  return new Map(rows.map((r) => [`${r.account}\u0000${r.currency}`, Amount.parseSigned(r.amount).toFen()]));
+}
+
 /** Payable facts held for a party not yet registered, oldest first. */
 export async function loadHeldFacts(pool: Pool): Promise<Map<string, HeldFact>> {
   const { rows } = await pool.query<{ payable_id: string; submission_id: string; fact: unknown; reason: string; held_at: Date }>(

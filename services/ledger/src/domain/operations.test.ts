@@ -191,6 +191,20 @@ describe('financing [holder requests, funder approves or rejects]', () => {
   });
 });
 
+describe('sums past the amount limit', () => {
+  it('an issue whose backings sum past the largest amount is refused, not thrown', () => {
+    // Unreachable through the ledger, whose balances bound a creditor's payables to the limit
+    // (balanceBeyondLimit); decide must still refuse rather than throw if a state ever held them.
+    const { w, core, s1 } = scene();
+    const [p1, p2] = [w.payable(core, s1, '999999999999999.99'), w.payable(core, s1, '999999999999999.99')];
+    const detail = w.refused(
+      w.command('voucher.issue', core, { voucherId: w.newId(), holder: s1, amount: '100.00', maturityDate: '2026-06-30', backing: [{ payableId: p1, amount: '999999999999999.99' }, { payableId: p2, amount: '999999999999999.99' }] }),
+      'backingMustSumToAmount',
+    );
+    expect(detail).toContain('1999999999999999.98');
+  });
+});
+
 describe('settle [issuer]', () => {
   function matured() {
     const s = scene();

@@ -64,6 +64,7 @@ async function park(options: IntakeOptions, message: KafkaMessage, error: Error,
  * connections look.
  */
 export function intakeStallProblem(progress: ConsumerProgress, stallMs: number, nowMs = Date.now()): string | null {
+  if (progress.deadBecause !== null) return progress.deadBecause;
   if (progress.oldestPendingSinceMs === null) return null;
   const waitedMs = nowMs - progress.oldestPendingSinceMs;
   if (waitedMs <= stallMs) return null;
