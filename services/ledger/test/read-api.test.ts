@@ -90,4 +90,18 @@ describe('ledger read API', () => {
     expect(own.balances.every((x) => x.account.split(':').includes(d.partyId))).toBe(true);
     expect((await get(d, `/v1/parties/${a.partyId}/balances`)).statusCode).toBe(403);
   });
+
+  it('lists blocks to the regulator only (they carry the platform\'s volume), and to nobody unnamed', async () => {
+    expect((await get(regulator, '/v1/blocks?limit=5')).json()).toMatchObject({ blocks: expect.any(Array) });
+    const refused = await get(d, '/v1/blocks');
+    expect(refused.statusCode).toBe(403);
+    expect(refused.headers['content-type']).toMatch(/application\/problem\+json/);
+    expect((await get(null, '/v1/blocks')).statusCode).toBe(400);
+  });
+
+  it("withholds the issuer's backing payables from a holder further down the tree", async () => {
+    const seen = (await get(d, `/v1/vouchers/${root}`)).json() as { backing: unknown[]; creditLineFunder: unknown; paymentReferences: unknown[] };
+    expect(seen).toMatchObject({ backing: [], creditLineFunder: null, paymentReferences: [] });
+    expect(((await get(core, `/v1/vouchers/${root}`)).json() as { backing: unknown[] }).backing).not.toEqual([]);
+  });
 });

@@ -511,10 +511,12 @@ function decideOrRefuse(command: unknown, ctx: DecideContext): LedgerEvent[] {
       const recipients = pieces.map((x) => requireParty(state, x.recipient, 'recipient'));
       for (const r of recipients) requireRole(r, ['supplier', 'core'], 'recipient');
       const childIds = [...pieces.map((x) => x.childId), ...(remainder === null ? [] : [remainder.childId])];
-      for (const id of childIds) if (state.voucher(id) !== undefined) refuse('voucherIdTaken', `voucher id ${id} is taken`);
-      if (new Set(childIds).size !== childIds.length || childIds.includes(voucherId)) refuse('duplicateVoucherId', 'a child id appears twice');
       const v = requireVoucher(state, voucherId);
       requireEntitled(a, v.holder, `the holder of voucher ${v.voucherId}`);
+      // Only the holder learns whether an id is taken: checked before entitlement, this let anyone
+      // probe which voucher ids exist.
+      for (const id of childIds) if (state.voucher(id) !== undefined) refuse('voucherIdTaken', `voucher id ${id} is taken`);
+      if (new Set(childIds).size !== childIds.length || childIds.includes(voucherId)) refuse('duplicateVoucherId', 'a child id appears twice');
       requireActive(v);
       for (const piece of pieces) if (piece.recipient === a) refuse('recipientIsHolder', `${a} cannot transfer to itself`);
       const pieceMin = Amount.parse(policy.pieceMin);

@@ -238,6 +238,10 @@ describe('rejection order', () => {
       const s = scene();
       return { w: s.w, cmd: settle(s, '0.00') };
     }],
+    ['transfer by a non-holder naming a taken child id', 'signerNotEntitled', 'voucherIdTaken', () => {
+      const s = scene();
+      return { w: s.w, cmd: s.w.command('voucher.transfer', s.s2, { voucherId: s.root, pieces: [{ childId: s.pending, recipient: s.core, amount: '600.00' }], remainder: null }) };
+    }],
     ['reject: unknown voucher and a malformed reason', 'payloadMalformed', 'unknownVoucher', () => {
       const s = scene();
       return { w: s.w, cmd: s.w.command('voucher.reject', s.s1, { voucherId: s.w.newId(), reason: 'x'.repeat(501) }) };

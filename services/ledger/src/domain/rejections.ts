@@ -38,11 +38,12 @@ export const rejectionCodes = {
   // Referenced entities
   unknownParty: 'A party named in the payload is not registered.',
   counterpartyLacksRole: 'A party named in the payload lacks the role it needs (recipient supplier/core, funder, issuer core).',
-  voucherIdTaken: 'A new voucher id is already used by another voucher.',
-  duplicateVoucherId: 'The same new voucher id appears twice in the command.',
   unknownVoucher: 'The voucher does not exist.',
   // Entitlement
   signerNotEntitled: 'The actor is not the party entitled to this operation on this voucher or line.',
+  // New ids after entitlement: only the holder of a voucher learns whether a child id is taken.
+  voucherIdTaken: 'A new voucher id is already used by another voucher.',
+  duplicateVoucherId: 'The same new voucher id appears twice in the command.',
   // Status
   voucherNotARoot: 'The operation applies to an issued root voucher only.',
   voucherNotATransfer: 'The operation applies to a transfer child only (use voucher.cancel for an issue).',

@@ -31,6 +31,20 @@ describe('visibleTree', () => {
     expect(seen.get('r')).toMatchObject({ holder: null, sender: null, issuer: 'CORE', amount: '1.00' });
   });
 
+  it("withholds the issuer's details from holders down the tree: backing payables, credit line funder, payment references, freeze reason", () => {
+    const root = { ...v('r', null, 'A', 'CORE'), backing: [{ payableId: 'PAY-1', amount: '1.00' }], creditLineFunder: 'BANK', paymentReferences: ['BANK-TX-9'] };
+    const frozen = { ...v('b1', 'a1', 'C', 'B'), status: 'frozen' as const, freezeOrder: { reason: 'suspected fraud by A', at: '2026-02-01T00:00:00Z' } };
+    const withDetails = [root, tree[1]!, tree[2]!, frozen, tree[4]!];
+    const seenByC = new Map(visibleTree(withDetails, { partyId: 'C', seesAll: false }).map((x) => [x.voucherId, x]));
+    expect(seenByC.get('r')).toMatchObject({ backing: [], creditLineFunder: null, paymentReferences: [] });
+    expect(seenByC.get('b1')).toMatchObject({ status: 'frozen', freezeOrder: { reason: null, at: '2026-02-01T00:00:00Z' } });
+    // The payables' creditor (the root's holder) sees what its voucher rests on; the line's funder sees its line.
+    expect(new Map(visibleTree(withDetails, { partyId: 'A', seesAll: false }).map((x) => [x.voucherId, x])).get('r')).toMatchObject({ backing: [{ payableId: 'PAY-1', amount: '1.00' }], creditLineFunder: null });
+    // The issuer and the regulator see everything.
+    expect(visibleTree(withDetails, { partyId: 'CORE', seesAll: false })[0]).toMatchObject({ creditLineFunder: 'BANK', paymentReferences: ['BANK-TX-9'] });
+    expect(visibleTree(withDetails, { partyId: 'REG', seesAll: true })[3]).toMatchObject({ freezeOrder: { reason: 'suspected fraud by A' } });
+  });
+
   it('shows a party nothing of a tree it has no part in', () => {
     expect(visibleTree(tree, { partyId: 'D', seesAll: false })).toEqual([]);
   });

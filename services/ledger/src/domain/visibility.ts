@@ -12,13 +12,31 @@ export interface Viewer {
   seesAll: boolean;
 }
 
-/** A voucher as shown to a viewer; hidden parties read `null`. */
-export type VisibleVoucher = Omit<Voucher, 'holder' | 'sender' | 'financing' | 'financingRequest'> & {
+/** A voucher as shown to a viewer; hidden parties read `null`, a withheld freeze reason too. */
+export type VisibleVoucher = Omit<Voucher, 'holder' | 'sender' | 'financing' | 'financingRequest' | 'freezeOrder'> & {
   holder: string | null;
   sender: string | null;
   financing: Voucher['financing'];
   financingRequest: Voucher['financingRequest'];
+  freezeOrder: { reason: string | null; at: string } | null;
 };
+
+/**
+ * What only the issuer and the regulator see of any voucher, whoever else looks: the payables a
+ * root rests on (unless the viewer is their creditor, the root's holder or seller), the funder of
+ * its credit line (unless the viewer is that funder), the issuer's payment references, and the
+ * regulator's reason for a freeze (the freeze itself, and when, stay visible).
+ */
+function withoutIssuerDetails(v: VisibleVoucher, viewer: string, root: Voucher | undefined): VisibleVoucher {
+  const creditor = root !== undefined && (root.holder === viewer || root.financing?.seller === viewer);
+  return {
+    ...v,
+    backing: creditor ? v.backing : [],
+    creditLineFunder: v.creditLineFunder === viewer ? v.creditLineFunder : null,
+    paymentReferences: [],
+    freezeOrder: v.freezeOrder === null ? null : { reason: null, at: v.freezeOrder.at },
+  };
+}
 
 /** True when the party holds, sent, sold, financed or was asked to finance this voucher. */
 export function involves(v: Voucher, party: string): boolean {
@@ -39,12 +57,13 @@ export function visibleTree(tree: readonly Voucher[], viewer: Viewer): VisibleVo
     if (v.financing) (counterparties.add(v.financing.funder), counterparties.add(v.financing.seller));
     for (let cur: Voucher | undefined = v; cur; cur = cur.parentId ? byId.get(cur.parentId) : undefined) visible.add(cur.voucherId);
   }
+  const root = tree.find((v) => v.parentId === null);
   return tree
     .filter((v) => visible.has(v.voucherId))
-    .map((v) => {
-      if (involves(v, viewer.partyId)) return { ...v };
+    .map((v): VisibleVoucher => {
+      if (involves(v, viewer.partyId)) return withoutIssuerDetails({ ...v }, viewer.partyId, root);
       const show = (p: string): string | null => (counterparties.has(p) ? p : null);
-      return { ...v, holder: show(v.holder), sender: show(v.sender), financing: null, financingRequest: null, backing: v.backing };
+      return withoutIssuerDetails({ ...v, holder: show(v.holder), sender: show(v.sender), financing: null, financingRequest: null }, viewer.partyId, root);
     });
 }
 

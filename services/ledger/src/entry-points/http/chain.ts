@@ -11,6 +11,7 @@ export function chainRoutes(app: FastifyInstance, pool: Pool): void {
     '/v1/blocks',
     {
       schema: {
+        headers: viewerHeaderSchema,
         querystring: {
           type: 'object',
           additionalProperties: false,
@@ -18,8 +19,13 @@ export function chainRoutes(app: FastifyInstance, pool: Pool): void {
         },
       },
     },
-    // Block headers reveal counts and hashes only, so every authenticated party may read them.
-    async (request) => ({ blocks: await blocksFrom(pool, request.query.from ?? 0, request.query.limit ?? 50) }),
+    // Block headers carry every batch's operation count and time: the platform's volume, which is
+    // the regulator's to see. A party checking a proof needs no list: the proof carries its header.
+    async (request) => {
+      const viewer = await viewerOf(pool, request);
+      if (!viewer.seesAll) throw new Problem(commonProblems.forbidden, `the block list is for the regulator; ${viewer.partyId} can check its operations with their proofs`);
+      return { blocks: await blocksFrom(pool, request.query.from ?? 0, request.query.limit ?? 50) };
+    },
   );
 
   app.get<{ Params: { opId: string } }>(
