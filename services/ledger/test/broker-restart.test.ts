@@ -7,19 +7,10 @@
  *
  * It needs the broker it can kill, so it runs where the real broker can be started (a JDK).
  */
-import { mkdtempSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createPool, type Pool } from '@cascade/db';
-import { migrate } from '@cascade/db';
-import { createKafka, prefixedTopics } from '@cascade/events';
-import { createLogger } from '@cascade/logging';
-import { createTestDatabase, eventually, KafkaTopicAdmin, kafkaBrokerPossible, startKafkaBroker, uniqueName, type KafkaBroker, type TestDatabase } from '@cascade/testing';
-import { writeDevGenesis, type DevGenesis } from '../src/dev-genesis.ts';
-import { LedgerKafkaClient, type SignedSubmission } from '../src/kafka-client.ts';
-import { expectChainVerifies, expectEachAppliedOnce, prepareIssueLoad, startLedgerProcess, type LedgerProcess } from './ledger-process.ts';
-import { migrationsDir } from './support.ts';
+import { eventually, kafkaBrokerPossible, startKafkaBroker, type KafkaBroker } from '@cascade/testing';
+import type { SignedSubmission } from '../src/kafka-client.ts';
+import { expectChainVerifies, expectEachAppliedOnce, openProcessHarness, prepareIssueLoad, type ProcessHarness } from './ledger-process.ts';
 
 const commandCount = 2_000;
 const issuerCount = 4;
@@ -30,43 +21,22 @@ const downMs = Number(process.env.BROKER_DOWN_MS ?? 1_500);
 const resendWindowMs = 120_000;
 
 let broker: KafkaBroker;
-let db: TestDatabase;
-let pool: Pool;
-let dev: DevGenesis;
-let prefix: string;
-let client: LedgerKafkaClient;
-let ledger: LedgerProcess | undefined;
+let h: ProcessHarness;
 
 describe.runIf(kafkaBrokerPossible())('the broker killed and restarted while commands flow', () => {
   beforeAll(async () => {
     broker = await startKafkaBroker({ heapMb: 384 });
-    db = await createTestDatabase('brokerdown');
-    // Migrated before the ledger starts, so the test's pool can watch payables from the first moment.
-    await migrate({ databaseUrl: db.url, schema: 'ledger', dirs: [migrationsDir] });
-    prefix = uniqueName('brokerdown').replace(/_/g, '-');
-    const admin = new KafkaTopicAdmin(broker.bootstrap);
-    await admin.ensureTopics(Object.values(prefixedTopics(prefix)).map((t) => ({ name: t.name, partitions: t.partitions })));
-    await admin.close();
-    dev = writeDevGenesis(mkdtempSync(path.join(os.tmpdir(), 'cascade-brokerdown-')), { chainId: prefix });
-    pool = createPool({ databaseUrl: db.url, schema: 'ledger' });
-    client = new LedgerKafkaClient(createKafka({ brokers: broker.bootstrap, clientId: 'broker-restart-test' }), {
-      topicPrefix: prefix,
-      groupId: `results-${prefix}`,
-      logger: createLogger({ service: 'broker-restart-test', level: 'warn' }),
-    });
-    await client.start();
+    h = await openProcessHarness('brokerdown', { brokers: broker.bootstrap });
   }, 180_000);
 
   afterAll(async () => {
-    if (ledger && ledger.child.exitCode === null) ledger.child.kill('SIGKILL');
-    await client?.stop().catch(() => undefined);
-    await pool?.end();
-    await db?.drop();
+    await h?.close();
     await broker?.stop();
   });
 
   it('loses no command, applies none twice, and the ledger rides through the outage', { timeout: 420_000 }, async () => {
-    ledger = startLedgerProcess({ db, dev, prefix, brokers: broker.bootstrap });
+    const { client, pool, dev, db } = h;
+    const ledger = h.start();
     const { submissions } = await prepareIssueLoad({ client, pool, dev, commandCount, issuerCount });
     const keys = submissions.map((s) => `${s.command.actor}:${s.command.nonce}`);
 
@@ -101,7 +71,7 @@ describe.runIf(kafkaBrokerPossible())('the broker killed and restarted while com
 
     await eventually(() => (keys.every((k) => client.results.has(k)) ? true : undefined), 120_000, 'every result after the broker came back').catch((error: Error) => {
       const missing = keys.filter((k) => !client.results.has(k)).length;
-      throw new Error(`${error.message}; ${missing} results missing; the ledger printed:\n${ledger!.output()}`);
+      throw new Error(`${error.message}; ${missing} results missing; the ledger printed:\n${ledger.output()}`);
     });
     expect(resultsAtKill).toBeLessThan(commandCount); // the broker really died with work left
     expect(ledger.child.exitCode, ledger.output()).toBeNull(); // the ledger rode through it

@@ -5,52 +5,28 @@
  * that waited gets its result.
  */
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createPool, type Pool } from '@cascade/db';
 import { exportPublicKey, generateKeyPair } from '@cascade/crypto';
-import { createKafka } from '@cascade/events';
-import { createLogger } from '@cascade/logging';
-import { createTestDatabase, createTestTopics, eventually, infra, uniqueName, type TestDatabase } from '@cascade/testing';
-import { writeDevGenesis, type DevGenesis } from '../src/dev-genesis.ts';
-import { LedgerKafkaClient, signSubmission } from '../src/kafka-client.ts';
-import { startLedgerProcess, type LedgerProcess } from './ledger-process.ts';
+import { eventually, infra } from '@cascade/testing';
+import { signSubmission } from '../src/kafka-client.ts';
+import { openProcessHarness, type ProcessHarness } from './ledger-process.ts';
 import { newUscc } from './support.ts';
 
 const stallMs = 2_000;
 
-let db: TestDatabase;
-let pool: Pool;
-let dev: DevGenesis;
-let prefix: string;
-let client: LedgerKafkaClient;
-let ledger: LedgerProcess | undefined;
+let h: ProcessHarness;
 
 beforeAll(async () => {
-  db = await createTestDatabase('health');
-  prefix = uniqueName('health').replace(/_/g, '-');
-  await createTestTopics(prefix);
-  dev = writeDevGenesis(mkdtempSync(path.join(os.tmpdir(), 'cascade-health-')), { chainId: prefix });
-  pool = createPool({ databaseUrl: db.url, schema: 'ledger' });
-  client = new LedgerKafkaClient(createKafka({ brokers: infra().kafkaBrokers, clientId: 'health-test' }), {
-    topicPrefix: prefix,
-    groupId: `results-${prefix}`,
-    logger: createLogger({ service: 'health-test', level: 'silent' }),
-  });
-  await client.start();
+  h = await openProcessHarness('health', { brokers: infra().kafkaBrokers, control: infra().kafkaControl });
 });
 
 afterAll(async () => {
-  if (ledger && ledger.child.exitCode === null) ledger.child.kill('SIGKILL');
-  await client?.stop();
-  await pool?.query('ALTER TABLE IF EXISTS operations_hidden RENAME TO operations').catch(() => undefined);
-  await pool?.end();
-  await db?.drop();
+  await h?.pool.query('ALTER TABLE IF EXISTS operations_hidden RENAME TO operations').catch(() => undefined);
+  await h?.close();
 });
 
 function register() {
+  const { dev } = h;
   const key = generateKeyPair('ed25519').privateKey;
   const partyId = newUscc();
   const command = {
@@ -77,7 +53,8 @@ async function metric(port: number, name: string): Promise<number> {
 
 describe('the ledger process when its writer cannot commit', () => {
   it('fails /ready and reports the waiting input, then recovers and answers the command', { timeout: 120_000 }, async () => {
-    ledger = startLedgerProcess({ db, dev, prefix, brokers: infra().kafkaBrokers, env: { LEDGER_INTAKE_STALL_MS: String(stallMs) } });
+    const { client, pool } = h;
+    const ledger = h.start({ LEDGER_INTAKE_STALL_MS: String(stallMs) });
     const port = ledger.port;
     await eventually(async () => ((await ready(port)).status === 200 ? true : undefined), 45_000, 'ledger ready');
     expect((await client.sendAndWait(register(), 30_000)).status).toBe('accepted');

@@ -6,18 +6,81 @@
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expect } from 'vitest';
-import type { Pool } from '@cascade/db';
+import { createPool, migrate, type Pool } from '@cascade/db';
 import { exportPublicKey, generateKeyPair, type PrivateKey } from '@cascade/crypto';
-import { eventually, type TestDatabase } from '@cascade/testing';
-import type { DevGenesis } from '../src/dev-genesis.ts';
-import { signSubmission, type LedgerKafkaClient, type SignedSubmission } from '../src/kafka-client.ts';
-import { newUscc } from './support.ts';
+import { createKafka, prefixedTopics } from '@cascade/events';
+import { createLogger } from '@cascade/logging';
+import { createTestDatabase, eventually, topicAdminFor, uniqueName, type TestDatabase } from '@cascade/testing';
+import { writeDevGenesis, type DevGenesis } from '../src/dev-genesis.ts';
+import { LedgerKafkaClient, signSubmission, type SignedSubmission } from '../src/kafka-client.ts';
+import { migrationsDir, newUscc } from './support.ts';
 
 export const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 const outputKeepChars = 20_000;
+
+/** What a test of the ledger process needs around it: its database, topics, genesis and a client. */
+export interface ProcessHarness {
+  db: TestDatabase;
+  pool: Pool;
+  dev: DevGenesis;
+  prefix: string;
+  brokers: string[];
+  client: LedgerKafkaClient;
+  /** Starts the ledger process on this harness (a test may start several in turn). */
+  start(env?: Record<string, string>): LedgerProcess;
+  /** Kills any ledger process still running and removes the database. */
+  close(): Promise<void>;
+}
+
+/**
+ * A fresh database (migrated, so the test's pool can watch tables from the first moment), fresh
+ * prefixed topics on `brokers` (created with the broker's own admin, or the mock's control port),
+ * a genesis of its own and a client collecting every result.
+ */
+export async function openProcessHarness(name: string, target: { brokers: string[]; control?: string }): Promise<ProcessHarness> {
+  const db = await createTestDatabase(name);
+  await migrate({ databaseUrl: db.url, schema: 'ledger', dirs: [migrationsDir] });
+  const prefix = uniqueName(name).replace(/_/g, '-');
+  const admin = topicAdminFor({ bootstrap: target.brokers, control: target.control });
+  try {
+    await admin.ensureTopics(Object.values(prefixedTopics(prefix)).map((t) => ({ name: t.name, partitions: t.partitions })));
+  } finally {
+    await admin.close();
+  }
+  const dev = writeDevGenesis(mkdtempSync(path.join(os.tmpdir(), `cascade-${name}-`)), { chainId: prefix });
+  const pool = createPool({ databaseUrl: db.url, schema: 'ledger' });
+  const client = new LedgerKafkaClient(createKafka({ brokers: target.brokers, clientId: `${name}-test` }), {
+    topicPrefix: prefix,
+    groupId: `results-${prefix}`,
+    logger: createLogger({ service: `${name}-test`, level: 'warn' }),
+  });
+  await client.start();
+  const started: LedgerProcess[] = [];
+  return {
+    db,
+    pool,
+    dev,
+    prefix,
+    brokers: target.brokers,
+    client,
+    start: (env) => {
+      const ledger = startLedgerProcess({ db, dev, prefix, brokers: target.brokers, ...(env ? { env } : {}) });
+      started.push(ledger);
+      return ledger;
+    },
+    close: async () => {
+      for (const ledger of started) if (ledger.child.exitCode === null) ledger.child.kill('SIGKILL');
+      await client.stop().catch(() => undefined);
+      await pool.end();
+      await db.drop();
+    },
+  };
+}
 
 export interface LedgerProcess {
   child: ChildProcess;
