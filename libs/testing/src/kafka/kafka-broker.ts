@@ -164,9 +164,16 @@ export function freePort(): Promise<number> {
   });
 }
 
-/** A KRaft cluster id: 16 random bytes, base64url without padding, as `kafka-storage random-uuid` prints. */
+/**
+ * A KRaft cluster id: 16 random bytes, base64url without padding, as `kafka-storage random-uuid`
+ * prints — and, as Kafka's own Uuid does, never one starting with '-', which a command line would
+ * take for an option (1 start in 64 failed that way before).
+ */
 export function newClusterId(): string {
-  return randomBytes(16).toString('base64url');
+  for (;;) {
+    const id = randomBytes(16).toString('base64url');
+    if (!id.startsWith('-')) return id;
+  }
 }
 
 export interface KafkaBrokerOptions {
@@ -333,7 +340,7 @@ export async function startKafkaBroker(options: KafkaBrokerOptions = {}): Promis
   const clusterId = newClusterId();
   const jvmBase = [`-Dlog4j2.configurationFile=${kafkaLogConfig}`, '-Djava.awt.headless=true', '-cp', classpath];
   try {
-    await run('java', ['-Xmx256m', ...jvmBase, 'kafka.tools.StorageTool', 'format', '--cluster-id', clusterId, '--config', propertiesFile, '--ignore-formatted'], 120_000);
+    await run('java', ['-Xmx256m', ...jvmBase, 'kafka.tools.StorageTool', 'format', `--cluster-id=${clusterId}`, `--config=${propertiesFile}`, '--ignore-formatted'], 120_000);
   } catch (error) {
     rmSync(dataDir, { recursive: true, force: true });
     const output = `${(error as { stdout?: string }).stdout ?? ''}${(error as { stderr?: string }).stderr ?? ''}`.trim().slice(-logTailChars);
