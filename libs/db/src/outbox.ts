@@ -8,7 +8,7 @@
  * PostgreSQL advisory lock), so several service instances never reorder a key's events.
  */
 import type { Logger } from '@cascade/logging';
-import type { Envelope } from '@cascade/events';
+import { envelopeSizeBytesMax, type Envelope } from '@cascade/events';
 import type { Pool, PoolClient } from './pool.ts';
 
 export interface OutboxMessage {
@@ -28,6 +28,14 @@ export interface EnvelopeCheck {
  * change commits: an invalid event must stop its transaction, not reach the outbox, where it would
  * block the relay on every round.
  */
+/** An envelope over the size limit, refused when appended: the relay could never publish it. */
+export class OutboxEnvelopeTooLargeError extends Error {
+  constructor(type: string, bytes: number) {
+    super(`a ${type} envelope of ${bytes} bytes is over the limit of ${envelopeSizeBytesMax}: it would block the relay forever`);
+    this.name = 'OutboxEnvelopeTooLargeError';
+  }
+}
+
 export async function appendToOutbox(client: PoolClient, messages: OutboxMessage[], check?: EnvelopeCheck): Promise<void> {
   if (messages.length === 0) return;
   if (check) for (const m of messages) check.assertValid(m.envelope);
@@ -36,10 +44,13 @@ export async function appendToOutbox(client: PoolClient, messages: OutboxMessage
   const keys: string[] = [];
   const bodies: string[] = [];
   for (const m of messages) {
+    const body = JSON.stringify(m.envelope);
+    const bytes = Buffer.byteLength(body);
+    if (bytes > envelopeSizeBytesMax) throw new OutboxEnvelopeTooLargeError(m.envelope.type, bytes);
     ids.push(m.envelope.id);
     topicNames.push(m.topic);
     keys.push(m.envelope.key);
-    bodies.push(JSON.stringify(m.envelope));
+    bodies.push(body);
   }
   await client.query(
     `INSERT INTO outbox (id, topic, key, envelope)

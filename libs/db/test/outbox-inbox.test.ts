@@ -168,6 +168,18 @@ describe('outbox → Kafka → inbox', () => {
     expect((await pool.query('SELECT count(*)::int AS n FROM outbox WHERE id = $1', [bad.id])).rows[0].n).toBe(0);
   });
 
+  it('refuses to append an envelope over the size limit (the relay could never publish it), rolling back', async () => {
+    const huge = makeEnvelope('test', { type: 'ThingHappened', key: 'k', data: { n: 1, note: 'x'.repeat(1_000_001) } });
+    const before = (await pool.query('SELECT count(*)::int AS n FROM things')).rows[0].n;
+    await expect(
+      withTransaction(pool, async (client) => {
+        await client.query('INSERT INTO things (n) VALUES (98)');
+        await appendToOutbox(client, [{ topic: topic.name, envelope: huge }]);
+      }),
+    ).rejects.toThrow(/ThingHappened envelope of \d+ bytes is over the limit of 1000000/);
+    expect((await pool.query('SELECT count(*)::int AS n FROM things')).rows[0].n).toBe(before);
+  });
+
   it('prunes published rows past the retention, and nothing else', async () => {
     const relay = new OutboxRelay({ pool, publisher: producer, logger, lockName: 'svc', retentionMs: 60_000 });
     const old = makeEnvelope('test', { type: 'ThingHappened', key: 'k', data: { n: 7 } });

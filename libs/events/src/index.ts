@@ -2,3 +2,4 @@ export * from './envelope.ts';
 export * from './kafka.ts';
 export * from './topics.ts';
 export * from './schemas/ledger.ts';
+export * from './split.ts';

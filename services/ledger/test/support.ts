@@ -18,7 +18,7 @@ import { LedgerWriter } from '../src/application/writer.ts';
 import { publishCatalog } from '../src/catalog.ts';
 import { blockSigner } from '../src/config.ts';
 import { writeDevGenesis, type DevGenesis } from '../src/dev-genesis.ts';
-import { createPolicy, type CommandPayloads, type CommandType, type Role } from '../src/domain/index.ts';
+import { createPolicy, type CommandPayloads, type CommandType, type LedgerPolicy, type Role } from '../src/domain/index.ts';
 import { createIntake } from '../src/entry-points/messages/intake.ts';
 
 export const migrationsDir = fileURLToPath(new URL('../migrations', import.meta.url));
@@ -58,7 +58,7 @@ export class TestLedger {
     private readonly closers: (() => Promise<void>)[],
   ) {}
 
-  static async start(options: { hashAlg?: 'sha256' | 'sm3'; startAt?: Date; withIntake?: boolean } = {}): Promise<TestLedger> {
+  static async start(options: { hashAlg?: 'sha256' | 'sm3'; startAt?: Date; withIntake?: boolean; policy?: Partial<LedgerPolicy> } = {}): Promise<TestLedger> {
     const db = await createTestDatabase('ledger');
     await migrate({ databaseUrl: db.url, schema: 'ledger', dirs: [migrationsDir] });
     const pool = createPool({ databaseUrl: db.url, schema: 'ledger' });
@@ -72,7 +72,7 @@ export class TestLedger {
     const writer = new LedgerWriter({
       pool,
       genesis: dev.genesis,
-      policy: createPolicy({ commandAgeMaxMs: 7 * 24 * 60 * 60 * 1000 }),
+      policy: createPolicy({ commandAgeMaxMs: 7 * 24 * 60 * 60 * 1000, ...options.policy }),
       signBlock: blockSigner(dev.ledgerKey),
       verifyMany: (items) => verifier.verifyBatch(items),
       logger,

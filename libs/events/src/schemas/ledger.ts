@@ -32,6 +32,23 @@ const obj = (properties: Record<string, Schema>): Schema => ({
   additionalProperties: false,
 });
 
+/**
+ * Events whose lists grow with the size of a tree. One that would not fit in an envelope is
+ * published as several envelopes of the same type, each with the other fields whole, a slice of
+ * each list, and `part: {index, count}` (1-based); a consumer concatenates the lists of parts 1..count.
+ */
+export const splittableEventLists: Readonly<Record<string, readonly string[]>> = {
+  VoucherTransferred: ['children'],
+  VoucherSettled: ['payouts', 'holderTotals'],
+  VoucherOverdue: ['leaves'],
+  VoucherFrozen: ['affected'],
+  VoucherUnfrozen: ['restored', 'reassigned'],
+};
+
+const partSchema = obj({ index: integer(1, 100_000), count: integer(2, 100_000) });
+/** `schema` with the optional `part` of a split event. */
+const splittable = (schema: Schema): Schema => ({ ...schema, properties: { ...(schema.properties as Record<string, Schema>), part: partSchema } });
+
 const role = { enum: ['core', 'supplier', 'funder', 'regulator', 'operator'] };
 const alg = { enum: ['ed25519', 'sm2'] };
 const status = {
@@ -109,12 +126,12 @@ const dataSchemas = {
   VoucherCancelled: obj(returnedOffer),
   TransferRevoked: obj(returnedOffer),
   AcceptanceExpired: obj(returnedOffer),
-  VoucherTransferred: obj({ parentId: uuid, rootId: uuid, holder: partyId, amount, children: array(voucherSchema), at: instant }),
+  VoucherTransferred: splittable(obj({ parentId: uuid, rootId: uuid, holder: partyId, amount, children: array(voucherSchema), at: instant })),
   FinancingRequested: obj({ voucherId: uuid, rootId: uuid, holder: partyId, funder: partyId, productId: reference, maxAnnualRate: str('^0(\\.[0-9]{1,10})?$'), maxFees: amount, amount, at: instant }),
   VoucherFinanced: obj({ voucherId: uuid, rootId: uuid, amount, terms, at: instant }),
   FinancingRejected: obj({ voucherId: uuid, rootId: uuid, holder: partyId, funder: partyId, reason: text(500, 1), at: instant }),
   FinancingWithdrawn: obj({ voucherId: uuid, rootId: uuid, holder: partyId, funder: partyId, at: instant }),
-  VoucherSettled: obj({
+  VoucherSettled: splittable(obj({
     rootId: uuid,
     issuer: partyId,
     paymentReference: reference,
@@ -126,21 +143,21 @@ const dataSchemas = {
     holderTotals: array(obj({ holder: partyId, amount }), 100_000),
     creditLineRestored: nullable(lineAmount),
     at: instant,
-  }),
-  VoucherOverdue: obj({
+  })),
+  VoucherOverdue: splittable(obj({
     rootId: uuid,
     leaves: array(obj({ voucherId: uuid, holder: partyId, outstanding: amount, wasPendingAcceptance: { type: 'boolean' } }), 100_000),
     at: instant,
-  }),
-  VoucherFrozen: obj({ voucherId: uuid, rootId: uuid, reason: text(500, 1), affected: array(obj({ voucherId: uuid, previousStatus: status }), 100_000), at: instant }),
-  VoucherUnfrozen: obj({
+  })),
+  VoucherFrozen: splittable(obj({ voucherId: uuid, rootId: uuid, reason: text(500, 1), affected: array(obj({ voucherId: uuid, previousStatus: status }), 100_000), at: instant })),
+  VoucherUnfrozen: splittable(obj({
     voucherId: uuid,
     rootId: uuid,
     reason: text(500, 1),
     restored: array(obj({ voucherId: uuid, status }), 100_000),
     reassigned: array(obj({ voucherId: uuid, frozenBy: uuid }), 100_000),
     at: instant,
-  }),
+  })),
 };
 
 export type LedgerEventName = keyof typeof dataSchemas;
@@ -192,6 +209,8 @@ export const commandDecidedSchema = {
     opId: { type: 'string' },
     blockHeight: { type: 'integer', minimum: 0 },
     events: { type: 'array' },
+    /** True when the events were too large to repeat here: read them on ledger.events (by opId). */
+    eventsOmitted: { type: 'boolean' },
     problem: { type: 'object', required: ['type', 'title', 'status', 'code'] },
     replayed: { type: 'boolean' },
   },

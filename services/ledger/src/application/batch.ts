@@ -60,6 +60,8 @@ export interface CommandResult {
   problem?: ReturnType<typeof refusalProblem>;
   /** True when this is the stored result of an earlier identical submission. */
   replayed?: boolean;
+  /** True when `events` were too large to repeat in the result: they are on ledger.events. */
+  eventsOmitted?: boolean;
 }
 
 /** One committed operation, as sealed into the chain. */

@@ -4,7 +4,7 @@
  */
 import { genesisPrevHash, type HashAlg, type SealedBlock } from '@cascade/chain';
 import { appendToOutbox, withTransaction, type OutboxMessage, type Pool, type PoolClient } from '@cascade/db';
-import { makeEnvelope, topics, type Envelope } from '@cascade/events';
+import { eventDataBytesMax, makeEnvelope, splitEventData, topics, type Envelope } from '@cascade/events';
 import { Amount } from '@cascade/money';
 import type { CreditLine, Party, PartyKey, Payable, Voucher } from '../domain/entities.ts';
 import { MemoryLedgerState } from '../domain/state.ts';
@@ -91,8 +91,10 @@ export function outboxMessagesOf(plan: BatchPlan, t: LedgerTopics, now: Date): O
   const messages: OutboxMessage[] = [];
   for (const op of plan.operations) {
     for (const e of op.events) {
-      const envelope = makeEnvelope(producerName, { type: e.type, key: eventKey(e.data as Record<string, unknown>), data: e.data, occurredAt: now });
-      messages.push({ topic: t.events, envelope });
+      // An event that lists every leaf of a large tree is published in parts (splitEventData).
+      for (const data of splitEventData(e.type, e.data as Record<string, unknown>)) {
+        messages.push({ topic: t.events, envelope: makeEnvelope(producerName, { type: e.type, key: eventKey(data), data, occurredAt: now }) });
+      }
     }
   }
   if (plan.block) {
@@ -100,7 +102,10 @@ export function outboxMessagesOf(plan: BatchPlan, t: LedgerTopics, now: Date): O
   }
   for (const result of plan.published) {
     const key = result.actor && result.nonce ? `${result.actor}:${result.nonce}` : result.submissionId;
-    messages.push({ topic: t.results, envelope: makeEnvelope(producerName, { type: 'CommandDecided', key: key.slice(0, 200), data: result, occurredAt: now }) as Envelope });
+    // A result repeats its events for the submitter's convenience; when they would not fit, it
+    // says so and the submitter reads them on ledger.events.
+    const data = result.events && Buffer.byteLength(JSON.stringify(result)) > eventDataBytesMax ? { ...result, events: [], eventsOmitted: true } : result;
+    messages.push({ topic: t.results, envelope: makeEnvelope(producerName, { type: 'CommandDecided', key: key.slice(0, 200), data, occurredAt: now }) as Envelope });
   }
   return messages;
 }
