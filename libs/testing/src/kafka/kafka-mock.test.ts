@@ -19,9 +19,12 @@ import { MockTopicAdmin, mockControlRequest, topicAdminFor } from './topic-admin
 
 /** Settings that work with the 2.0.2 mock (see README): its first join waits a fixed 3 s, during
  * which the member must not expire, and a rebalance waits sessionTimeout - 1 s. */
+// The mock's rebalance takes about the session timeout less 1 s and needs a session above 3.5 s;
+// 4 s left too little margin on a loaded 2-core machine (the rebalance test timed out once in CI
+// conditions, with the real broker's JVM busy beside it), so 6 s, as the ledger intake uses.
 const groupSettings = {
-  sessionTimeout: 4_000,
-  rebalanceTimeout: 4_000,
+  sessionTimeout: 6_000,
+  rebalanceTimeout: 6_000,
   heartbeatInterval: 300,
   maxWaitTimeInMs: 100,
   allowAutoTopicCreation: false,
@@ -254,7 +257,7 @@ describe('kafka mock launcher', () => {
     await second.disconnect();
   });
 
-  it('splits partitions between two members of a group on rebalance', async () => {
+  it('splits partitions between two members of a group on rebalance', { timeout: 90_000 }, async () => {
     const a = consumer('split-group');
     const b = consumer('split-group');
     const byA: number[] = [];
@@ -274,7 +277,7 @@ describe('kafka mock launcher', () => {
     const bFirst = nextJoin(b);
     t = Date.now();
     await within('b.run', b.run({ eachMessage: async ({ partition }) => void byB.push(partition) }));
-    const [assignedA, assignedB] = await within('rebalance to two members', Promise.all([aSecond, bFirst]));
+    const [assignedA, assignedB] = await within('rebalance to two members', Promise.all([aSecond, bFirst]), 40_000);
     console.log(`[kafka-mock] rebalance to 2 members: ${Date.now() - t} ms`);
     const partsA = assignedA.split ?? [];
     const partsB = assignedB.split ?? [];
