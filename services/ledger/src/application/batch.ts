@@ -110,6 +110,8 @@ export interface BatchPlan {
   /** Facts held by this batch (stored with it), and payable ids of held facts it decided (deleted). */
   held?: HeldFact[];
   released?: string[];
+  /** What the batch's postings add to each account, in fen by `balanceKey` (parsed once, here). */
+  balanceDeltas: Map<string, bigint>;
   operations: PlannedOperation[];
   /** New results to store (accepted and refused commands with an actor and nonce). */
   storedResults: PlannedResult[];
@@ -161,20 +163,24 @@ interface Refusal {
 export const balanceKey = (account: string, currency: string): string => `${account}\u0000${currency}`;
 
 /**
- * The balances the postings would leave, or the refusal when one would pass the amount limit in
- * either direction (the balance columns and the amount format hold exactly that range).
+ * What the postings add to each account and the balances they would leave, or the refusal when
+ * one would pass the amount limit in either direction (the balance columns and the amount format
+ * hold exactly that range).
  */
-function balancesAfter(balances: ReadonlyMap<string, bigint>, postings: readonly Posting[]): Map<string, bigint> | Refusal {
+function balancesAfter(balances: ReadonlyMap<string, bigint>, postings: readonly Posting[]): { after: Map<string, bigint>; deltas: Map<string, bigint> } | Refusal {
   const after = new Map<string, bigint>();
+  const deltas = new Map<string, bigint>();
   for (const p of postings) {
     const key = balanceKey(p.account, p.currency);
-    const fen = (after.get(key) ?? balances.get(key) ?? 0n) + Amount.parseSigned(p.amount).toFen();
+    const delta = Amount.parseSigned(p.amount).toFen();
+    const fen = (after.get(key) ?? balances.get(key) ?? 0n) + delta;
     if (fen > amountFenMax || fen < -amountFenMax) {
       return { code: 'balanceBeyondLimit', detail: `account ${p.account} (${p.currency}) would hold ${fenText(fen)}, beyond the limit of ±${amountMaxText}` };
     }
     after.set(key, fen);
+    deltas.set(key, (deltas.get(key) ?? 0n) + delta);
   }
-  return after;
+  return { after, deltas };
 }
 
 interface Prepared {
@@ -214,7 +220,7 @@ export const commandHashOf = (bytes: Uint8Array): string => createHash('sha256')
  * that submission only. The error's class names it; its message and stack stay in the log, since
  * they may quote the input.
  */
-function internalRefusal(error: unknown): { code: LedgerRefusalCode; detail: string } {
+function internalRefusal(error: unknown): Refusal {
   const name = error instanceof Error ? error.constructor.name : typeof error;
   return { code: 'internalError', detail: `deciding this submission failed with ${name}; it was refused and the batch went on` };
 }
@@ -300,6 +306,7 @@ export async function planBatch(submissions: Submission[], ctx: BatchContext): P
   const inBatch = new Map<string, StoredResult>();
 
   const balances = ctx.balances ?? new Map<string, bigint>();
+  const balanceDeltas = new Map<string, bigint>();
   /**
    * Applies an accepted decision, or refuses it when a posting would carry an account's balance
    * past the amount limit (what every amount, balance, payable total and credit line may hold).
@@ -310,9 +317,10 @@ export async function planBatch(submissions: Submission[], ctx: BatchContext): P
     const record: OperationRecord = { seq: seq + 1, opId: uuidv7(), kind, body: kind === 'command' ? p.command : (p.submission as FactSubmission).fact, signatures, committedAt };
     const leaf = operationLeaf(ctx.hashAlg, record);
     const postings = decision.events.flatMap(postingsFor);
-    const after = balancesAfter(balances, postings);
-    if ('code' in after) return after;
-    for (const [account, fen] of after) balances.set(account, fen);
+    const change = balancesAfter(balances, postings);
+    if ('code' in change) return change;
+    for (const [key, fen] of change.after) balances.set(key, fen);
+    for (const [key, fen] of change.deltas) balanceDeltas.set(key, (balanceDeltas.get(key) ?? 0n) + fen);
     evolveAll(state, decision.events);
     state.recordNonce(actor, nonce);
     const opDirty = state.takeDirty();
@@ -476,5 +484,5 @@ export async function planBatch(submissions: Submission[], ctx: BatchContext): P
       ctx.signBlock,
     );
   }
-  return { operations, storedResults, published, dirty, block, held, released };
+  return { operations, storedResults, published, dirty, block, held, released, balanceDeltas };
 }

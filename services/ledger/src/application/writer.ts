@@ -170,6 +170,8 @@ export class LedgerWriter {
       storedResults: [],
       published: [],
       dirty: state.takeDirty(),
+      // The genesis posts nothing (the operator's registration moves no value).
+      balanceDeltas: new Map(),
       block: sealBlock(
         { chainId: genesis.chainId, height: 0, prevHash: genesisPrevHash(genesis.hashAlg), time: now, hashAlg: genesis.hashAlg, firstSeq: '1', lastSeq: '1', records: [record], leaves: [leaf] },
         this.options.signBlock,

@@ -4,11 +4,11 @@
  */
 import { genesisPrevHash, type HashAlg, type SealedBlock } from '@cascade/chain';
 import { appendToOutbox, withTransaction, type OutboxMessage, type Pool, type PoolClient } from '@cascade/db';
-import { eventDataBytesMax, makeEnvelope, splitEventData, topics, type Envelope } from '@cascade/events';
+import { eventDataBytesMax, makeEnvelope, splitEventData, splittableEventLists, topics, type Envelope } from '@cascade/events';
 import { Amount } from '@cascade/money';
 import type { CreditLine, Party, PartyKey, Payable, Voucher } from '../domain/entities.ts';
 import { MemoryLedgerState } from '../domain/state.ts';
-import type { BatchPlan, ChainHead, CommandResult, HeldFact, OperationRecord, StoredResult } from '../application/batch.ts';
+import { balanceKey, type BatchPlan, type ChainHead, type CommandResult, type HeldFact, type OperationRecord, type StoredResult } from '../application/batch.ts';
 import { publishCatalog } from '../catalog.ts';
 
 const outboxCheck = publishCatalog();
@@ -43,7 +43,7 @@ export async function loadState(pool: Pool): Promise<MemoryLedgerState> {
 /** Every account's balance in fen, keyed as `balanceKey` does. */
 export async function loadBalances(pool: Pool): Promise<Map<string, bigint>> {
   const { rows } = await pool.query<{ account: string; currency: string; amount: string }>('SELECT account, currency, amount::text FROM balances');
-  return new Map(rows.map((r) => [`${r.account}\u0000${r.currency}`, Amount.parseSigned(r.amount).toFen()]));
+  return new Map(rows.map((r) => [balanceKey(r.account, r.currency), Amount.parseSigned(r.amount).toFen()]));
 }
 
 /** Payable facts held for a party not yet registered, oldest first. */
@@ -104,7 +104,9 @@ export function outboxMessagesOf(plan: BatchPlan, t: LedgerTopics, now: Date): O
     const key = result.actor && result.nonce ? `${result.actor}:${result.nonce}` : result.submissionId;
     // A result repeats its events for the submitter's convenience; when they would not fit, it
     // says so and the submitter reads them on ledger.events.
-    const data = result.events && Buffer.byteLength(JSON.stringify(result)) > eventDataBytesMax ? { ...result, events: [], eventsOmitted: true } : result;
+    // Only events with lists that grow with a tree can make a result large: measure just those.
+    const mayBeLarge = result.events?.some((e) => e.type in splittableEventLists) ?? false;
+    const data = mayBeLarge && Buffer.byteLength(JSON.stringify(result)) > eventDataBytesMax ? { ...result, events: [], eventsOmitted: true } : result;
     messages.push({ topic: t.results, envelope: makeEnvelope(producerName, { type: 'CommandDecided', key: key.slice(0, 200), data, occurredAt: now }) as Envelope });
   }
   return messages;
@@ -202,7 +204,6 @@ async function writePostings(client: PoolClient, plan: BatchPlan): Promise<void>
   const accounts: string[] = [];
   const currencies: string[] = [];
   const amounts: string[] = [];
-  const totals = new Map<string, bigint>();
   for (const o of plan.operations) {
     o.postings.forEach((p, i) => {
       seqs.push(o.record.seq);
@@ -210,8 +211,6 @@ async function writePostings(client: PoolClient, plan: BatchPlan): Promise<void>
       accounts.push(p.account);
       currencies.push(p.currency);
       amounts.push(p.amount);
-      const k = `${p.account}\u0000${p.currency}`;
-      totals.set(k, (totals.get(k) ?? 0n) + Amount.parseSigned(p.amount).toFen());
     });
   }
   if (seqs.length === 0) return;
@@ -220,7 +219,8 @@ async function writePostings(client: PoolClient, plan: BatchPlan): Promise<void>
     [seqs, idxs, accounts, currencies, amounts],
   );
   // Sorted so concurrent writers (should there ever be two) lock balance rows in one order.
-  const sorted = [...totals].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  // The batch's totals per account were added up in fen when it was planned (plan.balanceDeltas).
+  const sorted = [...plan.balanceDeltas].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
   await client.query(
     `INSERT INTO balances (account, currency, amount) SELECT * FROM unnest($1::text[], $2::text[], $3::numeric[])
      ON CONFLICT (account, currency) DO UPDATE SET amount = balances.amount + EXCLUDED.amount`,
