@@ -30,7 +30,7 @@ export function serviceSpec(definition: ServiceDefinition) {
   return {
     ...commonSettings,
     ...definition.settings,
-    port: { env: 'PORT', doc: `HTTP port of the ${definition.name} service`, parse: parse.int(1, 65_535), default: definition.portDefault },
+    port: { env: 'PORT', doc: `HTTP port of the ${definition.name} service (0: one the system picks, logged as it listens)`, parse: parse.int(0, 65_535), default: definition.portDefault },
   } satisfies Spec;
 }
 

@@ -3,28 +3,19 @@
  * broker: each starts, migrates its schema, answers /health and /ready, and stops cleanly (exit
  * code 0) on SIGTERM.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import { writeDevGenesis } from '@cascade/ledger';
-import { createTestDatabase, createTestTopics, eventually, infra, uniqueName, type TestDatabase } from '@cascade/testing';
+import { createTestDatabase, createTestTopics, eventually, infra, spawnServiceProcess, uniqueName, type ServiceProcess, type TestDatabase } from '@cascade/testing';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
-const services = [
-  { name: 'gateway', port: 41300 },
-  { name: 'ledger', port: 41301 },
-  { name: 'invoices', port: 41302 },
-  { name: 'risk', port: 41303 },
-];
+const services = [{ name: 'gateway' }, { name: 'ledger' }, { name: 'invoices' }, { name: 'risk' }];
 
 let db: TestDatabase;
-const children = new Map<string, ChildProcess>();
-/** Everything each child printed (bounded), shown when a test about it fails. */
-const output = new Map<string, string>();
-const outputKeepChars = 20_000;
+const children = new Map<string, ServiceProcess>();
 
 beforeAll(async () => {
   db = await createTestDatabase('services');
@@ -33,43 +24,39 @@ beforeAll(async () => {
   await createTestTopics(prefix);
   const genesis = writeDevGenesis(mkdtempSync(path.join(os.tmpdir(), 'cascade-genesis-')));
   for (const svc of services) {
-    const child = spawn(process.execPath, ['--import', 'tsx', path.join(root, `services/${svc.name}/src/main.ts`)], {
-      cwd: root,
-      env: {
-        ...process.env,
-        PORT: String(svc.port),
-        DATABASE_URL: db.url,
-        REDIS_URL: infra().redisUrl,
-        KAFKA_BROKERS: infra().kafkaBrokers.join(','),
-        TOPIC_PREFIX: prefix,
-        LOG_LEVEL: 'warn',
-        LEDGER_GENESIS_FILE: genesis.genesisFile,
-        LEDGER_SIGNING_KEY_FILE: genesis.signingKeyFile,
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    output.set(svc.name, '');
-    const keep = (chunk: Buffer): void => void output.set(svc.name, (output.get(svc.name)! + chunk.toString('utf8')).slice(-outputKeepChars));
-    child.stdout?.on('data', keep);
-    child.stderr?.on('data', keep);
-    child.once('exit', (code, signal) => keep(Buffer.from(`\n[${svc.name} exited: code ${code}, signal ${signal}]\n`)));
-    children.set(svc.name, child);
+    children.set(
+      svc.name,
+      spawnServiceProcess({
+        entry: path.join(root, `services/${svc.name}/src/main.ts`),
+        cwd: root,
+        env: {
+          ...process.env,
+          DATABASE_URL: db.url,
+          REDIS_URL: infra().redisUrl,
+          KAFKA_BROKERS: infra().kafkaBrokers.join(','),
+          TOPIC_PREFIX: prefix,
+          LEDGER_GENESIS_FILE: genesis.genesisFile,
+          LEDGER_SIGNING_KEY_FILE: genesis.signingKeyFile,
+        },
+      }),
+    );
   }
 });
 
 afterEach((context) => {
   if (context.task.result?.state !== 'fail') return;
   const name = services.find((s) => context.task.name.includes(s.name) || context.task.suite?.name.includes(s.name))?.name;
-  if (name) process.stderr.write(`\n--- output of ${name} ---\n${output.get(name) || '(nothing)'}\n--- end of ${name} ---\n`);
+  if (name) process.stderr.write(`\n--- output of ${name} ---\n${children.get(name)?.output() || '(nothing)'}\n--- end of ${name} ---\n`);
 });
 
 afterAll(async () => {
-  for (const c of children.values()) if (c.exitCode === null) c.kill('SIGKILL');
+  for (const c of children.values()) if (c.child.exitCode === null) c.child.kill('SIGKILL');
   await db?.drop();
 });
 
-describe.each(services)('service $name', ({ name, port }) => {
+describe.each(services)('service $name', ({ name }) => {
   it('answers /health and, once connected, /ready with every dependency ok', async () => {
+    const port = await children.get(name)!.port();
     const ready = await eventually(async () => {
       const res = await fetch(`http://127.0.0.1:${port}/ready`);
       return res.ok ? ((await res.json()) as { checks: Record<string, string> }) : undefined;
@@ -81,17 +68,16 @@ describe.each(services)('service $name', ({ name, port }) => {
   });
 
   it('answers an unknown route with problem+json', async () => {
-    const res = await fetch(`http://127.0.0.1:${port}/nope`);
+    const res = await fetch(`http://127.0.0.1:${await children.get(name)!.port()}/nope`);
     expect(res.status).toBe(404);
     expect(res.headers.get('content-type')).toMatch(/application\/problem\+json/);
     expect(await res.json()).toMatchObject({ type: 'urn:cascade:problem:not-found', status: 404 });
   });
 
   it('stops cleanly on SIGTERM', async () => {
-    const child = children.get(name)!;
+    const { child, exited } = children.get(name)!;
     expect(child.exitCode, `${name} exited before SIGTERM`).toBeNull();
-    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
     child.kill('SIGTERM');
-    expect(await exited).toBe(0);
+    expect(await exited()).toBe(0);
   });
 });

@@ -55,7 +55,7 @@ describe('the ledger process when its writer cannot commit', () => {
   it('fails /ready and reports the waiting input, then recovers and answers the command', { timeout: 120_000 }, async () => {
     const { client, pool } = h;
     const ledger = h.start({ LEDGER_INTAKE_STALL_MS: String(stallMs) });
-    const port = ledger.port;
+    const port = await ledger.port();
     await eventually(async () => ((await ready(port)).status === 200 ? true : undefined), 45_000, 'ledger ready');
     expect((await client.sendAndWait(register(), 30_000)).status).toBe('accepted');
 

@@ -4,7 +4,7 @@
  * command has exactly one outcome, nothing was applied twice, money adds up and the chain
  * verifies with the real CLI.
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
@@ -15,13 +15,12 @@ import { createPool, migrate, type Pool } from '@cascade/db';
 import { exportPublicKey, generateKeyPair, type PrivateKey } from '@cascade/crypto';
 import { createKafka, prefixedTopics } from '@cascade/events';
 import { createLogger } from '@cascade/logging';
-import { createTestDatabase, eventually, topicAdminFor, uniqueName, type TestDatabase } from '@cascade/testing';
+import { createTestDatabase, eventually, spawnServiceProcess, topicAdminFor, uniqueName, type ServiceProcess, type TestDatabase } from '@cascade/testing';
 import { writeDevGenesis, type DevGenesis } from '../src/dev-genesis.ts';
 import { LedgerKafkaClient, signSubmission, type SignedSubmission } from '../src/kafka-client.ts';
 import { migrationsDir, newUscc } from './support.ts';
 
 export const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
-const outputKeepChars = 20_000;
 
 /** What a test of the ledger process needs around it: its database, topics, genesis and a client. */
 export interface ProcessHarness {
@@ -82,38 +81,34 @@ export async function openProcessHarness(name: string, target: { brokers: string
   };
 }
 
-export interface LedgerProcess {
-  child: ChildProcess;
-  port: number;
-  /** The last of what the process printed, for a failing test's message. */
-  output(): string;
-  exited(): Promise<number | null>;
-}
+export type LedgerProcess = ServiceProcess;
 
 export function startLedgerProcess(options: { db: TestDatabase; dev: DevGenesis; prefix: string; brokers: string[]; env?: Record<string, string> }): LedgerProcess {
-  const port = 42_000 + Math.floor(Math.random() * 2_000);
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'services/ledger/src/main.ts')], {
+  return spawnServiceProcess({
+    entry: path.join(root, 'services/ledger/src/main.ts'),
     cwd: root,
     env: {
       ...process.env,
+      ...(process.env.TEST_LEDGER_LOG_LEVEL ? { LOG_LEVEL: process.env.TEST_LEDGER_LOG_LEVEL } : {}),
       ...options.env,
-      PORT: String(port),
       DATABASE_URL: options.db.url,
       KAFKA_BROKERS: options.brokers.join(','),
       TOPIC_PREFIX: options.prefix,
       LEDGER_GENESIS_FILE: options.dev.genesisFile,
       LEDGER_SIGNING_KEY_FILE: options.dev.signingKeyFile,
       LEDGER_INTAKE_GROUP: `intake-${options.prefix}`,
-      LOG_LEVEL: process.env.TEST_LEDGER_LOG_LEVEL ?? 'warn',
     },
-    stdio: ['ignore', 'pipe', 'pipe'],
   });
-  let output = '';
-  const keep = (chunk: Buffer): void => void (output = (output + chunk.toString('utf8')).slice(-outputKeepChars));
-  child.stdout?.on('data', keep);
-  child.stderr?.on('data', keep);
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  return { child, port, output: () => output, exited: () => (child.exitCode !== null ? Promise.resolve(child.exitCode) : exited) };
+}
+
+/** Runs `step`; if it fails, the error carries what the ledger processes printed (the likely why). */
+export async function explainedBy<T>(ledgers: LedgerProcess[], step: () => Promise<T>): Promise<T> {
+  try {
+    return await step();
+  } catch (error) {
+    const printed = ledgers.map((l, i) => `--- ledger process ${i + 1} printed ---\n${l.output() || '(nothing)'}`).join('\n');
+    throw new Error(`${(error as Error).message}\n${printed}`, { cause: error });
+  }
 }
 
 export interface IssueLoad {

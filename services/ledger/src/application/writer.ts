@@ -38,6 +38,11 @@ export interface WriterOptions {
   clock?: () => Date;
   /** How long `init` waits for another writer to release the writer lock. */
   writerLockWaitMs?: number;
+  /**
+   * Called when the connection holding the writer lock breaks while the writer is open. The
+   * default stops the process: a writer without its lock must not commit another batch.
+   */
+  onLockLost?: (error: Error) => void;
 }
 
 export const writerLockName = 'cascade-ledger-writer';
@@ -58,6 +63,7 @@ export class LedgerWriter {
   private initialised = false;
   /** The connection that holds the writer lock for the life of this writer. */
   private lockHolder: PoolClient | null = null;
+  private lockListener: ((error: Error) => void) | null = null;
   private readonly topics: LedgerTopics;
   private readonly clock: () => Date;
 
@@ -87,16 +93,19 @@ export class LedgerWriter {
   private async acquireWriterLock(): Promise<void> {
     const deadline = Date.now() + (this.options.writerLockWaitMs ?? writerLockWaitMsDefault);
     const client = await this.options.pool.connect();
-    client.on('error', (error) => {
+    const onError = (error: Error) => {
+      if (this.lockHolder !== client) return; // closed on purpose: the lock was given up already
       // Losing the lock's connection means losing the lock: stop rather than write unfenced.
-      this.options.logger.fatal({ err: error.message }, 'ledger writer lost its lock connection; exiting');
-      process.exit(1);
-    });
+      this.options.logger.fatal({ err: error.message }, 'ledger writer lost its lock connection');
+      (this.options.onLockLost ?? (() => process.exit(1)))(error);
+    };
+    client.on('error', onError);
+    this.lockListener = onError;
     for (;;) {
       const { rows } = await client.query<{ ok: boolean }>('SELECT pg_try_advisory_lock(hashtext($1)) AS ok', [writerLockName]);
       if (rows[0]?.ok) break;
       if (Date.now() > deadline) {
-        client.release();
+        client.release(true);
         throw new Error(`another ledger writer holds the writer lock; waited ${this.options.writerLockWaitMs ?? writerLockWaitMsDefault} ms`);
       }
       this.options.logger.warn('another ledger writer holds the lock; waiting');
@@ -105,13 +114,21 @@ export class LedgerWriter {
     this.lockHolder = client;
   }
 
-  /** Releases the writer lock (the next writer may start). */
+  /**
+   * Releases the writer lock (the next writer may start). The lock's connection is closed, not
+   * returned to the pool: it carries this writer's error listener, and a pooled connection that
+   * once held the lock is nothing another caller should be handed.
+   */
   async close(): Promise<void> {
     const holder = this.lockHolder;
     this.lockHolder = null;
     if (!holder) return;
     await holder.query('SELECT pg_advisory_unlock(hashtext($1))', [writerLockName]).catch(() => undefined);
-    holder.release();
+    if (this.lockListener) holder.removeListener('error', this.lockListener);
+    this.lockListener = null;
+    // A connection that already broke may emit once more while closing; nobody is left to care.
+    holder.on('error', () => undefined);
+    holder.release(true);
   }
 
   /**
