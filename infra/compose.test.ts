@@ -61,10 +61,13 @@ describe('docker-compose.yml', () => {
 
       it("sets only variables the service's config knows, with values it accepts", () => {
         const spec = serviceSpec(def);
-        const known = new Set(Object.values(spec).map((s) => s.env));
+        const known = new Set(Object.values(spec).flatMap((s) => ('secret' in s && s.secret ? [s.env, `${s.env}_FILE`] : [s.env])));
         const env = Object.fromEntries(Object.entries(svc?.environment ?? {}).map(([k, v]) => [k, String(v)]));
         for (const key of Object.keys(env)) expect(known, `${key} unknown to ${def.name}`).toContain(key);
-        const config = loadConfig(spec, env);
+        // The internal key file is written by the platform-secrets job at run time.
+        expect(env.INTERNAL_AUTH_KEY_FILE).toBe('/run/secrets/cascade/internal-auth.key');
+        expect((svc as { volumes?: string[] }).volumes).toContain('platform-secrets:/run/secrets/cascade:ro');
+        const config = loadConfig(spec, env, () => 'ab'.repeat(32));
         if (def.name === 'ledger') {
           // The genesis and key come from the ledger-genesis service's volume, written by the CLI.
           expect(env.LEDGER_GENESIS_FILE).toBe('/run/cascade/genesis.json');

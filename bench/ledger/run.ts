@@ -18,7 +18,7 @@
  * With --profile the ledger runs under --cpu-prof and the hottest functions are listed.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -93,6 +93,7 @@ async function main(): Promise<void> {
       LEDGER_GENESIS_FILE: dev.genesisFile,
       LEDGER_SIGNING_KEY_FILE: dev.signingKeyFile,
       LOG_LEVEL: 'error',
+      INTERNAL_AUTH_KEY: randomBytes(32).toString('hex'),
     },
     stdio: ['ignore', 'inherit', 'inherit'],
   });

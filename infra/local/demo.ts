@@ -10,7 +10,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { exportPublicKey, generateKeyPair, type PrivateKey } from '@cascade/crypto';
@@ -18,6 +18,7 @@ import { createKafka } from '@cascade/events';
 import { usccFromNumber } from '@cascade/ids';
 import { createLogger } from '@cascade/logging';
 import { LedgerKafkaClient, signSubmission, type CommandResult, type DevGenesis } from '@cascade/ledger';
+import { internalIdentityHeader, signInternalToken } from '@cascade/service';
 
 export interface DemoContext {
   services: readonly { name: string; port: number }[];
@@ -26,6 +27,8 @@ export interface DemoContext {
   databaseUrl: string;
   dev: DevGenesis;
   root: string;
+  /** The key internal services check the caller's token with (until the gateway fronts the demo). */
+  internalAuthKeyFile: string;
 }
 
 interface Party {
@@ -109,7 +112,9 @@ export async function runDemo(ctx: DemoContext): Promise<void> {
   if (!terms) throw new Error('financing approval carried no VoucherFinanced event');
   log(`    interest = 300,000.00 × 3.65 % × ${terms.days} days / 360 = ${terms.interest}; net paid to tier-2 = ${terms.net}`);
 
-  const read = async (party: string, url: string) => (await (await fetch(`http://127.0.0.1:3001${url}`, { headers: { 'x-cascade-party': party } })).json()) as Record<string, unknown>;
+  const internalKey = Buffer.from(readFileSync(ctx.internalAuthKeyFile, 'utf8').trim(), 'hex');
+  const read = async (party: string, url: string) =>
+    (await (await fetch(`http://127.0.0.1:3001${url}`, { headers: { [internalIdentityHeader]: signInternalToken(internalKey, { sub: party, aud: 'ledger' }) } })).json()) as Record<string, unknown>;
   log('\nWho sees what (ledger read API, filtered per party)');
   const show = async (who: Party | typeof regulator, label: string) => {
     const tree = (await read(who.partyId, `/v1/vouchers/${piece}/tree`)) as { nodes?: { voucherId: string; amount: string; status: string; holder: string | null }[] };

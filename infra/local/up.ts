@@ -12,7 +12,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { allTopics } from '@cascade/events';
-import { existsSync, writeFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { writeDevGenesis, type DevGenesis } from '@cascade/ledger';
 import { ensureLocalPostgres, ensureLocalRedis, portAnswers, startKafka, topicAdminFor } from '@cascade/testing';
 import { runDemo } from './demo.ts';
@@ -106,6 +107,19 @@ function writeClientFile(options: { kafkaBrokers: string[]; databaseUrl: string;
   return file;
 }
 
+/**
+ * `.local/internal-auth.key`: the key the gateway signs internal requests with and the other
+ * services check them with. Made once (mode 0600) and kept, like the genesis.
+ */
+function ensureInternalAuthKey(): string {
+  const file = path.join(root, '.local', 'internal-auth.key');
+  if (!existsSync(file)) {
+    mkdirSync(path.dirname(file), { recursive: true });
+    writeFileSync(file, `${randomBytes(32).toString('hex')}\n`, { mode: 0o600, flag: 'wx' });
+  }
+  return file;
+}
+
 const children: ChildProcess[] = [];
 let stopKafka: (() => Promise<void>) | null = null;
 
@@ -156,6 +170,7 @@ async function main(): Promise<void> {
   const clientFile = writeClientFile({ kafkaBrokers: kafka.brokers, databaseUrl, redisUrl, dev, genesisDir });
   say(`  what a client needs to drive the ledger (brokers, topics, chain id, operator key): ${path.relative(root, clientFile)} (see docs/ledger.md)`);
 
+  const internalAuthKeyFile = ensureInternalAuthKey();
   const taken = [];
   for (const svc of services) if (await portAnswers(svc.port)) taken.push(svc.port);
   if (taken.length > 0) {
@@ -173,6 +188,7 @@ async function main(): Promise<void> {
         LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
         LEDGER_GENESIS_FILE: dev.genesisFile,
         LEDGER_SIGNING_KEY_FILE: dev.signingKeyFile,
+        INTERNAL_AUTH_KEY_FILE: internalAuthKeyFile,
       },
       stdio: ['ignore', 'inherit', 'inherit'],
     });
@@ -182,7 +198,7 @@ async function main(): Promise<void> {
   say(`all four services ready in ${((Date.now() - started) / 1000).toFixed(1)} s:`);
   for (const svc of services) say(`  ${svc.name.padEnd(9)} http://127.0.0.1:${svc.port}   (/health, /ready, /metrics)`);
 
-  await runDemo({ services, log: say, kafkaBrokers: kafka.brokers, databaseUrl, dev, root });
+  await runDemo({ services, log: say, kafkaBrokers: kafka.brokers, databaseUrl, dev, root, internalAuthKeyFile });
 
   if (once) return shutdown(0);
   say('\nThe platform is up. Press Ctrl-C to stop it.');

@@ -5,6 +5,7 @@
  * documentation — and `loadConfig` either returns the typed object or throws one `ConfigError`
  * that names every bad variable, so a misconfigured process stops before it touches anything.
  */
+import { readFileSync } from 'node:fs';
 
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
@@ -26,11 +27,26 @@ export interface Setting<T> {
 export type Spec = Record<string, Setting<unknown>>;
 export type ConfigOf<S extends Spec> = { [K in keyof S]: S[K] extends Setting<infer T> ? T : never };
 
-export function loadConfig<S extends Spec>(spec: S, env: NodeJS.ProcessEnv = process.env): ConfigOf<S> {
+/**
+ * A secret may also be given as a file: `<VAR>_FILE` names a file holding the value (the Docker
+ * secrets convention), read when `<VAR>` itself is unset. Surrounding whitespace is dropped.
+ */
+export const secretFileSuffix = '_FILE';
+
+export function loadConfig<S extends Spec>(spec: S, env: NodeJS.ProcessEnv = process.env, readFile: (file: string) => string = (f) => readFileSync(f, 'utf8')): ConfigOf<S> {
   const out: Record<string, unknown> = {};
   const problems: string[] = [];
   for (const [key, setting] of Object.entries(spec)) {
-    const raw = env[setting.env];
+    let raw = env[setting.env];
+    const file = env[setting.env + secretFileSuffix];
+    if ((raw === undefined || raw === '') && setting.secret && file) {
+      try {
+        raw = readFile(file).trim();
+      } catch (error) {
+        problems.push(`${setting.env}${secretFileSuffix}=${JSON.stringify(file)}: cannot read it (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
+        continue;
+      }
+    }
     if (raw === undefined || raw === '') {
       if ('default' in setting) out[key] = setting.default;
       else problems.push(`${setting.env} is required (${setting.doc})`);
@@ -90,6 +106,15 @@ export const parse = {
       }
       return raw;
     },
+  /** A secret key given as hex, at least `bytesMin` bytes long. */
+  hexKey:
+    (bytesMin: number) =>
+    (raw: string): Buffer => {
+      if (!/^[0-9a-fA-F]+$/.test(raw) || raw.length % 2 !== 0) throw new Error('must be hex');
+      const key = Buffer.from(raw, 'hex');
+      if (key.length < bytesMin) throw new Error(`must be at least ${bytesMin} bytes (${bytesMin * 2} hex characters)`);
+      return key;
+    },
   /** Comma-separated `host:port` list, as Kafka bootstrap servers are given. */
   hostPorts: (raw: string): string[] => {
     const list = raw.split(',').map((s) => s.trim()).filter(Boolean);
@@ -111,5 +136,11 @@ export const commonSettings = {
     if (!/^[a-z0-9][a-z0-9_-]{0,40}$/.test(raw)) throw new Error('must be lower-case letters, digits, "_" or "-"');
     return raw;
   }, default: '' },
+  internalAuthKey: {
+    env: 'INTERNAL_AUTH_KEY',
+    doc: 'hex key (32 bytes or more) the gateway and the internal services share: the gateway signs each internal request\'s caller with it, the services refuse requests without such a signature',
+    parse: parse.hexKey(32),
+    secret: true,
+  },
   shutdownTimeoutMs: { env: 'SHUTDOWN_TIMEOUT_MS', doc: 'how long a graceful shutdown may take before the process exits anyway (leaving a Kafka group mid-rebalance takes a session timeout)', parse: parse.int(100, 120_000), default: 30_000 },
 } satisfies Spec;

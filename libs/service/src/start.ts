@@ -8,6 +8,7 @@ import { commonSettings, loadConfig, parse, type Spec } from '@cascade/config';
 import type { EventCatalog } from '@cascade/events';
 import { createLogger } from '@cascade/logging';
 import { buildServiceApp } from './http.ts';
+import { internalIdentity } from './internal-auth.ts';
 import { runUntilSignalled, type Part } from './lifecycle.ts';
 import { createPlatform, type Platform } from './platform.ts';
 
@@ -17,6 +18,11 @@ export interface ServiceDefinition {
   portDefault: number;
   migrationsDirs: string[];
   catalog: EventCatalog | null;
+  /**
+   * The edge (the gateway) authenticates clients itself; every other service takes its caller
+   * only from the gateway's internal token on its `/v1` routes (`internal-auth.ts`).
+   */
+  edge?: boolean;
   /** The service's own settings, read and checked with the common ones at start. */
   settings?: Spec;
   /**
@@ -49,6 +55,7 @@ export async function startService(definition: ServiceDefinition): Promise<void>
     logger,
   });
   const app = buildServiceApp({ name: definition.name, logger, readiness: platform.readiness, registry: platform.registry });
+  if (!definition.edge) await app.register(internalIdentity, { key: config.internalAuthKey, audience: definition.name });
   const own = (await definition.compose?.(app, platform, config as Record<string, unknown>)) ?? [];
   const http: Part = {
     name: 'http',

@@ -5,6 +5,7 @@
  * client port, another test's broker), and the child would die before the test saw why.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 
 /** How much of a child's output is kept for a failing test's message. */
 export const serviceOutputKeepChars = 20_000;
@@ -23,7 +24,8 @@ export function spawnServiceProcess(options: { entry: string; cwd: string; env: 
   const child = spawn(process.execPath, ['--import', 'tsx', options.entry], {
     cwd: options.cwd,
     // At info the service says where it listens; it logs nothing per request or per batch there.
-    env: { LOG_LEVEL: 'info', ...options.env, PORT: '0' },
+    // A test that calls no internal route needs no particular internal key: a fresh one will do.
+    env: { LOG_LEVEL: 'info', INTERNAL_AUTH_KEY: randomBytes(32).toString('hex'), ...options.env, PORT: '0' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';

@@ -8,4 +8,5 @@ export const definition: ServiceDefinition = {
   portDefault: 3000,
   migrationsDirs: [fileURLToPath(new URL('../migrations', import.meta.url))],
   catalog: null,
+  edge: true,
 };

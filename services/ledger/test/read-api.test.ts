@@ -6,7 +6,8 @@ import { randomUUID } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '@cascade/logging';
-import { buildServiceApp } from '@cascade/service';
+import { randomBytes } from 'node:crypto';
+import { buildServiceApp, internalIdentity, internalIdentityHeader, signInternalToken } from '@cascade/service';
 import { registerLedgerRoutes } from '../src/app.ts';
 import { TestLedger, type TestParty } from './support.ts';
 
@@ -37,6 +38,7 @@ beforeAll(async () => {
   await ledger.mustRun('voucher.transfer', b, { voucherId: toB, pieces: [{ childId: toD, recipient: d.partyId, amount: '60.00' }], remainder: null });
   await ledger.mustRun('voucher.accept', d, { voucherId: toD });
   app = buildServiceApp({ name: 'ledger', logger: createLogger({ service: 'ledger', level: 'silent' }), readiness: {} });
+  await app.register(internalIdentity, { key: internalKey, audience: 'ledger' });
   registerLedgerRoutes(app, ledger.pool);
   await app.ready();
 });
@@ -45,13 +47,28 @@ afterAll(async () => {
   await ledger?.stop();
 });
 
-const get = (party: TestParty | null, url: string) => app.inject({ method: 'GET', url, headers: party ? { 'x-cascade-party': party.partyId } : {} });
+const internalKey = randomBytes(32);
+/** A read as the gateway makes it for `party`: with an internal token naming that party. */
+const get = (party: TestParty | null, url: string, key = internalKey, audience = 'ledger') =>
+  app.inject({ method: 'GET', url, headers: party ? { [internalIdentityHeader]: signInternalToken(key, { sub: party.partyId, aud: audience }) } : {} });
 
 describe('ledger read API', () => {
   it('refuses a read without a calling party, as problem+json', async () => {
     const res = await get(null, `/v1/vouchers/${root}`);
-    expect(res.statusCode).toBe(400);
+    expect(res.statusCode).toBe(401);
     expect(res.headers['content-type']).toMatch(/problem\+json/);
+    expect(res.json()).toMatchObject({ type: 'urn:cascade:problem:unauthenticated' });
+  });
+
+  it('refuses a caller named without the gateway\'s token, with another key, or for another service', async () => {
+    // The header the ledger once trusted names a party; it is nothing without a valid token.
+    const bare = await app.inject({ method: 'GET', url: `/v1/vouchers/${root}`, headers: { 'x-cascade-party': regulator.partyId } });
+    expect(bare.statusCode).toBe(401);
+    expect((await get(regulator, `/v1/vouchers/${root}`, randomBytes(32))).statusCode).toBe(401);
+    expect((await get(regulator, `/v1/vouchers/${root}`, internalKey, 'invoices')).statusCode).toBe(401);
+    const forged = signInternalToken(internalKey, { sub: regulator.partyId, aud: 'ledger' }).replace(/\.[^.]+$/, '.AAAA');
+    expect((await app.inject({ method: 'GET', url: `/v1/vouchers/${root}`, headers: { [internalIdentityHeader]: forged } })).statusCode).toBe(401);
+    expect((await get(regulator, `/v1/vouchers/${root}`)).statusCode).toBe(200);
   });
 
   it('shows the regulator and the issuer the whole tree, a tier-3 holder only its path', async () => {
@@ -96,7 +113,7 @@ describe('ledger read API', () => {
     const refused = await get(d, '/v1/blocks');
     expect(refused.statusCode).toBe(403);
     expect(refused.headers['content-type']).toMatch(/application\/problem\+json/);
-    expect((await get(null, '/v1/blocks')).statusCode).toBe(400);
+    expect((await get(null, '/v1/blocks')).statusCode).toBe(401);
   });
 
   it("withholds the issuer's backing payables from a holder further down the tree", async () => {

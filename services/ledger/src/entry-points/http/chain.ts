@@ -4,14 +4,13 @@ import type { Pool } from '@cascade/db';
 import { Problem, commonProblems } from '@cascade/errors';
 import { balancesOf, blocksFrom, operationById, pageSizeMax, proofOf, resultOf, treeOf, vouchersTouchedBy } from '../../data-access/reads.ts';
 import { mayProve } from '../../domain/visibility.ts';
-import { viewerHeaderSchema, viewerOf } from './viewer.ts';
+import { viewerOf } from './viewer.ts';
 
 export function chainRoutes(app: FastifyInstance, pool: Pool): void {
   app.get<{ Querystring: { from?: number; limit?: number } }>(
     '/v1/blocks',
     {
       schema: {
-        headers: viewerHeaderSchema,
         querystring: {
           type: 'object',
           additionalProperties: false,
@@ -30,7 +29,7 @@ export function chainRoutes(app: FastifyInstance, pool: Pool): void {
 
   app.get<{ Params: { opId: string } }>(
     '/v1/operations/:opId/proof',
-    { schema: { headers: viewerHeaderSchema, params: { type: 'object', required: ['opId'], properties: { opId: { type: 'string', format: 'uuid' } } } } },
+    { schema: { params: { type: 'object', required: ['opId'], properties: { opId: { type: 'string', format: 'uuid' } } } } },
     async (request) => {
       const viewer = await viewerOf(pool, request);
       const op = await operationById(pool, request.params.opId);
@@ -47,7 +46,7 @@ export function chainRoutes(app: FastifyInstance, pool: Pool): void {
 
   app.get<{ Params: { partyId: string } }>(
     '/v1/parties/:partyId/balances',
-    { schema: { headers: viewerHeaderSchema, params: { type: 'object', required: ['partyId'], properties: { partyId: { type: 'string', maxLength: 64 } } } } },
+    { schema: { params: { type: 'object', required: ['partyId'], properties: { partyId: { type: 'string', maxLength: 64 } } } } },
     async (request) => {
       const viewer = await viewerOf(pool, request);
       if (!viewer.seesAll && viewer.partyId !== request.params.partyId) throw new Problem(commonProblems.forbidden, 'a party reads only its own balances');
@@ -57,7 +56,7 @@ export function chainRoutes(app: FastifyInstance, pool: Pool): void {
 
   app.get<{ Params: { actor: string; nonce: string } }>(
     '/v1/results/:actor/:nonce',
-    { schema: { headers: viewerHeaderSchema, params: { type: 'object', required: ['actor', 'nonce'], properties: { actor: { type: 'string', maxLength: 64 }, nonce: { type: 'string', maxLength: 128 } } } } },
+    { schema: { params: { type: 'object', required: ['actor', 'nonce'], properties: { actor: { type: 'string', maxLength: 64 }, nonce: { type: 'string', maxLength: 128 } } } } },
     async (request) => {
       const viewer = await viewerOf(pool, request);
       if (!viewer.seesAll && viewer.partyId !== request.params.actor) throw new Problem(commonProblems.forbidden, 'a party reads only the results of its own commands');

@@ -4,7 +4,7 @@ import type { Pool } from '@cascade/db';
 import { Problem, commonProblems } from '@cascade/errors';
 import { historyOf, pageSizeMax, treeOf, voucherById, vouchersOfParty } from '../../data-access/reads.ts';
 import { visibleTree } from '../../domain/visibility.ts';
-import { viewerHeaderSchema, viewerOf } from './viewer.ts';
+import { viewerOf } from './viewer.ts';
 
 const uuid = { type: 'string', pattern: '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$' } as const;
 const idParams = { type: 'object', required: ['id'], properties: { id: uuid } } as const;
@@ -21,18 +21,18 @@ export function voucherRoutes(app: FastifyInstance, pool: Pool): void {
     return { voucher: mine, tree };
   };
 
-  app.get<{ Params: { id: string } }>('/v1/vouchers/:id', { schema: { params: idParams, headers: viewerHeaderSchema } }, async (request) => {
+  app.get<{ Params: { id: string } }>('/v1/vouchers/:id', { schema: { params: idParams } }, async (request) => {
     const viewer = await viewerOf(pool, request);
     return (await visible(viewer, request.params.id)).voucher;
   });
 
-  app.get<{ Params: { id: string } }>('/v1/vouchers/:id/tree', { schema: { params: idParams, headers: viewerHeaderSchema } }, async (request) => {
+  app.get<{ Params: { id: string } }>('/v1/vouchers/:id/tree', { schema: { params: idParams } }, async (request) => {
     const viewer = await viewerOf(pool, request);
     const { voucher, tree } = await visible(viewer, request.params.id);
     return { rootId: voucher.rootId, nodes: tree };
   });
 
-  app.get<{ Params: { id: string } }>('/v1/vouchers/:id/history', { schema: { params: idParams, headers: viewerHeaderSchema } }, async (request) => {
+  app.get<{ Params: { id: string } }>('/v1/vouchers/:id/history', { schema: { params: idParams } }, async (request) => {
     const viewer = await viewerOf(pool, request);
     const { tree } = await visible(viewer, request.params.id);
     // Name an operation's actor only where the visible tree names that party too.
@@ -46,7 +46,6 @@ export function voucherRoutes(app: FastifyInstance, pool: Pool): void {
     '/v1/parties/:partyId/vouchers',
     {
       schema: {
-        headers: viewerHeaderSchema,
         params: { type: 'object', required: ['partyId'], properties: { partyId: { type: 'string', maxLength: 64 } } },
         querystring: {
           type: 'object',
