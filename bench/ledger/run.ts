@@ -142,7 +142,7 @@ async function main(): Promise<void> {
     const core = cores[i % cores.length]!;
     const payableId = `BP-${i}`;
     pairs.set(`${core.partyId}/${suppliers[i]!.partyId}`, payableId);
-    await client.confirmPayable({ payableId, debtor: core.partyId, creditor: suppliers[i]!.partyId, amount: '900000000.00', invoices: [`INV-${i}`] });
+    await client.confirmPayable({ payableId, debtor: core.partyId, creditor: suppliers[i]!.partyId, amount: '900000000.00', invoices: [`INV-${i}`] }, { chain: dev.genesis.chainId, key: dev.invoicesKey });
   }
   const pool = new pg.Pool({ connectionString: dbUrl.toString(), options: '-c search_path=ledger', max: 2 });
   for (;;) {

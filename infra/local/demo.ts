@@ -92,7 +92,7 @@ export async function runDemo(ctx: DemoContext): Promise<void> {
 
   log('\nTrade background: the core enterprise confirms a payable of 1,000,000.00 to its tier-1 supplier');
   const payableId = `AP-${seed}`;
-  await client.confirmPayable({ payableId, debtor: core.partyId, creditor: tier1.partyId, amount: '1000000.00', invoices: ['3100231130-04561234'] });
+  await client.confirmPayable({ payableId, debtor: core.partyId, creditor: tier1.partyId, amount: '1000000.00', invoices: ['3100231130-04561234'] }, { chain: ctx.dev.genesis.chainId, key: ctx.dev.invoicesKey });
   log(`  ✓ PayableConfirmed ${payableId} published on invoices.events`);
   await new Promise((r) => setTimeout(r, 500));
 

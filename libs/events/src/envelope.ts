@@ -42,7 +42,7 @@ const envelopeSchema = {
 } as const;
 
 /** Why a message is not a valid event, in words a dead-letter entry can be filtered by. */
-export type InvalidEventReason = 'empty' | 'tooLarge' | 'notJson' | 'duplicateKeys' | 'notAnEnvelope';
+export type InvalidEventReason = 'empty' | 'tooLarge' | 'notJson' | 'duplicateKeys' | 'notAnEnvelope' | 'factSignatureInvalid';
 
 export class EventValidationError extends Error {
   constructor(

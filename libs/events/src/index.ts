@@ -3,3 +3,4 @@ export * from './kafka.ts';
 export * from './topics.ts';
 export * from './schemas/ledger.ts';
 export * from './split.ts';
+export * from './facts.ts';

@@ -174,6 +174,11 @@ export interface BatchConsumerOptions {
   maxBytesPerPartition?: number;
   /** Passed to decodeEnvelope: a parser refusing duplicate keys, for consumers of signed content. */
   parseJson?: DecodeOptions['parseJson'];
+  /**
+   * A check of each decoded envelope beyond its schema (a fact's signature, say): an
+   * `EventValidationError` it throws is handled like an unreadable message (`onInvalid`).
+   */
+  admit?: (envelope: Envelope, where: { topic: string; partition: number }) => void;
 }
 
 interface PendingBatch {
@@ -278,6 +283,7 @@ export class BatchConsumer {
               if (type !== undefined && !options.catalog.knowsType(type)) continue;
             }
             const envelope = decodeEnvelope(message.value, options.catalog, { parseJson: options.parseJson });
+            options.admit?.(envelope, { topic: batch.topic, partition: batch.partition });
             events.push({ envelope, topic: batch.topic, partition: batch.partition, offset: message.offset });
           } catch (error) {
             if (!(error instanceof EventValidationError)) throw error;

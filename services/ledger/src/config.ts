@@ -10,7 +10,7 @@ import { createPolicy, type LedgerPolicy } from './domain/index.ts';
 import type { Genesis } from './application/writer.ts';
 
 export const ledgerSettings = {
-  genesisFile: { env: 'LEDGER_GENESIS_FILE', doc: 'JSON genesis: chainId, hashAlg (sha256|sm3), operator {partyId, name, publicKeys}, ledgerKey {keyId, alg, publicKey}', parse: parse.string },
+  genesisFile: { env: 'LEDGER_GENESIS_FILE', doc: 'JSON genesis: chainId, hashAlg (sha256|sm3), operator {partyId, name, publicKeys}, ledgerKey {keyId, alg, publicKey}, services.invoices {keyId, alg, publicKey}', parse: parse.string },
   signingKeyFile: { env: 'LEDGER_SIGNING_KEY_FILE', doc: 'PEM (PKCS#8) private key that signs blocks; must match genesis.ledgerKey', parse: parse.string, secret: true },
   verifyWorkers: { env: 'LEDGER_VERIFY_WORKERS', doc: 'worker threads verifying signatures', parse: parse.int(0, 64), default: 1 },
   intakeSessionTimeoutMs: { env: 'LEDGER_INTAKE_SESSION_TIMEOUT_MS', doc: 'Kafka session timeout of the intake: how soon a dead ledger\'s partitions move (the local mock broker needs more than 3500)', parse: parse.int(4_000, 60_000), default: 6_000 },
@@ -33,6 +33,9 @@ export function readGenesis(path: string): Genesis {
   const g = JSON.parse(readFileSync(path, 'utf8')) as Genesis;
   if (!g || typeof g.chainId !== 'string' || !['sha256', 'sm3'].includes(g.hashAlg) || !g.operator || !g.ledgerKey) {
     throw new Error(`${path} is not a ledger genesis (chainId, hashAlg, operator, ledgerKey)`);
+  }
+  if (!g.services?.invoices?.keyId || !g.services.invoices.publicKey) {
+    throw new Error(`${path} names no invoices service key (services.invoices): the ledger would have no way to tell the invoices service's facts from forgeries`);
   }
   return g;
 }

@@ -54,6 +54,7 @@ export const definition: ServiceDefinition = {
       sessionTimeoutMs: c.intakeSessionTimeoutMs,
       commandsTopic: topics.ledgerCommands.name,
       invoicesTopic: topics.invoicesEvents.name,
+      facts: { chain: runtime.genesis.chainId, invoicesKey: runtime.genesis.services.invoices },
       deadLetter: { producer: platform.producer, topic: topics.ledgerDeadLetter.name, onParked: (reason) => deadLetters.inc({ reason }) },
       onBatch: (outcome, _size, elapsedMs) => {
         committed.inc(outcome.committed);

@@ -1,5 +1,5 @@
 /**
- * A development genesis: fresh operator and block-signing keys written to a folder (private keys
+ * A development genesis: fresh operator, block-signing and invoices-service keys written to a folder (private keys
  * with mode 0600) and the genesis naming them. Used by local mode (`infra/cascade up`) and the
  * tests; a real deployment writes its genesis from keys made with `cascade keys new`.
  */
@@ -15,6 +15,9 @@ export interface DevGenesis {
   signingKeyFile: string;
   operatorKey: PrivateKey;
   ledgerKey: PrivateKey;
+  /** The invoices service's fact-signing key (its public half is in the genesis). */
+  invoicesKey: PrivateKey;
+  invoicesKeyFile: string;
 }
 
 export function writeDevGenesis(dir: string, options: { chainId?: string; hashAlg?: HashAlg; operatorId?: string } = {}): DevGenesis {
@@ -22,17 +25,24 @@ export function writeDevGenesis(dir: string, options: { chainId?: string; hashAl
   const genesisFile = path.join(dir, 'genesis.json');
   const signingKeyFile = path.join(dir, 'ledger-key.pem');
   const operatorKeyFile = path.join(dir, 'operator-key.pem');
-  if (existsSync(genesisFile) && existsSync(signingKeyFile) && existsSync(operatorKeyFile)) {
+  const invoicesKeyFile = path.join(dir, 'invoices-key.pem');
+  const kept = [genesisFile, signingKeyFile, operatorKeyFile, invoicesKeyFile].every((f) => existsSync(f));
+  const keptGenesis = kept ? (JSON.parse(readFileSync(genesisFile, 'utf8')) as Genesis) : null;
+  // A genesis from before the services' keys were part of it is replaced, not kept.
+  if (keptGenesis?.services?.invoices) {
     return {
-      genesis: JSON.parse(readFileSync(genesisFile, 'utf8')) as Genesis,
+      genesis: keptGenesis,
       genesisFile,
       signingKeyFile,
       operatorKey: importPrivateKey({ format: 'pem', pem: readFileSync(operatorKeyFile, 'utf8') }),
       ledgerKey: importPrivateKey({ format: 'pem', pem: readFileSync(signingKeyFile, 'utf8') }),
+      invoicesKey: importPrivateKey({ format: 'pem', pem: readFileSync(invoicesKeyFile, 'utf8') }),
+      invoicesKeyFile,
     };
   }
   const operator = generateKeyPair('ed25519').privateKey;
   const ledger = generateKeyPair('ed25519').privateKey;
+  const invoices = generateKeyPair('ed25519').privateKey;
   const genesis: Genesis = {
     chainId: options.chainId ?? 'cascade-dev',
     hashAlg: options.hashAlg ?? 'sha256',
@@ -42,9 +52,11 @@ export function writeDevGenesis(dir: string, options: { chainId?: string; hashAl
       publicKeys: [{ keyId: operator.keyId, alg: 'ed25519', publicKey: exportPublicKey(operator, 'hex') }],
     },
     ledgerKey: { keyId: ledger.keyId, alg: 'ed25519', publicKey: exportPublicKey(ledger, 'hex') },
+    services: { invoices: { keyId: invoices.keyId, alg: 'ed25519', publicKey: exportPublicKey(invoices, 'hex') } },
   };
   writeFileSync(signingKeyFile, exportPrivateKey(ledger, 'pem'), { mode: 0o600 });
   writeFileSync(operatorKeyFile, exportPrivateKey(operator, 'pem'), { mode: 0o600 });
+  writeFileSync(invoicesKeyFile, exportPrivateKey(invoices, 'pem'), { mode: 0o600 });
   writeFileSync(genesisFile, `${JSON.stringify(genesis, null, 2)}\n`);
-  return { genesis, genesisFile, signingKeyFile, operatorKey: operator, ledgerKey: ledger };
+  return { genesis, genesisFile, signingKeyFile, operatorKey: operator, ledgerKey: ledger, invoicesKey: invoices, invoicesKeyFile };
 }

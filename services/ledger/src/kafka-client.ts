@@ -5,7 +5,7 @@
  */
 import type { Kafka } from 'kafkajs';
 import { signCommand, type PrivateKey, type Signature } from '@cascade/crypto';
-import { BatchConsumer, EventProducer, makeEnvelope, prefixedTopics, type Envelope } from '@cascade/events';
+import { BatchConsumer, EventProducer, makeEnvelope, prefixedTopics, signFact, type Envelope } from '@cascade/events';
 import type { Logger } from '@cascade/logging';
 import type { CommandResult } from './application/batch.ts';
 import { publishCatalog } from './catalog.ts';
@@ -97,8 +97,12 @@ export class LedgerKafkaClient {
     return this.result(k!, timeoutMs);
   }
 
-  /** Publishes a PayableConfirmed fact as the invoices service does. */
-  async confirmPayable(fact: { payableId: string; debtor: string; creditor: string; amount: string; invoices: string[] }): Promise<void> {
-    await this.producer.send([{ topic: this.topics.invoicesEvents.name, envelope: makeEnvelope('invoices', { type: 'PayableConfirmed', key: fact.debtor, data: fact }) }]);
+  /**
+   * Publishes a PayableConfirmed fact as the invoices service does: signed with the invoices
+   * service key the genesis names, for the ledger of `chain` (`@cascade/events` facts.ts).
+   */
+  async confirmPayable(fact: { payableId: string; debtor: string; creditor: string; amount: string; invoices: string[] }, signer: { chain: string; key: PrivateKey }): Promise<void> {
+    const data = signFact(signer.chain, 'PayableConfirmed', fact, signer.key);
+    await this.producer.send([{ topic: this.topics.invoicesEvents.name, envelope: makeEnvelope('invoices', { type: 'PayableConfirmed', key: fact.debtor, data }) }]);
   }
 }

@@ -6,7 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateKeyPair, signCommand } from '@cascade/crypto';
 import { exportPublicKey } from '@cascade/crypto';
-import { makeEnvelope } from '@cascade/events';
+import { makeEnvelope, signFact } from '@cascade/events';
 import { TestLedger, type TestParty } from './support.ts';
 
 let ledger: TestLedger;
@@ -127,6 +127,26 @@ describe('authority and replay at the intake', () => {
     await ledger.resultOf(marker);
     expect((await ledger.pool.query('SELECT 1 FROM payables WHERE payable_id = $1', [forgedId])).rowCount).toBe(0);
     expect((await ledger.snapshot() as { payables: unknown[] }).payables).toEqual((before as { payables: unknown[] }).payables);
+  });
+
+  it.each([
+    ['unsigned', () => null],
+    ['signed by another key', () => generateKeyPair('ed25519').privateKey],
+    ['signed by the invoices key for another chain', () => 'other-chain' as const],
+  ])('refuses a PayableConfirmed on invoices.events %s: Kafka has no authentication, the invoices service signs its facts', async (_case, signerOf) => {
+    const forgedId = `P-forged-${randomUUID()}`;
+    const fact = { payableId: forgedId, debtor: core.partyId, creditor: a.partyId, amount: '999999.00', invoices: ['X'] };
+    const signer = signerOf();
+    if (signer === 'other-chain') {
+      await ledger.producer.send([{ topic: ledger.topics.invoicesEvents.name, envelope: makeEnvelope('invoices', { type: 'PayableConfirmed', key: core.partyId, data: signFact('other-chain', 'PayableConfirmed', fact, ledger.dev.invoicesKey) }) }]);
+    } else {
+      await ledger.publishFact(fact, signer);
+    }
+    // A genuine fact sent after it on the same key lands on the same partition, after it.
+    const marker = await ledger.confirmPayable(core, a, '1.00');
+    expect(marker).toBeTruthy();
+    expect((await ledger.pool.query('SELECT 1 FROM payables WHERE payable_id = $1', [forgedId])).rowCount).toBe(0);
+    expect(ledger.results.has(`invoices-service:${forgedId}`)).toBe(false);
   });
 
   it('lets exactly one of many concurrent transfers of one voucher consume it', async () => {

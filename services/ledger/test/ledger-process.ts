@@ -138,7 +138,7 @@ export async function prepareIssueLoad(options: { client: LedgerKafkaClient; poo
   }
   const perIssuer = commandCount / issuerCount;
   for (const [i, issuer] of issuers.entries()) {
-    await client.confirmPayable({ payableId: `PAY-${i}`, debtor: issuer.partyId, creditor: supplier.partyId, amount: `${perIssuer}.00`, invoices: [`INV-${i}`] });
+    await client.confirmPayable({ payableId: `PAY-${i}`, debtor: issuer.partyId, creditor: supplier.partyId, amount: `${perIssuer}.00`, invoices: [`INV-${i}`] }, { chain: dev.genesis.chainId, key: dev.invoicesKey });
   }
   await eventually(async () => ((await pool.query('SELECT count(*)::int AS n FROM payables')).rows[0].n === issuerCount ? true : undefined), 30_000, 'payables');
   const submissions: SignedSubmission[] = [];

@@ -58,19 +58,15 @@ describe('poison commands cost only themselves', () => {
     await goodCommandStillAnswered();
   });
 
-  it('refuses a payable fact that cannot be canonicalised (a lone surrogate), and goes on', async () => {
+  it('parks a payable fact that cannot be canonicalised (a lone surrogate: nobody can have signed it), and goes on', async () => {
     const payableId = `P-${uuidv7()}`;
-    await ledger.producer.send([
-      {
-        topic: ledger.topics.invoicesEvents.name,
-        envelope: makeEnvelope('invoices', { type: 'PayableConfirmed', key: core.partyId, data: { payableId, debtor: core.partyId, creditor: a.partyId, amount: '10.00', invoices: ['INV-\ud800'] } }),
-      },
-    ]);
-    const result = await ledger.resultOf(`invoices-service:${payableId}`);
-    expect(result.status).toBe('refused');
-    expect(result.problem?.code).toBe('factNotCanonicalizable');
-    expect((await ledger.pool.query('SELECT 1 FROM payables WHERE payable_id = $1', [payableId])).rowCount).toBe(0);
+    // The invoices service could not sign it (signing canonicalises), so it arrives unsigned.
+    await ledger.publishFact({ payableId, debtor: core.partyId, creditor: a.partyId, amount: '10.00', invoices: ['INV-\ud800'] }, null);
     await goodCommandStillAnswered();
+    const parked = await readDeadLetters(createKafka({ brokers: infra().kafkaBrokers, clientId: 'poison-surrogate' }), (d) => d.detail.includes(payableId));
+    expect(parked[0]).toMatchObject({ reason: 'factSignatureInvalid', topic: ledger.topics.invoicesEvents.name });
+    expect(ledger.results.has(`invoices-service:${payableId}`)).toBe(false);
+    expect((await ledger.pool.query('SELECT 1 FROM payables WHERE payable_id = $1', [payableId])).rowCount).toBe(0);
   });
 });
 
@@ -80,12 +76,7 @@ describe('balances stay within what the columns and the amount format hold', () 
     const [debtor, creditor] = [await ledger.register(['core']), await ledger.register(['supplier'])];
     await ledger.confirmPayable(debtor, creditor, largest);
     const payableId = `P-${uuidv7()}`;
-    await ledger.producer.send([
-      {
-        topic: ledger.topics.invoicesEvents.name,
-        envelope: makeEnvelope('invoices', { type: 'PayableConfirmed', key: debtor.partyId, data: { payableId, debtor: debtor.partyId, creditor: creditor.partyId, amount: '0.01', invoices: ['INV-over'] } }),
-      },
-    ]);
+    await ledger.publishFact({ payableId, debtor: debtor.partyId, creditor: creditor.partyId, amount: '0.01', invoices: ['INV-over'] });
     const result = await ledger.resultOf(`invoices-service:${payableId}`);
     expect(result.problem?.code).toBe('balanceBeyondLimit');
     const { rows } = await ledger.pool.query<{ amount: string }>('SELECT amount::text FROM balances WHERE account = $1', [`receivable:${creditor.partyId}`]);
@@ -98,12 +89,7 @@ describe('facts are never lost', () => {
   it('holds a payable fact whose creditor is not registered yet, durably, and records it when the party arrives', async () => {
     const late = { partyId: newUscc(), key: generateKeyPair('ed25519').privateKey };
     const payableId = `P-${uuidv7()}`;
-    await ledger.producer.send([
-      {
-        topic: ledger.topics.invoicesEvents.name,
-        envelope: makeEnvelope('invoices', { type: 'PayableConfirmed', key: core.partyId, data: { payableId, debtor: core.partyId, creditor: late.partyId, amount: '10.00', invoices: ['INV-late'] } }),
-      },
-    ]);
+    await ledger.publishFact({ payableId, debtor: core.partyId, creditor: late.partyId, amount: '10.00', invoices: ['INV-late'] });
     await eventually(async () => ((await ledger.pool.query('SELECT 1 FROM held_facts WHERE payable_id = $1', [payableId])).rowCount ? true : undefined), 15_000, 'the fact held');
     expect(ledger.results.has(`invoices-service:${payableId}`)).toBe(false); // not refused
     await ledger.mustRun('party.register', ledger.operator, {
@@ -139,7 +125,7 @@ describe('poison bytes never reach the writer', () => {
     await goodCommandStillAnswered();
     expect(ledger.results.has(`${a.partyId}:${cmd.nonce}`)).toBe(false); // the duplicate-keyed command was not decided
 
-    const parked = await readDeadLetters(kafka, poisons.length);
+    const parked = await readDeadLetters(kafka, (d) => d.topic === ledger.topics.ledgerCommands.name, poisons.length);
     expect(parked.map((d) => d.reason)).toEqual(poisons.map((p) => p.reason));
     const firstOffset = BigInt(sent[0]!.baseOffset!);
     parked.forEach((d, i) => {
@@ -152,6 +138,7 @@ describe('poison bytes never reach the writer', () => {
 
 interface DeadLetter {
   reason: string;
+  detail: string;
   topic: string;
   partition: number;
   offset: string;
@@ -160,14 +147,19 @@ interface DeadLetter {
   valueTruncated: boolean;
 }
 
-/** Reads the dead-letter topic from the beginning until `count` entries arrived. */
-async function readDeadLetters(kafka: ReturnType<typeof createKafka>, count: number): Promise<DeadLetter[]> {
+/** Reads the dead-letter topic from the beginning until `count` entries matching `which` arrived. */
+async function readDeadLetters(kafka: ReturnType<typeof createKafka>, which: (d: DeadLetter) => boolean, count = 1): Promise<DeadLetter[]> {
   const consumer = kafka.consumer({ groupId: `dlq-${randomUUID()}` });
   const found: DeadLetter[] = [];
   await consumer.connect();
   try {
     await consumer.subscribe({ topic: ledger.topics.ledgerDeadLetter.name, fromBeginning: true });
-    await consumer.run({ eachMessage: async ({ message }) => void found.push((JSON.parse(message.value!.toString()) as { data: DeadLetter }).data) });
+    await consumer.run({
+      eachMessage: async ({ message }) => {
+        const d = (JSON.parse(message.value!.toString()) as { data: DeadLetter }).data;
+        if (which(d)) found.push(d);
+      },
+    });
     await eventually(() => (found.length >= count ? true : undefined), 20_000, 'dead letters');
   } finally {
     await consumer.disconnect();

@@ -9,7 +9,7 @@ import path from 'node:path';
 import { createPool, migrate, OutboxRelay, type Pool } from '@cascade/db';
 import { exportPublicKey, generateKeyPair, signCommand, VerifierPool, type PrivateKey, type SignatureAlg } from '@cascade/crypto';
 import { usccFromNumber, uuidv7 } from '@cascade/ids';
-import { BatchConsumer, createKafka, EventProducer, makeEnvelope, type TopicKey, type TopicSpec } from '@cascade/events';
+import { BatchConsumer, createKafka, EventProducer, makeEnvelope, signFact, type TopicKey, type TopicSpec } from '@cascade/events';
 import { createLogger } from '@cascade/logging';
 import { createTestDatabase, createTestTopics, eventually, infra, type TestDatabase } from '@cascade/testing';
 import { fileURLToPath } from 'node:url';
@@ -109,6 +109,7 @@ export class TestLedger {
         groupId: `intake-${topics.ledgerCommands.name}`,
         commandsTopic: topics.ledgerCommands.name,
         invoicesTopic: topics.invoicesEvents.name,
+        facts: { chain: dev.genesis.chainId, invoicesKey: dev.genesis.services.invoices },
         sessionTimeoutMs: 6_000,
         deadLetter: { producer, topic: topics.ledgerDeadLetter.name },
       });
@@ -181,15 +182,19 @@ export class TestLedger {
     return { partyId, key };
   }
 
-  /** Publishes a PayableConfirmed fact as the invoices service would, and waits until it is recorded. */
+  /**
+   * Publishes a PayableConfirmed fact on invoices.events as the invoices service does: signed with
+   * its key from the genesis, unless `signer` says otherwise (null: unsigned).
+   */
+  async publishFact(data: { payableId: string; debtor: string; creditor: string; amount: string; invoices: string[] }, signer: PrivateKey | null = this.dev.invoicesKey): Promise<void> {
+    const signed = signer ? signFact(this.dev.genesis.chainId, 'PayableConfirmed', data, signer) : data;
+    await this.producer.send([{ topic: this.topics.invoicesEvents.name, envelope: makeEnvelope('invoices', { type: 'PayableConfirmed', key: data.debtor, data: signed }) }]);
+  }
+
+  /** Publishes a signed PayableConfirmed fact as the invoices service would, and waits until it is recorded. */
   async confirmPayable(debtor: TestParty, creditor: TestParty, amount: string): Promise<string> {
     const payableId = `P-${uuidv7()}`;
-    await this.producer.send([
-      {
-        topic: this.topics.invoicesEvents.name,
-        envelope: makeEnvelope('invoices', { type: 'PayableConfirmed', key: debtor.partyId, data: { payableId, debtor: debtor.partyId, creditor: creditor.partyId, amount, invoices: ['INV-1'] } }),
-      },
-    ]);
+    await this.publishFact({ payableId, debtor: debtor.partyId, creditor: creditor.partyId, amount, invoices: ['INV-1'] });
     await eventually(async () => ((await this.pool.query('SELECT 1 FROM payables WHERE payable_id = $1', [payableId])).rowCount ? true : undefined), 30_000, `payable ${payableId}`);
     return payableId;
   }

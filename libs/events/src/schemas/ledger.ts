@@ -193,6 +193,8 @@ export const payableConfirmedSchema = {
     creditor: { type: 'string', maxLength: 64 },
     amount: { type: 'string', pattern: '^(0|[1-9][0-9]{0,14})\\.[0-9]{2}$' },
     invoices: { type: 'array', maxItems: 1000, items: { type: 'string', maxLength: 128 } },
+    /** The invoices service's signature over the fact (`facts.ts`); the ledger refuses a fact without a valid one. */
+    signature: { type: 'object', required: ['keyId', 'alg', 'sig'], properties: { keyId: { type: 'string', maxLength: 128 }, alg: { enum: ['ed25519', 'sm2'] }, sig: { type: 'string', maxLength: 200 } } },
   },
 };
 
@@ -237,7 +239,7 @@ export const messageDeadLetteredSchema = {
   required: ['reason', 'detail', 'topic', 'partition', 'offset', 'sizeBytes', 'sha256', 'keyBase64', 'valueBase64', 'valueTruncated'],
   additionalProperties: false,
   properties: {
-    reason: { enum: ['notJson', 'duplicateKeys', 'notAnEnvelope', 'tooLarge', 'empty'] },
+    reason: { enum: ['notJson', 'duplicateKeys', 'notAnEnvelope', 'tooLarge', 'empty', 'factSignatureInvalid'] },
     detail: { type: 'string', maxLength: 1000 },
     topic: { type: 'string', maxLength: 249 },
     partition: { type: 'integer', minimum: 0 },

@@ -25,6 +25,11 @@ export interface Genesis {
   operator: { partyId: string; name: string; publicKeys: PublicKeyInput[] };
   /** The key that signs blocks; anyone verifying proofs needs its public half. */
   ledgerKey: { keyId: string; alg: 'ed25519' | 'sm2'; publicKey: string };
+  /**
+   * Keys of the services whose facts the ledger takes without a party's signature: the invoices
+   * service signs every `PayableConfirmed` it publishes (`@cascade/events` facts.ts).
+   */
+  services: { invoices: { keyId: string; alg: 'ed25519' | 'sm2'; publicKey: string } };
 }
 
 export interface WriterOptions {

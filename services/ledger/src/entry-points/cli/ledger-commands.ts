@@ -195,7 +195,7 @@ export const ledgerProofCommand: CliCommand = {
 
 export const ledgerGenesisCommand: CliCommand = {
   path: ['ledger', 'genesis'],
-  summary: 'write a genesis with fresh operator and ledger keys into a folder (kept if already there)',
+  summary: 'write a genesis with fresh operator, ledger and invoices-service keys into a folder (kept if already there)',
   usage: '--out DIR [--chain-id ID] [--hash sha256|sm3]',
   async run(args, io) {
     const { flags, positionals } = parseArgs(args, { out: { type: 'string' }, 'chain-id': { type: 'string' }, hash: { type: 'string' } });
@@ -205,7 +205,7 @@ export const ledgerGenesisCommand: CliCommand = {
     if (hash !== 'sha256' && hash !== 'sm3') throw new UsageError('--hash must be sha256 or sm3');
     const chainId = typeof flags['chain-id'] === 'string' ? flags['chain-id'] : 'cascade';
     const dev = writeDevGenesis(flags['out'], { chainId, hashAlg: hash });
-    io.out(`genesis ${dev.genesisFile}: chain ${dev.genesis.chainId} (${dev.genesis.hashAlg}), operator key ${dev.operatorKey.keyId}, ledger key ${dev.ledgerKey.keyId}`);
+    io.out(`genesis ${dev.genesisFile}: chain ${dev.genesis.chainId} (${dev.genesis.hashAlg}), operator key ${dev.operatorKey.keyId}, ledger key ${dev.ledgerKey.keyId}, invoices service key ${dev.invoicesKey.keyId} (${dev.invoicesKeyFile})`);
     return EXIT_OK;
   },
 };

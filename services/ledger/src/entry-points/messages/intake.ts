@@ -7,7 +7,7 @@
 import { createHash } from 'node:crypto';
 import type { Kafka, KafkaMessage } from 'kafkajs';
 import { parseJsonStrict } from '@cascade/crypto';
-import { BatchConsumer, EventValidationError, makeEnvelope, type ConsumerProgress, type EventProducer, type InvalidEventReason } from '@cascade/events';
+import { BatchConsumer, EventValidationError, makeEnvelope, verifyFact, type ConsumerProgress, type EventProducer, type InvalidEventReason } from '@cascade/events';
 import type { Logger } from '@cascade/logging';
 import type { Submission } from '../../application/batch.ts';
 import type { BatchOutcome, LedgerWriter } from '../../application/writer.ts';
@@ -25,6 +25,8 @@ export interface IntakeOptions {
   partitionsTogether?: number;
   /** Observes every committed batch (metrics, tests). */
   onBatch?: (outcome: BatchOutcome, size: number, elapsedMs: number) => void;
+  /** The ledger's chain id and the invoices service's key: a payable fact must be signed by it. */
+  facts: { chain: string; invoicesKey: { keyId: string; alg: 'ed25519' | 'sm2'; publicKey: string } };
   /** Where messages the intake cannot read are parked (`ledger.deadletter`). */
   deadLetter: { producer: EventProducer; topic: string; onParked?: (reason: InvalidEventReason) => void };
 }
@@ -72,6 +74,7 @@ export function intakeStallProblem(progress: ConsumerProgress, stallMs: number, 
 }
 
 export function createIntake(options: IntakeOptions): BatchConsumer {
+  const invoicesKey = { ...options.facts.invoicesKey, publicKey: Buffer.from(options.facts.invoicesKey.publicKey, 'hex') };
   return new BatchConsumer({
     kafka: options.kafka,
     groupId: options.groupId,
@@ -84,6 +87,14 @@ export function createIntake(options: IntakeOptions): BatchConsumer {
     // Signed content: JSON.parse would keep the last of duplicate keys, so the object decided and
     // the bytes a signer saw could differ. Duplicate keys are refused (dead-lettered) here.
     parseJson: (text) => parseJsonStrict(text),
+    // Kafka here has no authentication: a payable fact counts only when the invoices service
+    // signed it (its key is in the genesis). Anything else is a forgery, parked and counted.
+    admit: (envelope, where) => {
+      if (envelope.type !== 'PayableConfirmed' || where.topic !== options.invoicesTopic) return;
+      if (!verifyFact(options.facts.chain, envelope.type, envelope.data as Record<string, unknown>, invoicesKey)) {
+        throw new EventValidationError(`PayableConfirmed ${String((envelope.data as { payableId?: unknown }).payableId)} is not signed by the invoices service key ${options.facts.invoicesKey.keyId}`, null, 'factSignatureInvalid');
+      }
+    },
     onInvalid: (message, error, where) => park(options, message, error, where),
     // One writer transaction per fetch across all partitions, not one per partition.
     partitionsTogether: options.partitionsTogether ?? 16,
