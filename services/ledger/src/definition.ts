@@ -9,6 +9,7 @@ import { prefixedTopics } from '@cascade/events';
 import type { ServiceDefinition } from '@cascade/service';
 import { registerLedgerRoutes } from './app.ts';
 import { LedgerWriter } from './application/writer.ts';
+import { PostgresLedgerStore } from './data-access/store.ts';
 import { publishCatalog } from './catalog.ts';
 import { ledgerRuntime, ledgerSettings } from './config.ts';
 import { createIntake, intakeStallProblem } from './entry-points/messages/intake.ts';
@@ -29,13 +30,11 @@ export const definition: ServiceDefinition = {
     const logger = platform.logger;
     const verifier = new VerifierPool({ workers: c.verifyWorkers });
     const writer = new LedgerWriter({
-      pool: platform.pool,
+      store: new PostgresLedgerStore(platform.pool, { results: topics.ledgerResults.name, events: topics.ledgerEvents.name }, logger),
       genesis: runtime.genesis,
-      policy: runtime.policy,
       signBlock: runtime.signBlock,
       verifyMany: (items) => verifier.verifyBatch(items),
       logger,
-      topics: { results: topics.ledgerResults.name, events: topics.ledgerEvents.name },
     });
     const committed = new client.Counter({ name: 'cascade_ledger_operations_committed_total', help: 'operations committed', registers: [platform.registry] });
     const decided = new client.Counter({ name: 'cascade_ledger_commands_decided_total', help: 'commands decided, by outcome', labelNames: ['status'], registers: [platform.registry] });

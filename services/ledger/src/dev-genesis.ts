@@ -8,6 +8,7 @@ import path from 'node:path';
 import type { HashAlg } from '@cascade/chain';
 import { exportPrivateKey, exportPublicKey, generateKeyPair, importPrivateKey, type PrivateKey } from '@cascade/crypto';
 import type { Genesis } from './application/writer.ts';
+import { createPolicy, type LedgerPolicy } from './domain/policy.ts';
 
 export interface DevGenesis {
   genesis: Genesis;
@@ -20,7 +21,7 @@ export interface DevGenesis {
   invoicesKeyFile: string;
 }
 
-export function writeDevGenesis(dir: string, options: { chainId?: string; hashAlg?: HashAlg; operatorId?: string } = {}): DevGenesis {
+export function writeDevGenesis(dir: string, options: { chainId?: string; hashAlg?: HashAlg; operatorId?: string; policy?: Partial<LedgerPolicy> } = {}): DevGenesis {
   mkdirSync(dir, { recursive: true, mode: 0o700 });
   const genesisFile = path.join(dir, 'genesis.json');
   const signingKeyFile = path.join(dir, 'ledger-key.pem');
@@ -46,6 +47,7 @@ export function writeDevGenesis(dir: string, options: { chainId?: string; hashAl
   const genesis: Genesis = {
     chainId: options.chainId ?? 'cascade-dev',
     hashAlg: options.hashAlg ?? 'sha256',
+    policy: createPolicy(options.policy),
     operator: {
       partyId: options.operatorId ?? 'operator',
       name: 'Cascade platform operator',

@@ -1,10 +1,11 @@
 /**
  * docs/ledger.md's command contract is what the code says: every command type, its signer and
- * exactly its payload fields (the table is typed against CommandPayloads).
+ * exactly its payload fields, as the command schemas of @cascade/events describe them.
  */
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { commandPayloadSchemas } from '@cascade/events';
 import { intakeCatalog } from '../src/catalog.ts';
 import { commandTypes } from '../src/domain/commands.ts';
 import { commandPayloadFields, renderCommandContract, withCommandContract } from '../src/domain/contract-docs.ts';
@@ -24,8 +25,13 @@ describe('the command contract in docs/ledger.md', () => {
     expect(Object.keys(envelope.data.command).sort()).toEqual(['actor', 'chain', 'createdAt', 'nonce', 'payload', 'type']);
   });
 
-  it('names every command type the ledger knows, and no other', () => {
-    expect(Object.keys(commandPayloadFields).sort()).toEqual([...commandTypes].sort());
-    for (const type of commandTypes) expect(docs).toContain(`**\`${type}\`**`);
+  it('names every command type the ledger knows, and no other, each with every field its schema has', () => {
+    expect(Object.keys(commandPayloadSchemas).sort()).toEqual([...commandTypes].sort());
+    for (const type of commandTypes) {
+      expect(docs).toContain(`**\`${type}\`**`);
+      const fields = commandPayloadFields(type).map(([f]) => f);
+      expect(fields).toEqual(Object.keys((commandPayloadSchemas[type] as { properties: object }).properties));
+      for (const f of fields) expect(docs).toContain(`- \`${f}\`:`);
+    }
   });
 });

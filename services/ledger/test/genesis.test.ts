@@ -12,9 +12,8 @@ import { verifySignature } from '@cascade/crypto';
 import { createLogger } from '@cascade/logging';
 import { LedgerWriter } from '../src/application/writer.ts';
 import { blockSigner } from '../src/config.ts';
-import { readBlockRecords, readBlocks } from '../src/data-access/store.ts';
+import { PostgresLedgerStore, readBlockRecords, readBlocks } from '../src/data-access/store.ts';
 import { writeDevGenesis } from '../src/dev-genesis.ts';
-import { defaultPolicy } from '../src/domain/index.ts';
 import { TestLedger } from './support.ts';
 
 let ledger: TestLedger;
@@ -42,9 +41,8 @@ describe('genesis', () => {
 
   it('a second writer on the same ledger waits for the writer lock and gives up, deciding nothing', async () => {
     const writer = new LedgerWriter({
-      pool: ledger.pool,
+      store: new PostgresLedgerStore(ledger.pool),
       genesis: ledger.dev.genesis,
-      policy: defaultPolicy,
       signBlock: blockSigner(ledger.dev.ledgerKey),
       verifyMany: async (items) => items.map(() => false),
       logger: createLogger({ service: 't', level: 'silent' }),
@@ -57,9 +55,8 @@ describe('genesis', () => {
   it('a writer with another genesis refuses the database', async () => {
     const other = writeDevGenesis(mkdtempSync(path.join(os.tmpdir(), 'cascade-other-')), { chainId: ledger.dev.genesis.chainId, hashAlg: 'sm3' });
     const writer = new LedgerWriter({
-      pool: ledger.pool,
+      store: new PostgresLedgerStore(ledger.pool),
       genesis: other.genesis,
-      policy: defaultPolicy,
       signBlock: blockSigner(other.ledgerKey),
       verifyMany: async (items) => items.map(() => false),
       logger: createLogger({ service: 't', level: 'silent' }),

@@ -15,10 +15,11 @@ import { createTestDatabase, createTestTopics, eventually, infra, type TestDatab
 import { fileURLToPath } from 'node:url';
 import type { CommandResult } from '../src/application/batch.ts';
 import { LedgerWriter } from '../src/application/writer.ts';
+import { PostgresLedgerStore } from '../src/data-access/store.ts';
 import { publishCatalog } from '../src/catalog.ts';
 import { blockSigner } from '../src/config.ts';
 import { writeDevGenesis, type DevGenesis } from '../src/dev-genesis.ts';
-import { createPolicy, type CommandPayloads, type CommandType, type LedgerPolicy, type Role } from '../src/domain/index.ts';
+import { type CommandPayloads, type CommandType, type LedgerPolicy, type Role } from '../src/domain/index.ts';
 import { createIntake } from '../src/entry-points/messages/intake.ts';
 
 export const migrationsDir = fileURLToPath(new URL('../migrations', import.meta.url));
@@ -63,20 +64,20 @@ export class TestLedger {
     await migrate({ databaseUrl: db.url, schema: 'ledger', dirs: [migrationsDir] });
     const pool = createPool({ databaseUrl: db.url, schema: 'ledger' });
     const topics = await createTestTopics();
-    const dev = writeDevGenesis(mkdtempSync(path.join(os.tmpdir(), 'cascade-ledger-')), { chainId: `test-${topics.ledgerCommands.name}`, hashAlg: options.hashAlg ?? 'sha256' });
+    // The tests move the clock by days, so commands may be a week old.
+    const policy = { commandAgeMaxMs: 7 * 24 * 60 * 60 * 1000, ...options.policy };
+    const dev = writeDevGenesis(mkdtempSync(path.join(os.tmpdir(), 'cascade-ledger-')), { chainId: `test-${topics.ledgerCommands.name}`, hashAlg: options.hashAlg ?? 'sha256', policy });
     const clock = new Clock(options.startAt ?? new Date('2026-03-02T02:00:00.000Z'));
     const kafka = createKafka({ brokers: infra().kafkaBrokers, clientId: 'ledger-test' });
     const producer = new EventProducer(kafka, publishCatalog());
     await producer.connect();
     const verifier = new VerifierPool({ workers: 1 });
     const writer = new LedgerWriter({
-      pool,
+      store: new PostgresLedgerStore(pool, { results: topics.ledgerResults.name, events: topics.ledgerEvents.name }),
       genesis: dev.genesis,
-      policy: createPolicy({ commandAgeMaxMs: 7 * 24 * 60 * 60 * 1000, ...options.policy }),
       signBlock: blockSigner(dev.ledgerKey),
       verifyMany: (items) => verifier.verifyBatch(items),
       logger,
-      topics: { results: topics.ledgerResults.name, events: topics.ledgerEvents.name },
       clock: () => clock.now,
     });
     await writer.init();

@@ -10,27 +10,7 @@
 
 import type { EventTypeSpec } from '../envelope.ts';
 
-type Schema = Record<string, unknown>;
-
-const dialect = 'https://json-schema.org/draft/2020-12/schema';
-
-const str = (pattern: string): Schema => ({ type: 'string', pattern });
-const amount = str('^(0|[1-9][0-9]{0,14})\\.[0-9]{2}$');
-const uuid = str('^[0-9a-f]{8}-[0-9a-f]{4}-[1-8][0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$');
-const partyId = str('^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$');
-const reference = str('^[A-Za-z0-9][A-Za-z0-9._:/-]{0,127}$');
-const instant = str('^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]{1,3})?Z$');
-const date = str('^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$');
-const text = (maxLength: number, minLength = 0): Schema => ({ type: 'string', minLength, maxLength });
-const nullable = (s: Schema): Schema => ({ anyOf: [s, { type: 'null' }] });
-const array = (items: Schema, maxItems = 1000): Schema => ({ type: 'array', items, maxItems });
-const integer = (minimum: number, maximum: number): Schema => ({ type: 'integer', minimum, maximum });
-const obj = (properties: Record<string, Schema>): Schema => ({
-  type: 'object',
-  properties,
-  required: Object.keys(properties),
-  additionalProperties: false,
-});
+import { amount, array, date, dialect, instant, integer, nullable, obj, partyId, reference, str, text, uuid, type Schema } from './primitives.ts';
 
 /**
  * Events whose lists grow with the size of a tree. One that would not fit in an envelope is
@@ -107,7 +87,21 @@ const returnedOffer = {
   at: instant,
 };
 
+/** The ledger's policy (services/ledger/src/domain/policy.ts): every limit DESIGN §2 makes configurable. */
+export const ledgerPolicySchema: Schema = obj({
+  maturityMonthsMax: integer(1, 12),
+  treeDepthMax: integer(1, 64),
+  childrenPerTransferMax: integer(2, 1000),
+  pieceMin: amount,
+  financingFeeRateMax: str('^0(\\.[0-9]{1,6})?$'),
+  acceptancePeriodMs: integer(60_000, 90 * 24 * 60 * 60 * 1000),
+  backingPayablesMax: integer(1, 1000),
+  commandAgeMaxMs: integer(1000, 7 * 24 * 60 * 60 * 1000),
+  commandFutureSkewMs: integer(0, 60 * 60 * 1000),
+});
+
 const dataSchemas = {
+  PolicyChanged: obj({ policy: ledgerPolicySchema, previous: nullable(ledgerPolicySchema), at: instant }),
   PartyRegistered: obj({
     partyId,
     uscc: nullable(str('^[0-9A-HJ-NPQRTUWXY]{18}$')),

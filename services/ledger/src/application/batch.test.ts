@@ -28,7 +28,7 @@ describe('planBatch', () => {
   it('refuses with internalError the one submission whose decision throws, and decides the next', async () => {
     const operatorKey = generateKeyPair('ed25519').privateKey;
     const state = new TrippingState();
-    evolveAll(state, genesisEvents({ partyId: 'operator', name: 'operator', publicKeys: [{ keyId: operatorKey.keyId, alg: 'ed25519', publicKey: exportPublicKey(operatorKey, 'hex') }] }, now));
+    evolveAll(state, genesisEvents({ partyId: 'operator', name: 'operator', publicKeys: [{ keyId: operatorKey.keyId, alg: 'ed25519', publicKey: exportPublicKey(operatorKey, 'hex') }] }, defaultPolicy, now));
     state.takeDirty();
     const newKey = generateKeyPair('ed25519').privateKey;
     const commands = [
@@ -40,7 +40,6 @@ describe('planBatch', () => {
       state,
       head: { height: 0, hash: '00'.repeat(32), lastSeq: 1 },
       now,
-      policy: defaultPolicy,
       chainId: 'test',
       hashAlg: 'sha256',
       signBlock: blockSigner(generateKeyPair('ed25519').privateKey),

@@ -15,7 +15,6 @@ import { Amount, amountFenMax, amountMaxText, fenText } from '@cascade/money';
 import { decide, decidePayableConfirmed, type Decision } from '../domain/decide.ts';
 import type { LedgerEvent } from '../domain/events.ts';
 import { evolveAll } from '../domain/evolve.ts';
-import type { LedgerPolicy } from '../domain/policy.ts';
 import { postingsFor, type Posting } from '../domain/postings.ts';
 import type { DirtySets, MemoryLedgerState } from '../domain/state.ts';
 import { refusalProblem, type LedgerRefusalCode } from './problems.ts';
@@ -136,7 +135,6 @@ export interface BatchContext {
   state: MemoryLedgerState;
   head: ChainHead;
   now: Date;
-  policy: LedgerPolicy;
   chainId: string;
   hashAlg: HashAlg;
   signBlock: Signer;
@@ -430,7 +428,7 @@ export async function planBatch(submissions: Submission[], ctx: BatchContext): P
       signerKeys.some((key) => key !== undefined && key.partyId === actor);
     if (!refusal) {
       try {
-        const decision = decide(p.command, { state, chainId: ctx.chainId, now: ctx.now, policy: ctx.policy, signerKeyIds });
+        const decision = decide(p.command, { state, chainId: ctx.chainId, now: ctx.now, signerKeyIds });
         if (decision.ok) {
           const done = commit(p, 'command', actor!, nonce!, String(p.command!.type), decision, p.signatures!);
           if (isRefusal(done)) refusal = done;

@@ -8,7 +8,6 @@ import { genesisPrevHash, operationLeaf, sealBlock, type HashAlg, type Signer } 
 import type { VerifyItem } from '@cascade/crypto';
 import { verifySignature } from '@cascade/crypto';
 import { uuidv7 } from '@cascade/ids';
-import type { Pool, PoolClient } from '@cascade/db';
 import type { Logger } from '@cascade/logging';
 import type { PublicKeyInput } from '../domain/commands.ts';
 import { genesisEvents } from '../domain/decide.ts';
@@ -16,13 +15,18 @@ import { evolveAll } from '../domain/evolve.ts';
 import type { LedgerPolicy } from '../domain/policy.ts';
 import { postingsFor } from '../domain/postings.ts';
 import type { MemoryLedgerState } from '../domain/state.ts';
-import { commitPlan, defaultLedgerTopics, loadBalances, loadHead, loadHeldFacts, loadState, loadStoredResults, type LedgerTopics } from '../data-access/store.ts';
 import { planBatch, type BatchPlan, type ChainHead, type CommandResult, type HeldFact, type OperationRecord, type Submission } from './batch.ts';
+import type { LedgerStore, WriterLock } from './ports.ts';
 
 export interface Genesis {
   chainId: string;
   hashAlg: HashAlg;
   operator: { partyId: string; name: string; publicKeys: PublicKeyInput[] };
+  /**
+   * The policy the ledger starts with (every limit of DESIGN §2 that a deployment sets); later
+   * `policy.change` operations change it, so a replay of the log decides as the ledger did.
+   */
+  policy: LedgerPolicy;
   /** The key that signs blocks; anyone verifying proofs needs its public half. */
   ledgerKey: { keyId: string; alg: 'ed25519' | 'sm2'; publicKey: string };
   /**
@@ -33,13 +37,12 @@ export interface Genesis {
 }
 
 export interface WriterOptions {
-  pool: Pool;
+  /** Where the log and the state live (PostgreSQL in production: data-access/store.ts). */
+  store: LedgerStore;
   genesis: Genesis;
-  policy: LedgerPolicy;
   signBlock: Signer;
   verifyMany: (items: VerifyItem[]) => Promise<boolean[]>;
   logger: Logger;
-  topics?: LedgerTopics;
   clock?: () => Date;
   /** How long `init` waits for another writer to release the writer lock. */
   writerLockWaitMs?: number;
@@ -50,9 +53,7 @@ export interface WriterOptions {
   onLockLost?: (error: Error) => void;
 }
 
-export const writerLockName = 'cascade-ledger-writer';
 export const writerLockWaitMsDefault = 120_000;
-const writerLockPollMs = 500;
 
 export interface BatchOutcome {
   committed: number;
@@ -66,14 +67,13 @@ export class LedgerWriter {
   private heldFacts = new Map<string, HeldFact>();
   private balances = new Map<string, bigint>();
   private initialised = false;
-  /** The connection that holds the writer lock for the life of this writer. */
-  private lockHolder: PoolClient | null = null;
-  private lockListener: ((error: Error) => void) | null = null;
-  private readonly topics: LedgerTopics;
+  /** The writer lock, held for the life of this writer. */
+  private lock: WriterLock | null = null;
+  private readonly store: LedgerStore;
   private readonly clock: () => Date;
 
   constructor(private readonly options: WriterOptions) {
-    this.topics = options.topics ?? defaultLedgerTopics;
+    this.store = options.store;
     this.clock = options.clock ?? (() => new Date());
   }
 
@@ -88,52 +88,20 @@ export class LedgerWriter {
     this.initialised = true;
   }
 
-  /**
-   * One writer per ledger database: a session advisory lock, held on its own connection for the
-   * writer's life and released by PostgreSQL when that connection ends (also on SIGKILL). A
-   * second writer — a rolling deploy, a stray process — waits here instead of deciding against a
-   * state that the first one is changing, which no primary key would catch for batches that only
-   * store refusals.
-   */
+  /** One writer per ledger: the store's writer lock (see `LedgerStore.lockWriter`). */
   private async acquireWriterLock(): Promise<void> {
-    const deadline = Date.now() + (this.options.writerLockWaitMs ?? writerLockWaitMsDefault);
-    const client = await this.options.pool.connect();
-    const onError = (error: Error) => {
-      if (this.lockHolder !== client) return; // closed on purpose: the lock was given up already
+    this.lock = await this.store.lockWriter(this.options.writerLockWaitMs ?? writerLockWaitMsDefault, (error) => {
       // Losing the lock's connection means losing the lock: stop rather than write unfenced.
       this.options.logger.fatal({ err: error.message }, 'ledger writer lost its lock connection');
       (this.options.onLockLost ?? (() => process.exit(1)))(error);
-    };
-    client.on('error', onError);
-    this.lockListener = onError;
-    for (;;) {
-      const { rows } = await client.query<{ ok: boolean }>('SELECT pg_try_advisory_lock(hashtext($1)) AS ok', [writerLockName]);
-      if (rows[0]?.ok) break;
-      if (Date.now() > deadline) {
-        client.release(true);
-        throw new Error(`another ledger writer holds the writer lock; waited ${this.options.writerLockWaitMs ?? writerLockWaitMsDefault} ms`);
-      }
-      this.options.logger.warn('another ledger writer holds the lock; waiting');
-      await new Promise((r) => setTimeout(r, writerLockPollMs));
-    }
-    this.lockHolder = client;
+    });
   }
 
-  /**
-   * Releases the writer lock (the next writer may start). The lock's connection is closed, not
-   * returned to the pool: it carries this writer's error listener, and a pooled connection that
-   * once held the lock is nothing another caller should be handed.
-   */
+  /** Releases the writer lock (the next writer may start). */
   async close(): Promise<void> {
-    const holder = this.lockHolder;
-    this.lockHolder = null;
-    if (!holder) return;
-    await holder.query('SELECT pg_advisory_unlock(hashtext($1))', [writerLockName]).catch(() => undefined);
-    if (this.lockListener) holder.removeListener('error', this.lockListener);
-    this.lockListener = null;
-    // A connection that already broke may emit once more while closing; nobody is left to care.
-    holder.on('error', () => undefined);
-    holder.release(true);
+    const lock = this.lock;
+    this.lock = null;
+    await lock?.release();
   }
 
   /**
@@ -141,8 +109,7 @@ export class LedgerWriter {
    * hash or key would seal blocks nobody could verify, so it is a configuration error.
    */
   private async assertSameGenesis(): Promise<void> {
-    const { rows } = await this.options.pool.query<{ record: string }>('SELECT record FROM operations WHERE seq = 1');
-    const stored = rows[0] ? (JSON.parse(rows[0].record) as OperationRecord).body : undefined;
+    const stored = (await this.store.genesisRecord())?.body;
     const expected = this.options.genesis;
     const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
     const s = stored as Partial<Genesis> | undefined;
@@ -154,10 +121,10 @@ export class LedgerWriter {
   }
 
   private async reload(): Promise<void> {
-    const state = await loadState(this.options.pool);
-    const head = await loadHead(this.options.pool, this.options.genesis.hashAlg);
-    this.heldFacts = await loadHeldFacts(this.options.pool);
-    this.balances = await loadBalances(this.options.pool);
+    const state = await this.store.loadState();
+    const head = await this.store.loadHead(this.options.genesis.hashAlg);
+    this.heldFacts = await this.store.loadHeldFacts();
+    this.balances = await this.store.loadBalances();
     this.state = state;
     this.head = head;
   }
@@ -169,7 +136,7 @@ export class LedgerWriter {
   private async writeGenesis(): Promise<void> {
     const { genesis } = this.options;
     const now = this.clock();
-    const events = genesisEvents(genesis.operator, now);
+    const events = genesisEvents(genesis.operator, genesis.policy, now);
     const state = this.state!;
     evolveAll(state, events);
     const record: OperationRecord = { seq: 1, opId: uuidv7(), kind: 'genesis', body: genesis, signatures: [], committedAt: now.toISOString() };
@@ -199,7 +166,7 @@ export class LedgerWriter {
         this.options.signBlock,
       ),
     };
-    await commitPlan(this.options.pool, plan, state, this.topics, now);
+    await this.store.commitPlan(plan, state, now);
     this.head = { height: 0, hash: plan.block!.hash, lastSeq: 1 };
     this.options.logger.info({ chainId: genesis.chainId, operator: genesis.operator.partyId }, 'genesis block written');
   }
@@ -223,12 +190,11 @@ export class LedgerWriter {
       }
     }
     try {
-      const storedResults = await loadStoredResults(this.options.pool, pairs, state);
+      const storedResults = await this.store.loadStoredResults(pairs, state);
       const plan = await planBatch(submissions, {
         state,
         head: this.head!,
         now,
-        policy: this.options.policy,
         chainId: this.options.genesis.chainId,
         hashAlg: this.options.genesis.hashAlg,
         signBlock: this.options.signBlock,
@@ -238,7 +204,7 @@ export class LedgerWriter {
         heldFacts: this.heldFacts,
         balances: this.balances,
       });
-      await commitPlan(this.options.pool, plan, state, this.topics, now);
+      await this.store.commitPlan(plan, state, now);
       // Nonces are looked up per batch (loadStoredResults); keeping them would grow forever.
       state.nonces.clear();
       if (plan.block) this.head = { height: plan.block.header.height, hash: plan.block.hash, lastSeq: Number(plan.block.header.lastSeq) };

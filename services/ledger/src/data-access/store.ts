@@ -7,8 +7,10 @@ import { appendToOutbox, withTransaction, type OutboxMessage, type Pool, type Po
 import { eventDataBytesMax, makeEnvelope, splitEventData, splittableEventLists, topics, type Envelope } from '@cascade/events';
 import { Amount } from '@cascade/money';
 import type { CreditLine, Party, PartyKey, Payable, Voucher } from '../domain/entities.ts';
+import type { LedgerPolicy } from '../domain/policy.ts';
 import { MemoryLedgerState } from '../domain/state.ts';
 import { balanceKey, type BatchPlan, type ChainHead, type CommandResult, type HeldFact, type OperationRecord, type StoredResult } from '../application/batch.ts';
+import type { LedgerStore, WriterLock } from '../application/ports.ts';
 import { publishCatalog } from '../catalog.ts';
 
 const outboxCheck = publishCatalog();
@@ -23,7 +25,8 @@ export const producerName = 'ledger';
 
 export async function loadState(pool: Pool): Promise<MemoryLedgerState> {
   const state = new MemoryLedgerState();
-  const [parties, keys, payables, lines, vouchers] = await Promise.all([
+  const [policy, parties, keys, payables, lines, vouchers] = await Promise.all([
+    pool.query<{ data: LedgerPolicy }>('SELECT data FROM policy WHERE id = 1'),
     pool.query<{ data: Party }>('SELECT data FROM parties'),
     pool.query<{ data: PartyKey }>('SELECT data FROM party_keys ORDER BY (data->>\'addedAt\'), key_id'),
     pool.query<{ data: Payable }>('SELECT data FROM payables'),
@@ -31,6 +34,7 @@ export async function loadState(pool: Pool): Promise<MemoryLedgerState> {
     // Creation order keeps each parent's children list in the order the domain created them.
     pool.query<{ data: Voucher }>('SELECT data FROM vouchers ORDER BY created_seq, (data->>\'createdAt\'), voucher_id'),
   ]);
+  if (policy.rows[0]) state.putPolicy(policy.rows[0].data);
   for (const r of parties.rows) state.putParty(r.data);
   for (const r of keys.rows) state.putKey(r.data);
   for (const r of payables.rows) state.putPayable(r.data);
@@ -166,6 +170,9 @@ async function writeState(client: PoolClient, plan: BatchPlan, state: MemoryLedg
   const upsert = async (sql: string, rows: unknown[]): Promise<void> => {
     if (rows.length > 0) await client.query(sql, [JSON.stringify(rows)]);
   };
+  if (d.policy.size > 0) {
+    await client.query('INSERT INTO policy (id, data) VALUES (1, $1) ON CONFLICT (id) DO UPDATE SET data = EXCLUDED.data', [JSON.stringify(state.policy())]);
+  }
   await upsert(
     `INSERT INTO parties (party_id, data) SELECT x->>'partyId', x FROM jsonb_array_elements($1::jsonb) x
      ON CONFLICT (party_id) DO UPDATE SET data = EXCLUDED.data`,
@@ -265,4 +272,93 @@ export async function readBlockRecords(pool: Pool, block: SealedBlock): Promise<
     [block.header.height],
   );
   return rows.map((r) => ({ seq: r.seq, record: JSON.parse(r.record) as OperationRecord, leafHash: r.leaf_hash }));
+}
+
+export const writerLockName = 'cascade-ledger-writer';
+const writerLockPollMs = 500;
+
+/** The PostgreSQL implementation of the application's `LedgerStore` port. */
+export class PostgresLedgerStore implements LedgerStore {
+  constructor(
+    private readonly pool: Pool,
+    private readonly topics: LedgerTopics = defaultLedgerTopics,
+    private readonly logger?: { warn(msg: string): void },
+  ) {}
+
+  loadState(): Promise<MemoryLedgerState> {
+    return loadState(this.pool);
+  }
+
+  loadHead(hashAlg: HashAlg): Promise<ChainHead> {
+    return loadHead(this.pool, hashAlg);
+  }
+
+  loadHeldFacts(): Promise<Map<string, HeldFact>> {
+    return loadHeldFacts(this.pool);
+  }
+
+  loadBalances(): Promise<Map<string, bigint>> {
+    return loadBalances(this.pool);
+  }
+
+  loadStoredResults(pairs: { actor: string; nonce: string }[], state: MemoryLedgerState): Promise<Map<string, StoredResult>> {
+    return loadStoredResults(this.pool, pairs, state);
+  }
+
+  async genesisRecord(): Promise<OperationRecord | undefined> {
+    const { rows } = await this.pool.query<{ record: string }>('SELECT record FROM operations WHERE seq = 1');
+    return rows[0] ? (JSON.parse(rows[0].record) as OperationRecord) : undefined;
+  }
+
+  async operations(fromSeq: number, limit: number): Promise<OperationRecord[]> {
+    const { rows } = await this.pool.query<{ record: string }>('SELECT record FROM operations WHERE seq >= $1 ORDER BY seq LIMIT $2', [fromSeq, limit]);
+    return rows.map((r) => JSON.parse(r.record) as OperationRecord);
+  }
+
+  commitPlan(plan: BatchPlan, state: MemoryLedgerState, now: Date): Promise<void> {
+    return commitPlan(this.pool, plan, state, this.topics, now);
+  }
+
+  /**
+   * One writer per ledger database: a session advisory lock, held on its own connection for the
+   * writer's life and released by PostgreSQL when that connection ends (also on SIGKILL). A
+   * second writer — a rolling deploy, a stray process — waits here instead of deciding against a
+   * state that the first one is changing, which no primary key would catch for batches that only
+   * store refusals. The connection is closed, not pooled, when the lock is released.
+   */
+  async lockWriter(waitMs: number, onLost: (error: Error) => void): Promise<WriterLock> {
+    const deadline = Date.now() + waitMs;
+    const client = await this.pool.connect();
+    let held = false;
+    const onError = (error: Error) => {
+      if (held) onLost(error); // an error after release (or while waiting) is no lost lock
+    };
+    client.on('error', onError);
+    const close = () => {
+      client.removeListener('error', onError);
+      client.on('error', () => undefined); // a broken connection may emit once more while closing
+      client.release(true);
+    };
+    try {
+      for (;;) {
+        const { rows } = await client.query<{ ok: boolean }>('SELECT pg_try_advisory_lock(hashtext($1)) AS ok', [writerLockName]);
+        if (rows[0]?.ok) break;
+        if (Date.now() > deadline) throw new Error(`another ledger writer holds the writer lock; waited ${waitMs} ms`);
+        this.logger?.warn('another ledger writer holds the lock; waiting');
+        await new Promise((r) => setTimeout(r, writerLockPollMs));
+      }
+    } catch (error) {
+      close();
+      throw error;
+    }
+    held = true;
+    return {
+      release: async () => {
+        if (!held) return;
+        held = false;
+        await client.query('SELECT pg_advisory_unlock(hashtext($1))', [writerLockName]).catch(() => undefined);
+        close();
+      },
+    };
+  }
 }

@@ -4,6 +4,7 @@
  * Commands are imperative; the events they lead to are past tense (events.ts).
  */
 import type { KeyAlgorithm, Role } from './entities.ts';
+import type { LedgerPolicy } from './policy.ts';
 
 /** A public key as registered with `party.register` or `key.add`. */
 export interface PublicKeyInput {
@@ -76,6 +77,11 @@ export interface CommandPayloads {
   'voucher.expireAcceptance': { voucherId: string };
   /** [operator, on behalf of the scheduler] Marks the unpaid leaves of a matured tree overdue. */
   'voucher.markOverdue': { rootId: string };
+  /**
+   * [operator] Changes the deployment's policy from this point of the log on. The policy is
+   * state the log produces (the genesis names the first), so a replay decides as the ledger did.
+   */
+  'policy.change': { changes: Partial<LedgerPolicy> };
 }
 
 export type CommandType = keyof CommandPayloads;
@@ -100,6 +106,7 @@ export const commandTypes: readonly CommandType[] = [
   'voucher.unfreeze',
   'voucher.expireAcceptance',
   'voucher.markOverdue',
+  'policy.change',
 ];
 
 /** The signed envelope. */
@@ -143,12 +150,13 @@ export const commandAuthority: Readonly<Record<CommandType, { role: Role | null;
   'voucher.unfreeze': { role: 'regulator', party: 'any regulator' },
   'voucher.expireAcceptance': { role: 'operator', party: 'any operator' },
   'voucher.markOverdue': { role: 'operator', party: 'any operator' },
+  'policy.change': { role: 'operator', party: 'any operator' },
 };
 
 /**
  * An external fact: a payable the debtor confirmed in the invoices service. The caller takes it
- * from the invoices service's event stream (already authenticated there) and hands it to
- * `decidePayableConfirmed`; it carries no ledger signature.
+ * from the invoices service's event stream, where the invoices service signed it (the intake
+ * checks that signature), and hands it to `decidePayableConfirmed`.
  */
 export interface PayableConfirmedFact {
   type: 'payable.confirmed';

@@ -3,6 +3,7 @@
  * everything `evolve` and `postingsFor` need, so neither ever has to re-decide anything.
  */
 import type { Backing, FinancingTerms, KeyAlgorithm, Role, Voucher, VoucherStatus } from './entities.ts';
+import type { LedgerPolicy } from './policy.ts';
 
 /** Value that went back to where it came from when an offer ended without acceptance. */
 export interface ReturnedOffer {
@@ -23,6 +24,8 @@ export interface ReturnedOffer {
 }
 
 export interface LedgerEventData {
+  /** The policy in force from here on: the genesis's, or a `policy.change`. */
+  PolicyChanged: { policy: LedgerPolicy; previous: LedgerPolicy | null; at: string };
   PartyRegistered: {
     partyId: string;
     uscc: string | null;
@@ -100,6 +103,7 @@ export type LedgerEventType = keyof LedgerEventData;
 export type LedgerEvent = { [T in LedgerEventType]: { type: T; data: LedgerEventData[T] } }[LedgerEventType];
 
 export const ledgerEventTypes: readonly LedgerEventType[] = [
+  'PolicyChanged',
   'PartyRegistered',
   'KeyAdded',
   'KeyRevoked',

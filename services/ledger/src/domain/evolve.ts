@@ -61,6 +61,10 @@ function returnOffer(state: LedgerState, offer: ReturnedOffer, status: 'rejected
 
 export function evolve(state: LedgerState, event: LedgerEvent): void {
   switch (event.type) {
+    case 'PolicyChanged': {
+      state.putPolicy(event.data.policy);
+      return;
+    }
     case 'PartyRegistered': {
       const d = event.data;
       state.putParty({ partyId: d.partyId, uscc: d.uscc, name: d.name, roles: [...d.roles], registeredAt: d.at });

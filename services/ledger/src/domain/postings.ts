@@ -44,6 +44,7 @@ class Postings {
 export function postingsFor(event: LedgerEvent): Posting[] {
   const p = new Postings();
   switch (event.type) {
+    case 'PolicyChanged':
     case 'PartyRegistered':
     case 'KeyAdded':
     case 'KeyRevoked':

@@ -184,6 +184,9 @@ const cases: Record<RejectionCode, Case> = {
   paymentReferenceAlreadyUsed: { build: () => { const s = scene(); s.atMaturity(); s.w.run('voucher.settle', s.core, { rootId: s.root, paymentReference: 'PAY-1', paidAmount: '1.00' }); return { w: s.w, cmd: settle(s, '1.00', 'PAY-1') }; } },
   paymentMustBePositive: { build: () => { const s = scene(); s.atMaturity(); return { w: s.w, cmd: settle(s, '0.00') }; } },
   paymentExceedsOutstanding: { build: () => { const s = scene(); s.atMaturity(); return { w: s.w, cmd: settle(s, '600.01') }; } },
+  // 银发〔2025〕77号: no configuration lifts maturity past one year.
+  policyBeyondLimits: { build: () => { const s = scene(); return { w: s.w, cmd: s.w.command('policy.change', 'operator', { changes: { maturityMonthsMax: 13 } }) }; } },
+  policyUnchanged: { build: () => { const s = scene(); return { w: s.w, cmd: s.w.command('policy.change', 'operator', { changes: { treeDepthMax: s.w.policy.treeDepthMax } }) }; } },
 };
 
 describe('decide refuses, changing nothing', () => {

@@ -90,6 +90,8 @@ export const rejectionCodes = {
   paymentReferenceAlreadyUsed: 'The payer already cited this payment reference in a settlement (of any tree).',
   paymentMustBePositive: 'The paid amount must be above zero.',
   paymentExceedsOutstanding: 'The paid amount exceeds what the tree still owes.',
+  policyBeyondLimits: 'The policy change breaks a hard limit no configuration can lift (detail names it).',
+  policyUnchanged: 'The policy change leaves the policy as it is.',
 } as const;
 
 export type RejectionCode = keyof typeof rejectionCodes;

@@ -5,8 +5,11 @@
  * `MemoryLedgerState` and writes back only what `dirty()` names.
  */
 import type { CreditLine, Party, PartyKey, Payable, Voucher } from './entities.ts';
+import type { LedgerPolicy } from './policy.ts';
 
 export interface LedgerStateView {
+  /** The policy in force at this point of the log. */
+  policy(): LedgerPolicy;
   party(partyId: string): Party | undefined;
   partyByUscc(uscc: string): Party | undefined;
   /** Any key ever registered, revoked or not. */
@@ -25,6 +28,7 @@ export interface LedgerStateView {
 }
 
 export interface LedgerState extends LedgerStateView {
+  putPolicy(policy: LedgerPolicy): void;
   putParty(party: Party): void;
   putKey(key: PartyKey): void;
   putPayable(payable: Payable): void;
@@ -45,6 +49,8 @@ export interface DirtySets {
   vouchers: Set<string>;
   /** `${actor}\u0000${nonce}` */
   nonces: Set<string>;
+  /** Holds `policy` when the policy changed. */
+  policy: Set<string>;
 }
 
 export function creditLineKey(funder: string, issuer: string): string {
@@ -52,7 +58,7 @@ export function creditLineKey(funder: string, issuer: string): string {
 }
 
 function emptyDirty(): DirtySets {
-  return { parties: new Set(), keys: new Set(), payables: new Set(), creditLines: new Set(), vouchers: new Set(), nonces: new Set() };
+  return { parties: new Set(), keys: new Set(), payables: new Set(), creditLines: new Set(), vouchers: new Set(), nonces: new Set(), policy: new Set() };
 }
 
 /** The whole state in Maps. Entities are stored as given and must be treated as immutable. */
@@ -68,7 +74,19 @@ export class MemoryLedgerState implements LedgerState {
   readonly nonces = new Set<string>();
   /** `${payer}\u0000${reference}` of every settlement, derived from the roots' paymentReferences. */
   readonly paymentReferences = new Set<string>();
+  #policy: LedgerPolicy | null = null;
   #dirty: DirtySets = emptyDirty();
+
+  policy(): LedgerPolicy {
+    // Every log starts with the genesis, which sets the policy: none means a broken state.
+    if (this.#policy === null) throw new Error('ledger state broken: no policy (the genesis sets one)');
+    return this.#policy;
+  }
+
+  putPolicy(policy: LedgerPolicy): void {
+    this.#policy = policy;
+    this.#dirty.policy.add('policy');
+  }
 
   party(partyId: string): Party | undefined {
     return this.parties.get(partyId);
@@ -168,6 +186,7 @@ export class MemoryLedgerState implements LedgerState {
   snapshot(): unknown {
     const sorted = <T>(m: Map<string, T>) => [...m.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
     return {
+      policy: this.#policy,
       parties: sorted(this.parties),
       keys: sorted(this.keys),
       payables: sorted(this.payables),

@@ -28,7 +28,8 @@ export class World {
   readonly balances = new Map<string, bigint>();
   readonly log: LedgerEvent[] = [];
   now: Date;
-  policy: LedgerPolicy;
+  /** The policy of the world's genesis (a `policy.change` changes the state's, not this). */
+  readonly policy: LedgerPolicy;
   #nonce = 0;
   #partySeq = 0;
   readonly newId: () => string;
@@ -38,7 +39,7 @@ export class World {
     this.policy = options.policy ?? defaultPolicy;
     let t = 1_780_000_000_000;
     this.newId = createUuidv7Generator({ now: () => t++ });
-    this.apply(genesisEvents({ partyId: 'operator', name: 'Cascade operator', publicKeys: [{ keyId: 'operator-k1', alg: 'ed25519', publicKey: hexKey('operator') }] }, this.now));
+    this.apply(genesisEvents({ partyId: 'operator', name: 'Cascade operator', publicKeys: [{ keyId: 'operator-k1', alg: 'ed25519', publicKey: hexKey('operator') }] }, this.policy, this.now));
   }
 
   static readonly chainId = 'test-chain';
@@ -66,7 +67,7 @@ export class World {
 
   decide(command: unknown, signerKeyIds?: string[]): Decision {
     const actor = (command as { actor?: string }).actor ?? '';
-    return decide(command, { state: this.state, chainId: World.chainId, now: this.now, policy: this.policy, signerKeyIds: signerKeyIds ?? [World.keyOf(actor)] });
+    return decide(command, { state: this.state, chainId: World.chainId, now: this.now, signerKeyIds: signerKeyIds ?? [World.keyOf(actor)] });
   }
 
   /** Decides and applies; throws with the rejection when refused. */

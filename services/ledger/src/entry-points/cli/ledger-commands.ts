@@ -5,7 +5,8 @@
  * The database URL defaults to DATABASE_URL; the genesis (chain id and ledger key) to
  * LEDGER_GENESIS_FILE.
  */
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { createPolicy, type LedgerPolicy } from '../../domain/policy.ts';
 import { verifyChain, type SealedBlock } from '@cascade/chain';
 import { importPublicKey, verifySignature } from '@cascade/crypto';
 import { createPool, type Pool } from '@cascade/db';
@@ -196,15 +197,25 @@ export const ledgerProofCommand: CliCommand = {
 export const ledgerGenesisCommand: CliCommand = {
   path: ['ledger', 'genesis'],
   summary: 'write a genesis with fresh operator, ledger and invoices-service keys into a folder (kept if already there)',
-  usage: '--out DIR [--chain-id ID] [--hash sha256|sm3]',
+  usage: '--out DIR [--chain-id ID] [--hash sha256|sm3] [--policy FILE]',
   async run(args, io) {
-    const { flags, positionals } = parseArgs(args, { out: { type: 'string' }, 'chain-id': { type: 'string' }, hash: { type: 'string' } });
+    const { flags, positionals } = parseArgs(args, { out: { type: 'string' }, 'chain-id': { type: 'string' }, hash: { type: 'string' }, policy: { type: 'string' } });
     if (positionals.length > 0) throw new UsageError(`unexpected argument ${positionals[0]}`);
     if (typeof flags['out'] !== 'string') throw new UsageError('--out is required');
     const hash = flags['hash'] ?? 'sha256';
     if (hash !== 'sha256' && hash !== 'sm3') throw new UsageError('--hash must be sha256 or sm3');
     const chainId = typeof flags['chain-id'] === 'string' ? flags['chain-id'] : 'cascade';
-    const dev = writeDevGenesis(flags['out'], { chainId, hashAlg: hash });
+    // The policy the chain starts with: the defaults, with what the file (JSON) changes.
+    let policy: Partial<LedgerPolicy> = {};
+    if (typeof flags['policy'] === 'string') {
+      try {
+        policy = createPolicy(JSON.parse(readFileSync(flags['policy'], 'utf8')) as Partial<LedgerPolicy>);
+      } catch (error) {
+        io.err(`--policy ${flags['policy']}: ${(error as Error).message}`);
+        return EXIT_FAILURE;
+      }
+    }
+    const dev = writeDevGenesis(flags['out'], { chainId, hashAlg: hash, policy });
     io.out(`genesis ${dev.genesisFile}: chain ${dev.genesis.chainId} (${dev.genesis.hashAlg}), operator key ${dev.operatorKey.keyId}, ledger key ${dev.ledgerKey.keyId}, invoices service key ${dev.invoicesKey.keyId} (${dev.invoicesKeyFile})`);
     return EXIT_OK;
   },

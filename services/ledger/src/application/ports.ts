@@ -1,0 +1,37 @@
+/**
+ * What the ledger's application needs from outside, owned here and implemented by
+ * `data-access/` (PostgreSQL): the composition root (`definition.ts`) wires the implementation
+ * in, so the application never imports the data access layer.
+ */
+import type { HashAlg } from '@cascade/chain';
+import type { MemoryLedgerState } from '../domain/state.ts';
+import type { BatchPlan, ChainHead, HeldFact, OperationRecord, StoredResult } from './batch.ts';
+
+/** The connection that holds the one-writer lock; losing it means losing the lock. */
+export interface WriterLock {
+  release(): Promise<void>;
+}
+
+export interface LedgerStore {
+  /** Every state row, loaded into memory. */
+  loadState(): Promise<MemoryLedgerState>;
+  /** The newest block, or the empty chain's head. */
+  loadHead(hashAlg: HashAlg): Promise<ChainHead>;
+  /** Payable facts held for a party not yet registered, oldest first. */
+  loadHeldFacts(): Promise<Map<string, HeldFact>>;
+  /** Every account's balance in fen, keyed by `balanceKey`. */
+  loadBalances(): Promise<Map<string, bigint>>;
+  /** Stored results for these (actor, nonce) pairs; also records their committed nonces into `state`. */
+  loadStoredResults(pairs: { actor: string; nonce: string }[], state: MemoryLedgerState): Promise<Map<string, StoredResult>>;
+  /** The first operation of the log (the genesis), if any. */
+  genesisRecord(): Promise<OperationRecord | undefined>;
+  /** Every operation of the log in order, a page at a time (for the replay check). */
+  operations(fromSeq: number, limit: number): Promise<OperationRecord[]>;
+  /** Commits a batch plan in one transaction, or throws having committed nothing. */
+  commitPlan(plan: BatchPlan, state: MemoryLedgerState, now: Date): Promise<void>;
+  /**
+   * Takes the one-writer lock, waiting up to `waitMs` for another writer to release it;
+   * `onLost` is called if the lock's connection breaks while held. Throws if not taken in time.
+   */
+  lockWriter(waitMs: number, onLost: (error: Error) => void): Promise<WriterLock>;
+}
