@@ -27,6 +27,12 @@ export interface BlockHeader {
   firstSeq: string;
   lastSeq: string;
   hashAlg: HashAlg;
+  /**
+   * Hex digest of the state the chain's operations produced up to and including this block,
+   * chained from the previous block's (the ledger's `stateDigest`): a replay of the log that
+   * produces other state diverges here, at the first block where it differs.
+   */
+  stateDigest?: string;
 }
 
 export interface BlockSignature {
@@ -53,8 +59,67 @@ export function headerHash(header: BlockHeader): string {
   return digest(header.hashAlg, canonicalBytes(header)).toString('hex');
 }
 
+/**
+ * Parts of a record can be disclosed to some readers and hidden from others without changing its
+ * leaf: a record may carry `partSalts`, a map from a JSON pointer (`/body/payload/pieces/0`) to a
+ * random salt (hex). The leaf is the hash of the record's *sealed form*, where each such part is
+ * replaced by `{"$hidden": H("cascade:part:" ‖ JCS({salt, value}))}` and `partSalts` is dropped. A
+ * proof for one reader keeps its own parts (with their salts) and carries the others already
+ * hidden; both spell the same sealed form, so the same Merkle path proves both. The salt keeps a
+ * reader from guessing a hidden part (a recipient and an amount are easily enumerated).
+ */
+export const partSaltsField = 'partSalts';
+const hiddenMarker = '$hidden';
+
+export function hiddenPart(alg: HashAlg, salt: string, value: unknown): { $hidden: string } {
+  return { [hiddenMarker]: digest(alg, Buffer.from('cascade:part:'), canonicalBytes({ salt, value })).toString('hex') } as { $hidden: string };
+}
+
+function pointerSegments(pointer: string): string[] {
+  if (!pointer.startsWith('/')) throw new Error(`part ${pointer} is not a JSON pointer`);
+  return pointer.slice(1).split('/').map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
+}
+
+/** `record` with the part at `pointer` replaced by `replace(value)` (copies along the path; the input is not changed). */
+function replaceAt(record: unknown, segments: string[], replace: (value: unknown) => unknown): unknown {
+  if (segments.length === 0) return replace(record);
+  const [head, ...rest] = segments;
+  if (Array.isArray(record)) {
+    const i = Number(head);
+    if (!Number.isInteger(i) || i < 0 || i >= record.length) throw new Error(`part path index ${head} is outside the record`);
+    return record.map((v, j) => (j === i ? replaceAt(v, rest, replace) : v));
+  }
+  if (typeof record !== 'object' || record === null || !(head! in record)) throw new Error(`part path segment ${head} is not in the record`);
+  return { ...(record as Record<string, unknown>), [head!]: replaceAt((record as Record<string, unknown>)[head!], rest, replace) };
+}
+
+/** The record as its leaf is computed: every salted part hidden, `partSalts` dropped. */
+export function sealedForm(alg: HashAlg, record: unknown): unknown {
+  if (typeof record !== 'object' || record === null || !(partSaltsField in record)) return record;
+  const { [partSaltsField]: salts, ...rest } = record as Record<string, unknown>;
+  let out: unknown = rest;
+  for (const [pointer, salt] of Object.entries((salts ?? {}) as Record<string, unknown>)) {
+    if (typeof salt !== 'string' || !/^[0-9a-f]{32,64}$/.test(salt)) throw new Error(`part ${pointer} has no valid salt`);
+    out = replaceAt(out, pointerSegments(pointer), (value) => hiddenPart(alg, salt, value));
+  }
+  return out;
+}
+
+/**
+ * The record as one reader may see it: the parts listed in `disclose` stay (with their salts);
+ * every other salted part is hidden. The leaf, and so the proof, is unchanged.
+ */
+export function disclosedForm(alg: HashAlg, record: unknown, disclose: readonly string[]): unknown {
+  if (typeof record !== 'object' || record === null || !(partSaltsField in record)) return record;
+  const salts = (record as Record<string, unknown>)[partSaltsField] as Record<string, string>;
+  const hidden = Object.fromEntries(Object.entries(salts).filter(([pointer]) => !disclose.includes(pointer)));
+  const kept = Object.fromEntries(Object.entries(salts).filter(([pointer]) => disclose.includes(pointer)));
+  const partly = sealedForm(alg, { ...(record as Record<string, unknown>), [partSaltsField]: hidden });
+  return { ...(partly as Record<string, unknown>), [partSaltsField]: kept };
+}
+
 export function operationLeaf(alg: HashAlg, record: unknown): Buffer {
-  return leafHash(alg, canonicalBytes(record));
+  return leafHash(alg, canonicalBytes(sealedForm(alg, record)));
 }
 
 export interface SealInput {
@@ -69,6 +134,7 @@ export interface SealInput {
   records: unknown[];
   /** Their leaf hashes, when the caller computed them already (they are not computed twice). */
   leaves?: Buffer[];
+  stateDigest?: string;
 }
 
 export function sealBlock(input: SealInput, sign: Signer): SealedBlock {
@@ -85,6 +151,7 @@ export function sealBlock(input: SealInput, sign: Signer): SealedBlock {
     firstSeq: input.firstSeq,
     lastSeq: input.lastSeq,
     hashAlg: input.hashAlg,
+    ...(input.stateDigest === undefined ? {} : { stateDigest: input.stateDigest }),
   };
   const hash = headerHash(header);
   return { header, hash, signature: sign(Buffer.from(hash, 'hex')) };

@@ -38,7 +38,7 @@ describe('planBatch', () => {
     const submissions: Submission[] = commands.map((command, i) => ({ kind: 'command', submissionId: `s-${i}`, command, signatures: [signCommand(command, operatorKey)] }));
     const plan = await planBatch(submissions, {
       state,
-      head: { height: 0, hash: '00'.repeat(32), lastSeq: 1 },
+      head: { height: 0, hash: '00'.repeat(32), lastSeq: 1, stateDigest: '00'.repeat(32) },
       now,
       chainId: 'test',
       hashAlg: 'sha256',

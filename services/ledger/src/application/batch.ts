@@ -18,6 +18,7 @@ import { evolveAll } from '../domain/evolve.ts';
 import { postingsFor, type Posting } from '../domain/postings.ts';
 import type { DirtySets, MemoryLedgerState } from '../domain/state.ts';
 import { refusalProblem, type LedgerRefusalCode } from './problems.ts';
+import { changedRows, nextStateDigest } from './state-digest.ts';
 
 export const signaturesPerCommandMax = 8;
 /** Facts held at once for a party not yet registered; past this they are refused (visibly). */
@@ -124,6 +125,8 @@ export interface ChainHead {
   height: number;
   hash: string;
   lastSeq: number;
+  /** The state digest of the head block (state-digest.ts); the next block chains from it. */
+  stateDigest: string;
 }
 
 export interface StoredResult {
@@ -467,6 +470,7 @@ export async function planBatch(submissions: Submission[], ctx: BatchContext): P
 
   let block: SealedBlock | null = null;
   if (operations.length > 0) {
+    const stateDigest = nextStateDigest(ctx.hashAlg, ctx.head.stateDigest, changedRows(state, dirty, balances, balanceDeltas.keys()));
     block = sealBlock(
       {
         chainId: ctx.chainId,
@@ -478,6 +482,7 @@ export async function planBatch(submissions: Submission[], ctx: BatchContext): P
         lastSeq: String(operations.at(-1)!.record.seq),
         records: operations.map((o) => o.record),
         leaves: operations.map((o) => o.leaf),
+        stateDigest,
       },
       ctx.signBlock,
     );

@@ -3,7 +3,7 @@
  * `data-access/` (PostgreSQL): the composition root (`definition.ts`) wires the implementation
  * in, so the application never imports the data access layer.
  */
-import type { HashAlg } from '@cascade/chain';
+import type { HashAlg, SealedBlock } from '@cascade/chain';
 import type { MemoryLedgerState } from '../domain/state.ts';
 import type { BatchPlan, ChainHead, HeldFact, OperationRecord, StoredResult } from './batch.ts';
 
@@ -27,6 +27,8 @@ export interface LedgerStore {
   genesisRecord(): Promise<OperationRecord | undefined>;
   /** Every operation of the log in order, a page at a time (for the replay check). */
   operations(fromSeq: number, limit: number): Promise<OperationRecord[]>;
+  /** Sealed blocks from `fromHeight` on, in height order, at most `limit`. */
+  blocks(fromHeight: number, limit: number): Promise<SealedBlock[]>;
   /** Commits a batch plan in one transaction, or throws having committed nothing. */
   commitPlan(plan: BatchPlan, state: MemoryLedgerState, now: Date): Promise<void>;
   /**

@@ -17,6 +17,8 @@ import { postingsFor } from '../domain/postings.ts';
 import type { MemoryLedgerState } from '../domain/state.ts';
 import { planBatch, type BatchPlan, type ChainHead, type CommandResult, type HeldFact, type OperationRecord, type Submission } from './batch.ts';
 import type { LedgerStore, WriterLock } from './ports.ts';
+import { changedRows, emptyStateDigest, nextStateDigest } from './state-digest.ts';
+import { replayLog, stateDifference } from './replay.ts';
 
 export interface Genesis {
   chainId: string;
@@ -46,6 +48,11 @@ export interface WriterOptions {
   clock?: () => Date;
   /** How long `init` waits for another writer to release the writer lock. */
   writerLockWaitMs?: number;
+  /**
+   * Before deciding anything, rebuild the state from the log and compare it with the state tables
+   * and every block's state digest (replay.ts); a difference stops the start. Default true.
+   */
+  replayCheckOnStart?: boolean;
   /**
    * Called when the connection holding the writer lock breaks while the writer is open. The
    * default stops the process: a writer without its lock must not commit another batch.
@@ -85,7 +92,25 @@ export class LedgerWriter {
     // Another writer may have committed while this one waited for the lock.
     await this.reload();
     if (this.head!.height === -1) await this.writeGenesis();
+    else if (this.options.replayCheckOnStart !== false) await this.checkStateAgainstLog();
     this.initialised = true;
+  }
+
+  /**
+   * The state tables are derived data: a row changed behind the ledger's back (a payable's
+   * remainder raised, a voucher's holder swapped) would be decided against from now on. So the
+   * state is rebuilt from the log alone and must agree with the tables, and the state digest of
+   * every block with the digest the operations produce.
+   */
+  private async checkStateAgainstLog(): Promise<void> {
+    const started = performance.now();
+    const replay = await replayLog(this.store, this.options.genesis, { verifySignatures: false });
+    const failed = (why: string) => new Error(`the ledger's state does not match its log — ${why}; nothing was decided. Run \`cascade ledger verify --replay\` to see it, and restore the state from the log or a backup`);
+    if (replay.problem) throw failed(`at height ${replay.problem.height}${replay.problem.seq ? `, seq ${replay.problem.seq}` : ''}: ${replay.problem.reason}`);
+    if (replay.head?.hash !== this.head!.hash) throw failed(`the replay ends at block ${replay.head?.height ?? -1}, the tables at ${this.head!.height}`);
+    const difference = stateDifference(replay, { state: this.state!, balances: this.balances });
+    if (difference) throw failed(difference);
+    this.options.logger.info({ blocks: replay.blocks, operations: replay.operations, ms: Math.round(performance.now() - started) }, 'state checked against the log');
   }
 
   /** One writer per ledger: the store's writer lock (see `LedgerStore.lockWriter`). */
@@ -141,6 +166,8 @@ export class LedgerWriter {
     evolveAll(state, events);
     const record: OperationRecord = { seq: 1, opId: uuidv7(), kind: 'genesis', body: genesis, signatures: [], committedAt: now.toISOString() };
     const leaf = operationLeaf(genesis.hashAlg, record);
+    const dirty = state.takeDirty();
+    const stateDigest = nextStateDigest(genesis.hashAlg, emptyStateDigest(genesis.hashAlg), changedRows(state, dirty, new Map(), []));
     const plan: BatchPlan = {
       operations: [
         {
@@ -158,16 +185,16 @@ export class LedgerWriter {
       ],
       storedResults: [],
       published: [],
-      dirty: state.takeDirty(),
+      dirty,
       // The genesis posts nothing (the operator's registration moves no value).
       balanceDeltas: new Map(),
       block: sealBlock(
-        { chainId: genesis.chainId, height: 0, prevHash: genesisPrevHash(genesis.hashAlg), time: now, hashAlg: genesis.hashAlg, firstSeq: '1', lastSeq: '1', records: [record], leaves: [leaf] },
+        { chainId: genesis.chainId, height: 0, prevHash: genesisPrevHash(genesis.hashAlg), time: now, hashAlg: genesis.hashAlg, firstSeq: '1', lastSeq: '1', records: [record], leaves: [leaf], stateDigest },
         this.options.signBlock,
       ),
     };
     await this.store.commitPlan(plan, state, now);
-    this.head = { height: 0, hash: plan.block!.hash, lastSeq: 1 };
+    this.head = { height: 0, hash: plan.block!.hash, lastSeq: 1, stateDigest };
     this.options.logger.info({ chainId: genesis.chainId, operator: genesis.operator.partyId }, 'genesis block written');
   }
 
@@ -207,7 +234,7 @@ export class LedgerWriter {
       await this.store.commitPlan(plan, state, now);
       // Nonces are looked up per batch (loadStoredResults); keeping them would grow forever.
       state.nonces.clear();
-      if (plan.block) this.head = { height: plan.block.header.height, hash: plan.block.hash, lastSeq: Number(plan.block.header.lastSeq) };
+      if (plan.block) this.head = { height: plan.block.header.height, hash: plan.block.hash, lastSeq: Number(plan.block.header.lastSeq), stateDigest: plan.block.header.stateDigest! };
       return { committed: plan.operations.length, results: plan.published, blockHeight: plan.block?.header.height ?? null };
     } catch (error) {
       this.options.logger.error({ err: (error as Error).message }, 'batch failed; reloading state from PostgreSQL');

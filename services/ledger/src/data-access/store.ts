@@ -11,6 +11,7 @@ import type { LedgerPolicy } from '../domain/policy.ts';
 import { MemoryLedgerState } from '../domain/state.ts';
 import { balanceKey, type BatchPlan, type ChainHead, type CommandResult, type HeldFact, type OperationRecord, type StoredResult } from '../application/batch.ts';
 import type { LedgerStore, WriterLock } from '../application/ports.ts';
+import { emptyStateDigest } from '../application/state-digest.ts';
 import { publishCatalog } from '../catalog.ts';
 
 const outboxCheck = publishCatalog();
@@ -59,10 +60,12 @@ export async function loadHeldFacts(pool: Pool): Promise<Map<string, HeldFact>> 
 }
 
 export async function loadHead(pool: Pool, hashAlg: HashAlg): Promise<ChainHead> {
-  const { rows } = await pool.query<{ height: string; hash: string; last_seq: string }>('SELECT height, hash, last_seq FROM blocks ORDER BY height DESC LIMIT 1');
+  const { rows } = await pool.query<{ height: string; hash: string; last_seq: string; header: string }>('SELECT height, hash, last_seq, header FROM blocks ORDER BY height DESC LIMIT 1');
   const top = rows[0];
-  if (!top) return { height: -1, hash: genesisPrevHash(hashAlg), lastSeq: 0 };
-  return { height: Number(top.height), hash: top.hash, lastSeq: Number(top.last_seq) };
+  if (!top) return { height: -1, hash: genesisPrevHash(hashAlg), lastSeq: 0, stateDigest: emptyStateDigest(hashAlg) };
+  const stateDigest = (JSON.parse(top.header) as { stateDigest?: string }).stateDigest;
+  if (stateDigest === undefined) throw new Error(`block ${top.height} carries no state digest: this database was written by a ledger from before state digests`);
+  return { height: Number(top.height), hash: top.hash, lastSeq: Number(top.last_seq), stateDigest };
 }
 
 /** Loads the nonces already committed for these (actor, nonce) pairs into the state and returns stored results. */
@@ -317,6 +320,10 @@ export class PostgresLedgerStore implements LedgerStore {
 
   commitPlan(plan: BatchPlan, state: MemoryLedgerState, now: Date): Promise<void> {
     return commitPlan(this.pool, plan, state, this.topics, now);
+  }
+
+  blocks(fromHeight: number, limit: number): Promise<SealedBlock[]> {
+    return readBlocks(this.pool, fromHeight, limit);
   }
 
   /**
