@@ -2,6 +2,9 @@ import { generateKeyPairSync, sign, verify } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import {
   auditPath,
+  disclosedForm,
+  operationLeaf,
+  sealedForm,
   buildProof,
   genesisPrevHash,
   leafHash,
@@ -122,5 +125,41 @@ describe('blocks and proofs', () => {
     const forged = sealBlock({ chainId: 'c', height: 1, prevHash: genesisPrevHash('sha256'), time: new Date(0), hashAlg: 'sha256', firstSeq: '3', lastSeq: '4', records: records.get(1)!.map((r) => r.record) }, signer);
     blocks[1] = forged;
     expect(await verifyAll(blocks, records)).toMatchObject({ height: 1, reason: expect.stringMatching(/prevHash/) });
+  });
+});
+
+describe('hidden parts', () => {
+  const record = {
+    seq: 7,
+    body: { type: 'voucher.transfer', payload: { pieces: [{ recipient: 'B', amount: '60.00' }, { recipient: 'C', amount: '40.00' }], remainder: null } },
+    partSalts: { '/body/payload/pieces/0': 'aa'.repeat(16), '/body/payload/pieces/1': 'bb'.repeat(16) },
+  };
+
+  it('leave the leaf unchanged whichever parts a reader is shown', () => {
+    for (const alg of ['sha256', 'sm3'] as const) {
+      const leaf = operationLeaf(alg, record).toString('hex');
+      expect(operationLeaf(alg, disclosedForm(alg, record, ['/body/payload/pieces/0'])).toString('hex')).toBe(leaf);
+      expect(operationLeaf(alg, disclosedForm(alg, record, [])).toString('hex')).toBe(leaf);
+      expect(operationLeaf(alg, sealedForm(alg, record)).toString('hex')).toBe(leaf);
+    }
+  });
+
+  it('show a reader its own part with its salt and nothing of the others', () => {
+    const shown = disclosedForm('sha256', record, ['/body/payload/pieces/1']) as typeof record;
+    expect(shown.body.payload.pieces[1]).toEqual({ recipient: 'C', amount: '40.00' });
+    expect(shown.partSalts).toEqual({ '/body/payload/pieces/1': 'bb'.repeat(16) });
+    expect(JSON.stringify(shown)).not.toContain('"B"');
+    expect(JSON.stringify(shown)).not.toContain('aa'.repeat(16));
+  });
+
+  it('change the leaf when a shown part, its salt or a hidden commitment is altered', () => {
+    const leaf = operationLeaf('sha256', record).toString('hex');
+    const shown = disclosedForm('sha256', record, ['/body/payload/pieces/0']) as typeof record;
+    const amountChanged = structuredClone(shown);
+    amountChanged.body.payload.pieces[0]!.amount = '61.00';
+    const saltChanged = { ...shown, partSalts: { '/body/payload/pieces/0': 'cc'.repeat(16) } };
+    const hiddenChanged = structuredClone(shown) as unknown as { body: { payload: { pieces: Record<string, string>[] } } };
+    hiddenChanged.body.payload.pieces[1]!.$hidden = '00'.repeat(32);
+    for (const changed of [amountChanged, saltChanged, hiddenChanged]) expect(operationLeaf('sha256', changed).toString('hex')).not.toBe(leaf);
   });
 });

@@ -5,6 +5,8 @@
 import { randomUUID } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { verifyProof, type InclusionProof } from '@cascade/chain';
+import { importPublicKey, verifySignature } from '@cascade/crypto';
 import { createLogger } from '@cascade/logging';
 import { randomBytes } from 'node:crypto';
 import { buildServiceApp, internalIdentity, internalIdentityHeader, signInternalToken } from '@cascade/service';
@@ -95,10 +97,36 @@ describe('ledger read API', () => {
     expect(full.operations.find((o) => o.type === 'voucher.transfer')?.actor).toBe(a.partyId);
   });
 
-  it('gives the proof of a split (which names every recipient) to its parties, not to a party further down', async () => {
+  it('gives the proof of a split to its parties, not to a party further down', async () => {
     expect((await get(d, `/v1/operations/${splitOpId}/proof`)).statusCode).toBe(404);
     expect((await get(b, `/v1/operations/${splitOpId}/proof`)).statusCode).toBe(200);
     expect((await get(a, `/v1/operations/${splitOpId}/proof`)).statusCode).toBe(200);
+  });
+
+  it("gives each recipient of a split a proof that shows its own piece and hides its siblings', yet verifies with the ledger key", async () => {
+    const ledgerKey = importPublicKey({ format: 'hex', alg: ledger.dev.genesis.ledgerKey.alg, hex: ledger.dev.genesis.ledgerKey.publicKey });
+    const check = (proof: InclusionProof) => verifyProof(proof, (message, sig) => verifySignature(ledgerKey.alg, ledgerKey.raw, message, sig.sig));
+    const proofOf = async (party: TestParty) => (await get(party, `/v1/operations/${splitOpId}/proof`)).json() as InclusionProof & { record: { body: { payload: { pieces: unknown[] } } } };
+    const full = await proofOf(a);
+    expect(full.record.body.payload.pieces).toEqual([
+      { childId: toB, recipient: b.partyId, amount: '60.00' },
+      { childId: toC, recipient: c.partyId, amount: '40.00' },
+    ]);
+    expect(check(full)).toEqual({ ok: true });
+    const forB = await proofOf(b);
+    expect(forB.record.body.payload.pieces[0]).toEqual({ childId: toB, recipient: b.partyId, amount: '60.00' });
+    expect(forB.record.body.payload.pieces[1]).toEqual({ $hidden: expect.stringMatching(/^[0-9a-f]{64}$/) });
+    expect(JSON.stringify(forB)).not.toContain(c.partyId);
+    expect(JSON.stringify(forB)).not.toContain('40.00');
+    expect(check(forB)).toEqual({ ok: true });
+    const forC = await proofOf(c);
+    expect(forC.record.body.payload.pieces[0]).toEqual({ $hidden: expect.any(String) });
+    expect(JSON.stringify(forC)).not.toContain(b.partyId);
+    expect(check(forC)).toEqual({ ok: true });
+    // Its own piece cannot be changed in the proof: the path no longer leads to the root.
+    const altered = structuredClone(forB);
+    (altered.record.body.payload.pieces[0] as { amount: string }).amount = '99.00';
+    expect(check(altered)).toMatchObject({ ok: false });
   });
 
   it("lets a party read its own balances only, matching its id exactly", async () => {

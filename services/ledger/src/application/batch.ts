@@ -7,7 +7,7 @@
  * Signatures are verified in parallel (worker threads) before the serial apply; a signature by a
  * key registered earlier in the same batch is verified inline when its turn comes.
  */
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { operationLeaf, sealBlock, type HashAlg, type SealedBlock, type Signer } from '@cascade/chain';
 import { canonicalBytes, isSignatureAlg, type Signature, type VerifyItem } from '@cascade/crypto';
 import { uuidv7 } from '@cascade/ids';
@@ -73,6 +73,11 @@ export interface OperationRecord {
   body: unknown;
   signatures: Signature[];
   committedAt: string;
+  /**
+   * Salts of the parts a proof may hide from some of its readers (libs/chain `sealedForm`): each
+   * piece and the remainder of a split, so that a recipient's proof shows its own piece only.
+   */
+  partSalts?: Record<string, string>;
 }
 
 export interface PlannedOperation {
@@ -261,6 +266,23 @@ function prepareOrRefuse(submission: Submission): Prepared {
   return { ...base, signatures };
 }
 
+/** Bytes of randomness per hidden part: enough that nobody guesses a part from its commitment. */
+export const partSaltBytes = 16;
+
+/**
+ * The parts of a split a recipient's proof hides from it: every piece (another recipient and its
+ * amount) and the remainder (which, with the parent's amount, would tell the pieces' total). Each
+ * gets a fresh salt, stored with the record and never shown with a hidden part.
+ */
+function partSaltsOf(command: Record<string, unknown>): Record<string, string> | null {
+  if (command.type !== 'voucher.transfer') return null;
+  const payload = command.payload as { pieces: unknown[]; remainder?: unknown };
+  const salts: Record<string, string> = {};
+  payload.pieces.forEach((_, i) => (salts[`/body/payload/pieces/${i}`] = randomBytes(partSaltBytes).toString('hex')));
+  if (payload.remainder !== null && payload.remainder !== undefined) salts['/body/payload/remainder'] = randomBytes(partSaltBytes).toString('hex');
+  return salts;
+}
+
 function rootIdOf(events: LedgerEvent[]): string | null {
   for (const e of events) {
     const d = e.data as Record<string, unknown>;
@@ -315,7 +337,9 @@ export async function planBatch(submissions: Submission[], ctx: BatchContext): P
   const commit = (p: Prepared, kind: 'command' | 'fact', actor: string, nonce: string, type: string, decision: Extract<Decision, { ok: true }>, signatures: Signature[]): CommandResult | Refusal => {
     // Everything that can fail on bad input happens before the state changes: the leaf (which
     // canonicalises the record), the postings and their balances. Only `evolve` mutates.
-    const record: OperationRecord = { seq: seq + 1, opId: uuidv7(), kind, body: kind === 'command' ? p.command : (p.submission as FactSubmission).fact, signatures, committedAt };
+    const body = kind === 'command' ? p.command : (p.submission as FactSubmission).fact;
+    const partSalts = kind === 'command' ? partSaltsOf(p.command!) : null;
+    const record: OperationRecord = { seq: seq + 1, opId: uuidv7(), kind, body, signatures, committedAt, ...(partSalts ? { partSalts } : {}) };
     const leaf = operationLeaf(ctx.hashAlg, record);
     const postings = decision.events.flatMap(postingsFor);
     const change = balancesAfter(balances, postings);

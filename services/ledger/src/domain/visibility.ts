@@ -68,14 +68,21 @@ export function visibleTree(tree: readonly Voucher[], viewer: Viewer): VisibleVo
 }
 
 /**
- * Whether `viewer` may see the whole signed command of an operation that touched `touched`
- * vouchers of `tree`: a regulator, the issuer, the actor, or a party involved in one of the
- * vouchers the operation touched. Seeing some other branch of the tree is not enough: the
- * command names every recipient and amount of a split.
+ * What `viewer` may see of the signed command of an operation that touched `touched` vouchers of
+ * `tree`: all of it for a regulator, the issuer and the actor; for a party involved in one of
+ * the touched vouchers, the command with the split's pieces other than its own hidden (`parts`,
+ * the JSON pointers of the parts it may see: a split names every recipient and amount); nothing
+ * for anyone else — seeing another branch of the tree is not enough.
  */
-export function mayProve(tree: readonly Voucher[], touched: readonly string[], actor: string, viewer: Viewer): boolean {
-  if (viewer.seesAll || actor === viewer.partyId) return true;
-  if (tree[0]?.issuer === viewer.partyId) return true;
+export function proofDisclosure(tree: readonly Voucher[], touched: readonly string[], actor: string, viewer: Viewer, command: unknown): { all: true } | { all: false; parts: string[] } | null {
+  if (viewer.seesAll || actor === viewer.partyId) return { all: true };
+  if (tree[0]?.issuer === viewer.partyId) return { all: true };
   const ids = new Set(touched);
-  return tree.some((v) => ids.has(v.voucherId) && involves(v, viewer.partyId));
+  const mine = new Set(tree.filter((v) => ids.has(v.voucherId) && involves(v, viewer.partyId)).map((v) => v.voucherId));
+  if (mine.size === 0) return null;
+  const c = command as { type?: unknown; payload?: { pieces?: { childId?: unknown }[]; remainder?: { childId?: unknown } | null } };
+  if (c.type !== 'voucher.transfer') return { all: true };
+  const parts = (c.payload?.pieces ?? []).flatMap((p, i) => (mine.has(String(p.childId)) ? [`/body/payload/pieces/${i}`] : []));
+  if (c.payload?.remainder && mine.has(String(c.payload.remainder.childId))) parts.push('/body/payload/remainder');
+  return { all: false, parts };
 }

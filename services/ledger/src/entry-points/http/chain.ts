@@ -3,7 +3,8 @@ import type { FastifyInstance } from 'fastify';
 import type { Pool } from '@cascade/db';
 import { Problem, commonProblems } from '@cascade/errors';
 import { balancesOf, blocksFrom, operationById, pageSizeMax, proofOf, resultOf, treeOf, vouchersTouchedBy } from '../../data-access/reads.ts';
-import { mayProve } from '../../domain/visibility.ts';
+import { disclosedForm } from '@cascade/chain';
+import { proofDisclosure } from '../../domain/visibility.ts';
 import { viewerOf } from './viewer.ts';
 
 export function chainRoutes(app: FastifyInstance, pool: Pool): void {
@@ -35,12 +36,18 @@ export function chainRoutes(app: FastifyInstance, pool: Pool): void {
       const op = await operationById(pool, request.params.opId);
       const notFound = new Problem(commonProblems.notFound, `no operation ${request.params.opId} visible to ${viewer.partyId}`);
       if (!op) throw notFound;
-      // The proof carries the whole signed command, so it goes only to those entitled to all of it.
-      const visible = viewer.seesAll || op.actor === viewer.partyId || (op.rootId !== null && mayProve(await treeOf(pool, op.rootId), await vouchersTouchedBy(pool, op.seq), op.actor, viewer));
-      if (!visible) throw notFound;
+      // The proof carries the signed command: whole to those entitled to all of it; to a recipient
+      // of a split with the other pieces hidden (the same Merkle path proves both forms).
+      const disclosure =
+        viewer.seesAll || op.actor === viewer.partyId
+          ? { all: true as const }
+          : op.rootId === null
+            ? null
+            : proofDisclosure(await treeOf(pool, op.rootId), await vouchersTouchedBy(pool, op.seq), op.actor, viewer, (op.record as { body?: unknown }).body);
+      if (!disclosure) throw notFound;
       const proof = await proofOf(pool, op);
       if (!proof) throw new Problem(commonProblems.notFound, `operation ${request.params.opId} is not sealed in a block yet`);
-      return proof;
+      return disclosure.all ? proof : { ...proof, record: disclosedForm(proof.block.header.hashAlg, proof.record, disclosure.parts) };
     },
   );
 
