@@ -10,6 +10,8 @@ export default defineConfig({
       'infra/**/*.test.ts',
     ],
     globalSetup: ['libs/testing/src/global-setup.ts'],
+    // The ledger validates the events it builds against their schemas in tests only (store.ts).
+    env: { CASCADE_CHECK_OWN_EVENTS: '1' },
     pool: 'forks',
     testTimeout: 60_000,
     hookTimeout: 120_000,

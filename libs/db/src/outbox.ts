@@ -36,22 +36,38 @@ export class OutboxEnvelopeTooLargeError extends Error {
   }
 }
 
+/** An outbox row as stored: the envelope's text, checked and measured. */
+export interface OutboxRow {
+  id: string;
+  topic: string;
+  key: string;
+  envelope: string;
+}
+
+/**
+ * The rows `messages` become: each envelope validated when `check` is given, serialised once and
+ * refused over the size limit. For a writer that inserts them itself (in a statement of its own).
+ */
+export function outboxRows(messages: OutboxMessage[], check?: EnvelopeCheck): OutboxRow[] {
+  return messages.map((m) => {
+    check?.assertValid(m.envelope);
+    const envelope = JSON.stringify(m.envelope);
+    // Length counts UTF-16 units; only a text that could be over the limit is measured in bytes.
+    if (envelope.length * 3 > envelopeSizeBytesMax) {
+      const bytes = Buffer.byteLength(envelope);
+      if (bytes > envelopeSizeBytesMax) throw new OutboxEnvelopeTooLargeError(m.envelope.type, bytes);
+    }
+    return { id: m.envelope.id, topic: m.topic, key: m.envelope.key, envelope };
+  });
+}
+
 export async function appendToOutbox(client: PoolClient, messages: OutboxMessage[], check?: EnvelopeCheck): Promise<void> {
   if (messages.length === 0) return;
-  if (check) for (const m of messages) check.assertValid(m.envelope);
-  const ids: string[] = [];
-  const topicNames: string[] = [];
-  const keys: string[] = [];
-  const bodies: string[] = [];
-  for (const m of messages) {
-    const body = JSON.stringify(m.envelope);
-    const bytes = Buffer.byteLength(body);
-    if (bytes > envelopeSizeBytesMax) throw new OutboxEnvelopeTooLargeError(m.envelope.type, bytes);
-    ids.push(m.envelope.id);
-    topicNames.push(m.topic);
-    keys.push(m.envelope.key);
-    bodies.push(body);
-  }
+  const rows = outboxRows(messages, check);
+  const ids = rows.map((r) => r.id);
+  const topicNames = rows.map((r) => r.topic);
+  const keys = rows.map((r) => r.key);
+  const bodies = rows.map((r) => r.envelope);
   await client.query(
     `INSERT INTO outbox (id, topic, key, envelope)
      SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[])`,
@@ -134,8 +150,8 @@ export class OutboxRelay {
     const client = await pool.connect();
     try {
       await client.query('BEGIN');
-      const { rows } = await client.query<{ seq: string; topic: string; envelope: string }>(
-        `SELECT seq, topic, envelope FROM outbox WHERE published_at IS NULL ORDER BY seq LIMIT $1 FOR UPDATE SKIP LOCKED`,
+      const { rows } = await client.query<{ seq: string; topic: string; key: string; envelope: string }>(
+        `SELECT seq, topic, key, envelope FROM outbox WHERE published_at IS NULL ORDER BY seq LIMIT $1 FOR UPDATE SKIP LOCKED`,
         [batchSizeMax],
       );
       if (rows.length === 0) {

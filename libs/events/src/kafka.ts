@@ -64,6 +64,36 @@ export interface EventProducerOptions {
 /** Retries of one send by an idempotent producer before the error goes back to the caller. */
 export const idempotentSendRetriesMax = 10;
 
+/**
+ * No compression: measured on the ledger benchmark, gzip cost the ledger more CPU (compressing
+ * its results and events, decompressing commands) than the bytes it saved on loopback and on a
+ * broker sharing its two cores (docs/performance.md).
+ */
+export const producerCompression = CompressionTypes.None;
+
+/**
+ * Bytes one produce request carries at most, counting each message's value and key and a margin
+ * for its record overhead and headers. The broker refuses a record batch over `message.max.bytes`
+ * (1 MiB by default) for one partition, and a send cannot know how the partitioner will spread
+ * its messages, so a send stays under the limit as a whole: larger sends go as several requests,
+ * in order. An envelope is at most 1,000,000 bytes, so one always fits alone.
+ */
+export const produceRequestBytesMax = 1_000_000;
+const recordOverheadBytes = 200;
+
+/** A message already encoded (an outbox row as stored): sent without parsing it again. */
+export interface EncodedMessage {
+  topic: string;
+  key: string;
+  value: Buffer;
+  headers: Record<string, string>;
+}
+
+/** The Kafka headers every envelope travels with. */
+export function envelopeHeaders(envelope: Pick<Envelope, 'traceId' | 'type'>): Record<string, string> {
+  return { [traceHeader]: envelope.traceId, 'event-type': envelope.type };
+}
+
 export class EventProducer {
   private producer: Producer;
   /** Set after an idempotent send failed: the next send starts a new producer session first. */
@@ -116,12 +146,28 @@ export class EventProducer {
     for (const { topic, envelope } of messages) {
       this.catalog?.assertValid(envelope);
       const list = byTopic.get(topic) ?? [];
-      list.push({ key: envelope.key, value: encodeEnvelope(envelope), headers: { [traceHeader]: envelope.traceId, 'event-type': envelope.type } });
+      list.push({ key: envelope.key, value: encodeEnvelope(envelope), headers: envelopeHeaders(envelope) });
       byTopic.set(topic, list);
     }
+    await this.sendGrouped(byTopic);
+  }
+
+  /** Sends messages encoded already (outbox rows, validated when they were appended). */
+  async sendEncoded(messages: EncodedMessage[]): Promise<void> {
+    if (messages.length === 0) return;
+    const byTopic = new Map<string, { key: string; value: Buffer; headers: Record<string, string> }[]>();
+    for (const m of messages) {
+      const list = byTopic.get(m.topic) ?? [];
+      list.push({ key: m.key, value: m.value, headers: m.headers });
+      byTopic.set(m.topic, list);
+    }
+    await this.sendGrouped(byTopic);
+  }
+
+  private async sendGrouped(byTopic: Map<string, { key: string; value: Buffer; headers: Record<string, string> }[]>): Promise<void> {
     if (this.renewBeforeSend) await this.renew();
     try {
-      await this.sendBatch(byTopic);
+      for (const chunk of requestsOf(byTopic)) await this.sendBatch(chunk);
     } catch (error) {
       if (this.options.idempotent) this.renewBeforeSend = true;
       throw error;
@@ -131,10 +177,33 @@ export class EventProducer {
   private async sendBatch(byTopic: Map<string, { key: string; value: Buffer; headers: Record<string, string> }[]>): Promise<void> {
     await this.producer.sendBatch({
       acks: -1,
-      compression: CompressionTypes.GZIP,
+      compression: producerCompression,
       topicMessages: [...byTopic].map(([topic, msgs]) => ({ topic, messages: msgs })),
     });
   }
+}
+
+/** Splits messages into produce requests of at most `produceRequestBytesMax`, keeping their order. */
+function requestsOf(byTopic: Map<string, { key: string; value: Buffer; headers: Record<string, string> }[]>): Map<string, { key: string; value: Buffer; headers: Record<string, string> }[]>[] {
+  const requests: Map<string, { key: string; value: Buffer; headers: Record<string, string> }[]>[] = [];
+  let current = new Map<string, { key: string; value: Buffer; headers: Record<string, string> }[]>();
+  let bytes = 0;
+  for (const [topic, messages] of byTopic) {
+    for (const m of messages) {
+      const size = m.value.length + m.key.length * 3 + recordOverheadBytes;
+      if (bytes > 0 && bytes + size > produceRequestBytesMax) {
+        requests.push(current);
+        current = new Map();
+        bytes = 0;
+      }
+      const list = current.get(topic) ?? [];
+      list.push(m);
+      current.set(topic, list);
+      bytes += size;
+    }
+  }
+  if (bytes > 0) requests.push(current);
+  return requests;
 }
 
 export interface ReceivedEvent {

@@ -7,11 +7,12 @@
 import { Redis } from 'ioredis';
 import client from 'prom-client';
 import type { Kafka } from 'kafkajs';
-import { createPool, migrate, OutboxRelay, ping, type Pool } from '@cascade/db';
+import { createPool, migrate, ping, type Pool } from '@cascade/db';
 import { createKafka, EventProducer, type EventCatalog } from '@cascade/events';
 import type { Logger } from '@cascade/logging';
 import type { ReadinessCheck } from './http.ts';
 import type { Part } from './lifecycle.ts';
+import { RelayThread } from './relay-thread.ts';
 
 export interface PlatformSettings {
   service: string;
@@ -24,6 +25,8 @@ export interface PlatformSettings {
   migrationsDirs: string[];
   catalog: EventCatalog | null;
   logger: Logger;
+  /** The level the relay thread logs at (the service's). */
+  logLevel?: string;
   poolSize?: number;
 }
 
@@ -35,7 +38,8 @@ export interface Platform {
   redis: Redis;
   kafka: Kafka;
   producer: EventProducer;
-  relay: OutboxRelay;
+  /** The outbox relay, on a thread of its own (relay-thread.ts). */
+  relay: RelayThread;
   parts: Part[];
   readiness: Record<string, ReadinessCheck>;
 }
@@ -48,11 +52,13 @@ export function createPlatform(settings: PlatformSettings): Platform {
   redis.on('error', (error) => logger.warn({ err: error.message }, 'Redis connection error'));
   const kafka = createKafka({ brokers: settings.kafkaBrokers, clientId: settings.service, logger });
   const producer = new EventProducer(kafka, settings.catalog);
-  // Outbox rows were validated when appended (in the state change's transaction), so the relay
-  // sends them as stored rather than validating every row again on the hot path. Its sends are
-  // sequential, so it can be Kafka's idempotent producer (no duplicates from its own retries).
-  const relayProducer = new EventProducer(kafka, null, { idempotent: settings.kafkaIdempotentProducer ?? true });
-  const relay = new OutboxRelay({ pool, publisher: relayProducer, logger, lockName: settings.schema });
+  // The relay publishes rows as stored (they were checked when appended), with sequential sends,
+  // so its producer can be Kafka's idempotent one (no duplicates from its own retries); it runs
+  // on its own thread, off the thread that decides.
+  const relay = new RelayThread(
+    { service: settings.service, schema: settings.schema, databaseUrl: settings.databaseUrl, kafkaBrokers: settings.kafkaBrokers, idempotent: settings.kafkaIdempotentProducer ?? true, logLevel: settings.logLevel ?? 'info' },
+    logger,
+  );
   let producerConnected = false;
 
   const parts: Part[] = [
@@ -69,15 +75,15 @@ export function createPlatform(settings: PlatformSettings): Platform {
     {
       name: 'kafka-producer',
       start: async () => {
-        await Promise.all([producer.connect(), relayProducer.connect()]);
+        await producer.connect();
         producerConnected = true;
       },
       stop: async () => {
         producerConnected = false;
-        await Promise.all([producer.disconnect(), relayProducer.disconnect()]);
+        await producer.disconnect();
       },
     },
-    { name: 'outbox-relay', start: async () => relay.start(), stop: () => relay.stop() },
+    { name: 'outbox-relay', start: () => relay.start(), stop: () => relay.stop() },
   ];
 
   const readiness: Record<string, ReadinessCheck> = {

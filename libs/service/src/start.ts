@@ -53,6 +53,7 @@ export async function startService(definition: ServiceDefinition): Promise<void>
     migrationsDirs: definition.migrationsDirs,
     catalog: definition.catalog,
     logger,
+    logLevel: config.logLevel,
   });
   const app = buildServiceApp({ name: definition.name, logger, readiness: platform.readiness, registry: platform.registry });
   if (!definition.edge) await app.register(internalIdentity, { key: config.internalAuthKey, audience: definition.name });

@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { infra, uniqueName } from '../fixtures.ts';
 import { kafkaBrokerPossible, kafkaVersion, startKafkaBroker, type KafkaBroker } from './kafka-broker.ts';
 import { KafkaTopicAdmin } from './topic-admin.ts';
+import { EventProducer, makeEnvelope } from '@cascade/events';
 
 const quiet = { logLevel: logLevel.NOTHING };
 
@@ -40,6 +41,30 @@ async function readValues(kafka: Kafka, topic: string, count: number, readUncomm
   }
   return values;
 }
+
+describe.runIf(infra().realKafka)('EventProducer on the real broker', () => {
+  it('sends, in one call and in order, more bytes than the broker takes in one record batch', async () => {
+    const topic = uniqueName('big');
+    const admin = new KafkaTopicAdmin(infra().kafkaBrokers);
+    try {
+      await admin.ensureTopics([{ name: topic, partitions: 1 }]);
+    } finally {
+      await admin.close();
+    }
+    const kafka = kafkaAt(infra().kafkaBrokers);
+    const producer = new EventProducer(kafka, null);
+    await producer.connect();
+    // 30 envelopes of about 100 kB: 3 MB to one partition, three times message.max.bytes.
+    const envelopes = Array.from({ length: 30 }, (_, i) => makeEnvelope('test', { type: 'Big', key: 'one-key', data: { i, note: 'x'.repeat(100_000) } }));
+    try {
+      await producer.send(envelopes.map((envelope) => ({ topic, envelope })));
+    } finally {
+      await producer.disconnect();
+    }
+    const values = await readValues(kafka, topic, 30, false, 200);
+    expect(values.map((v) => (JSON.parse(v) as { data: { i: number } }).data.i)).toEqual(envelopes.map((_, i) => i));
+  });
+});
 
 describe.runIf(infra().realKafka)('KafkaTopicAdmin on the real broker', () => {
   it('creates missing topics with the partitions asked, and a second ensure changes nothing', async () => {

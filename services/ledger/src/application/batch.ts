@@ -92,6 +92,8 @@ export interface PlannedOperation {
   events: LedgerEvent[];
   postings: Posting[];
   voucherIds: string[];
+  /** The record's JSON text as stored, when the batch built it already (else the store serialises it). */
+  recordText?: string;
 }
 
 export interface PlannedResult {

@@ -3,7 +3,7 @@
  * commits a batch plan in one transaction. Nothing here decides anything.
  */
 import { genesisPrevHash, type HashAlg, type SealedBlock } from '@cascade/chain';
-import { appendToOutbox, withTransaction, type OutboxMessage, type Pool, type PoolClient } from '@cascade/db';
+import { outboxNotifyChannel, outboxRows, type EnvelopeCheck, type OutboxMessage, type Pool } from '@cascade/db';
 import { eventDataBytesMax, makeEnvelope, splitEventData, splittableEventLists, topics, type Envelope } from '@cascade/events';
 import { Amount } from '@cascade/money';
 import type { CreditLine, Party, PartyKey, Payable, Voucher } from '../domain/entities.ts';
@@ -11,10 +11,8 @@ import type { LedgerPolicy } from '../domain/policy.ts';
 import { MemoryLedgerState } from '../domain/state.ts';
 import { balanceKey, type BatchPlan, type ChainHead, type CommandResult, type HeldFact, type OperationRecord, type StoredResult } from '../application/batch.ts';
 import type { LedgerStore, WriterLock } from '../application/ports.ts';
-import { emptyStateDigest } from '../application/state-digest.ts';
 import { publishCatalog } from '../catalog.ts';
-
-const outboxCheck = publishCatalog();
+import { emptyStateDigest } from '../application/state-digest.ts';
 
 export interface LedgerTopics {
   results: string;
@@ -119,147 +117,126 @@ export function outboxMessagesOf(plan: BatchPlan, t: LedgerTopics, now: Date): O
   return messages;
 }
 
-export async function commitPlan(pool: Pool, plan: BatchPlan, state: MemoryLedgerState, t: LedgerTopics, now: Date): Promise<void> {
-  await withTransaction(pool, async (client) => {
-    await writeOperations(client, plan);
-    await writeState(client, plan, state);
-    await writePostings(client, plan);
-    await writeHeldFacts(client, plan);
-    if (plan.block) await writeBlock(client, plan.block);
-    await appendToOutbox(client, outboxMessagesOf(plan, t, now), outboxCheck);
-  });
-}
-
-async function writeOperations(client: PoolClient, plan: BatchPlan): Promise<void> {
-  const ops = plan.operations;
-  if (ops.length > 0) {
-    const height = plan.block!.header.height;
-    await client.query(
-      `INSERT INTO operations (seq, op_id, kind, type, actor, nonce, root_id, record, leaf_hash, block_height, committed_at)
-       SELECT s, o, k, ty, a, n, r, rec, h, $10, $11 FROM unnest($1::bigint[], $2::uuid[], $3::text[], $4::text[], $5::text[], $6::text[], $7::uuid[], $8::text[], $9::text[]) AS x(s, o, k, ty, a, n, r, rec, h)`,
-      [
-        ops.map((o) => o.record.seq),
-        ops.map((o) => o.record.opId),
-        ops.map((o) => o.record.kind),
-        ops.map((o) => o.type),
-        ops.map((o) => o.actor),
-        ops.map((o) => o.nonce),
-        ops.map((o) => o.rootId),
-        ops.map((o) => JSON.stringify(o.record)),
-        ops.map((o) => o.leafHash),
-        height,
-        ops[0]!.record.committedAt,
-      ],
-    );
-    const vSeq: number[] = [];
-    const vId: string[] = [];
-    for (const o of ops) for (const id of o.voucherIds) (vSeq.push(o.record.seq), vId.push(id));
-    if (vId.length > 0) {
-      await client.query('INSERT INTO voucher_operations (voucher_id, seq) SELECT * FROM unnest($1::uuid[], $2::bigint[])', [vId, vSeq]);
-    }
-  }
-  const rs = plan.storedResults;
-  if (rs.length > 0) {
-    await client.query(
-      `INSERT INTO command_results (actor, nonce, command_hash, accepted, result, op_seq, decided_at)
-       SELECT a, n, h, acc, r, s, now() FROM unnest($1::text[], $2::text[], $3::text[], $4::boolean[], $5::text[], $6::bigint[]) AS x(a, n, h, acc, r, s)`,
-      [rs.map((r) => r.actor), rs.map((r) => r.nonce), rs.map((r) => r.commandHash), rs.map((r) => r.result.status === 'accepted'), rs.map((r) => JSON.stringify(r.result)), rs.map((r) => r.result.seq ?? null)],
-    );
-  }
-}
-
-async function writeState(client: PoolClient, plan: BatchPlan, state: MemoryLedgerState): Promise<void> {
+/**
+ * Commits a batch plan as ONE statement: a chain of data-modifying CTEs, each reading its rows
+ * from a JSON parameter of its own (parsed once). A single statement is a transaction of its own, so the batch's
+ * operations, results, state rows, postings, balances, held facts, block and outbox rows commit
+ * together or not at all, in one round trip — where one statement per table cost a dozen, and
+ * pg's array parameters escaped every character of the JSON they carried.
+ */
+export async function commitPlan(pool: Pool, plan: BatchPlan, state: MemoryLedgerState, t: LedgerTopics, now: Date, checkEvents?: EnvelopeCheck): Promise<void> {
+  const outbox = outboxRows(outboxMessagesOf(plan, t, now), checkEvents);
   const d = plan.dirty;
-  const upsert = async (sql: string, rows: unknown[]): Promise<void> => {
-    if (rows.length > 0) await client.query(sql, [JSON.stringify(rows)]);
-  };
-  if (d.policy.size > 0) {
-    await client.query('INSERT INTO policy (id, data) VALUES (1, $1) ON CONFLICT (id) DO UPDATE SET data = EXCLUDED.data', [JSON.stringify(state.policy())]);
-  }
-  await upsert(
-    `INSERT INTO parties (party_id, data) SELECT x->>'partyId', x FROM jsonb_array_elements($1::jsonb) x
-     ON CONFLICT (party_id) DO UPDATE SET data = EXCLUDED.data`,
-    [...d.parties].map((id) => state.party(id)),
-  );
-  await upsert(
-    `INSERT INTO party_keys (key_id, party_id, data) SELECT x->>'keyId', x->>'partyId', x FROM jsonb_array_elements($1::jsonb) x
-     ON CONFLICT (key_id) DO UPDATE SET data = EXCLUDED.data`,
-    [...d.keys].map((id) => state.key(id)),
-  );
-  await upsert(
-    `INSERT INTO payables (payable_id, data) SELECT x->>'payableId', x FROM jsonb_array_elements($1::jsonb) x
-     ON CONFLICT (payable_id) DO UPDATE SET data = EXCLUDED.data`,
-    [...d.payables].map((id) => state.payable(id)),
-  );
-  await upsert(
-    `INSERT INTO credit_lines (funder, issuer, data) SELECT x->>'funder', x->>'issuer', x FROM jsonb_array_elements($1::jsonb) x
-     ON CONFLICT (funder, issuer) DO UPDATE SET data = EXCLUDED.data`,
-    [...d.creditLines].map((k) => state.creditLines.get(k)),
-  );
   const createdSeq = new Map<string, number>();
   for (const o of plan.operations) for (const id of o.voucherIds) if (!createdSeq.has(id)) createdSeq.set(id, o.record.seq);
-  await upsert(
-    `INSERT INTO vouchers (voucher_id, root_id, parent_id, issuer, holder, status, amount, maturity_date, created_seq, data)
-     SELECT (x->'v'->>'voucherId')::uuid, (x->'v'->>'rootId')::uuid, (x->'v'->>'parentId')::uuid, x->'v'->>'issuer', x->'v'->>'holder',
-            x->'v'->>'status', (x->'v'->>'amount')::numeric, (x->'v'->>'maturityDate')::date, (x->>'s')::bigint, x->'v'
-     FROM jsonb_array_elements($1::jsonb) x
-     ON CONFLICT (voucher_id) DO UPDATE SET holder = EXCLUDED.holder, status = EXCLUDED.status, data = EXCLUDED.data`,
-    [...d.vouchers].map((id) => ({ v: state.voucher(id), s: createdSeq.get(id) ?? 0 })),
-  );
+  const rows = {
+    ops: plan.operations.map((o) => ({
+      seq: o.record.seq,
+      op_id: o.record.opId,
+      kind: o.record.kind,
+      type: o.type,
+      actor: o.actor,
+      nonce: o.nonce,
+      root_id: o.rootId,
+      record: o.recordText ?? JSON.stringify(o.record),
+      leaf_hash: o.leafHash,
+      committed_at: o.record.committedAt,
+    })),
+    vops: plan.operations.flatMap((o) => o.voucherIds.map((id) => ({ voucher_id: id, seq: o.record.seq }))),
+    results: plan.storedResults.map((r) => ({ actor: r.actor, nonce: r.nonce, command_hash: r.commandHash, accepted: r.result.status === 'accepted', result: JSON.stringify(r.result), op_seq: r.result.seq ?? null })),
+    policy: d.policy.size > 0 ? [state.policy()] : [],
+    parties: [...d.parties].map((id) => state.party(id)),
+    keys: [...d.keys].map((id) => state.key(id)),
+    payables: [...d.payables].map((id) => state.payable(id)),
+    lines: [...d.creditLines].map((k) => state.creditLines.get(k)),
+    vouchers: [...d.vouchers].map((id) => ({ v: state.voucher(id), s: createdSeq.get(id) ?? 0 })),
+    postings: plan.operations.flatMap((o) => o.postings.map((p, i) => ({ seq: o.record.seq, idx: i, account: p.account, currency: p.currency, amount: p.amount }))),
+    // Sorted so concurrent writers (should there ever be two) lock balance rows in one order; the
+    // batch's totals per account were added up in fen when it was planned (plan.balanceDeltas).
+    balances: [...plan.balanceDeltas].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([k, fen]) => {
+      const [account, currency] = k.split('\u0000');
+      return { account, currency, amount: Amount.fromFen(fen).toString() };
+    }),
+    held: plan.held ?? [],
+    released: plan.released ?? [],
+    blocks: plan.block
+      ? [{ height: plan.block.header.height, hash: plan.block.hash, header: JSON.stringify(plan.block.header), signature: JSON.stringify(plan.block.signature), first_seq: plan.block.header.firstSeq, last_seq: plan.block.header.lastSeq }]
+      : [],
+    outbox,
+  };
+  // One JSON text per table: each is parsed once, by the CTE that reads it.
+  const tables = [rows.ops, rows.vops, rows.results, rows.policy, rows.parties, rows.keys, rows.payables, rows.lines, rows.vouchers, rows.postings, rows.balances, rows.held, rows.released, rows.blocks, rows.outbox];
+  await pool.query(commitStatement, [...tables.map((t) => JSON.stringify(t)), plan.block?.header.height ?? null, outboxNotifyChannel]);
 }
 
-async function writePostings(client: PoolClient, plan: BatchPlan): Promise<void> {
-  const seqs: number[] = [];
-  const idxs: number[] = [];
-  const accounts: string[] = [];
-  const currencies: string[] = [];
-  const amounts: string[] = [];
-  for (const o of plan.operations) {
-    o.postings.forEach((p, i) => {
-      seqs.push(o.record.seq);
-      idxs.push(i);
-      accounts.push(p.account);
-      currencies.push(p.currency);
-      amounts.push(p.amount);
-    });
-  }
-  if (seqs.length === 0) return;
-  await client.query(
-    'INSERT INTO postings (seq, idx, account, currency, amount) SELECT * FROM unnest($1::bigint[], $2::int[], $3::text[], $4::text[], $5::numeric[])',
-    [seqs, idxs, accounts, currencies, amounts],
-  );
-  // Sorted so concurrent writers (should there ever be two) lock balance rows in one order.
-  // The batch's totals per account were added up in fen when it was planned (plan.balanceDeltas).
-  const sorted = [...plan.balanceDeltas].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-  await client.query(
-    `INSERT INTO balances (account, currency, amount) SELECT * FROM unnest($1::text[], $2::text[], $3::numeric[])
-     ON CONFLICT (account, currency) DO UPDATE SET amount = balances.amount + EXCLUDED.amount`,
-    [sorted.map(([k]) => k.split('\u0000')[0]), sorted.map(([k]) => k.split('\u0000')[1]), sorted.map(([, v]) => Amount.fromFen(v).toString())],
-  );
-}
-
-async function writeHeldFacts(client: PoolClient, plan: BatchPlan): Promise<void> {
-  const held = plan.held ?? [];
-  if (held.length > 0) {
-    await client.query(
-      `INSERT INTO held_facts (payable_id, submission_id, fact, reason, held_at)
-       SELECT x->>'payableId', x->>'submissionId', x->'fact', x->>'reason', (x->>'heldAt')::timestamptz FROM jsonb_array_elements($1::jsonb) x`,
-      [JSON.stringify(held)],
-    );
-  }
-  if ((plan.released ?? []).length > 0) await client.query('DELETE FROM held_facts WHERE payable_id = ANY($1::text[])', [plan.released]);
-}
-
-async function writeBlock(client: PoolClient, block: SealedBlock): Promise<void> {
-  await client.query('INSERT INTO blocks (height, hash, header, signature, first_seq, last_seq) VALUES ($1, $2, $3, $4, $5, $6)', [
-    block.header.height,
-    block.hash,
-    JSON.stringify(block.header),
-    JSON.stringify(block.signature),
-    block.header.firstSeq,
-    block.header.lastSeq,
-  ]);
-}
+const commitStatement = `
+WITH
+ops AS (
+  INSERT INTO operations (seq, op_id, kind, type, actor, nonce, root_id, record, leaf_hash, block_height, committed_at)
+  SELECT x.seq, x.op_id, x.kind, x.type, x.actor, x.nonce, x.root_id, x.record, x.leaf_hash, $16::bigint, x.committed_at
+  FROM json_to_recordset($1::json) AS x(seq bigint, op_id uuid, kind text, type text, actor text, nonce text, root_id uuid, record text, leaf_hash text, committed_at timestamptz)
+),
+vops AS (
+  INSERT INTO voucher_operations (voucher_id, seq)
+  SELECT x.voucher_id, x.seq FROM json_to_recordset($2::json) AS x(voucher_id uuid, seq bigint)
+),
+results AS (
+  INSERT INTO command_results (actor, nonce, command_hash, accepted, result, op_seq, decided_at)
+  SELECT x.actor, x.nonce, x.command_hash, x.accepted, x.result, x.op_seq, now()
+  FROM json_to_recordset($3::json) AS x(actor text, nonce text, command_hash text, accepted boolean, result text, op_seq bigint)
+),
+policy AS (
+  INSERT INTO policy (id, data) SELECT 1, x::jsonb FROM json_array_elements($4::json) x
+  ON CONFLICT (id) DO UPDATE SET data = EXCLUDED.data
+),
+parties AS (
+  INSERT INTO parties (party_id, data) SELECT x->>'partyId', x::jsonb FROM json_array_elements($5::json) x
+  ON CONFLICT (party_id) DO UPDATE SET data = EXCLUDED.data
+),
+keys AS (
+  INSERT INTO party_keys (key_id, party_id, data) SELECT x->>'keyId', x->>'partyId', x::jsonb FROM json_array_elements($6::json) x
+  ON CONFLICT (key_id) DO UPDATE SET data = EXCLUDED.data
+),
+payables AS (
+  INSERT INTO payables (payable_id, data) SELECT x->>'payableId', x::jsonb FROM json_array_elements($7::json) x
+  ON CONFLICT (payable_id) DO UPDATE SET data = EXCLUDED.data
+),
+lines AS (
+  INSERT INTO credit_lines (funder, issuer, data) SELECT x->>'funder', x->>'issuer', x::jsonb FROM json_array_elements($8::json) x
+  ON CONFLICT (funder, issuer) DO UPDATE SET data = EXCLUDED.data
+),
+vouchers AS (
+  INSERT INTO vouchers (voucher_id, root_id, parent_id, issuer, holder, status, amount, maturity_date, created_seq, data)
+  SELECT (x->'v'->>'voucherId')::uuid, (x->'v'->>'rootId')::uuid, (x->'v'->>'parentId')::uuid, x->'v'->>'issuer', x->'v'->>'holder',
+         x->'v'->>'status', (x->'v'->>'amount')::numeric, (x->'v'->>'maturityDate')::date, (x->>'s')::bigint, (x->'v')::jsonb
+  FROM json_array_elements($9::json) x
+  ON CONFLICT (voucher_id) DO UPDATE SET holder = EXCLUDED.holder, status = EXCLUDED.status, data = EXCLUDED.data
+),
+postings AS (
+  INSERT INTO postings (seq, idx, account, currency, amount)
+  SELECT x.seq, x.idx, x.account, x.currency, x.amount FROM json_to_recordset($10::json) AS x(seq bigint, idx int, account text, currency text, amount numeric)
+),
+balances AS (
+  INSERT INTO balances (account, currency, amount)
+  SELECT x.account, x.currency, x.amount FROM json_to_recordset($11::json) AS x(account text, currency text, amount numeric)
+  ON CONFLICT (account, currency) DO UPDATE SET amount = balances.amount + EXCLUDED.amount
+),
+held AS (
+  INSERT INTO held_facts (payable_id, submission_id, fact, reason, held_at)
+  SELECT x->>'payableId', x->>'submissionId', (x->'fact')::jsonb, x->>'reason', (x->>'heldAt')::timestamptz FROM json_array_elements($12::json) x
+),
+released AS (
+  DELETE FROM held_facts WHERE payable_id IN (SELECT x FROM json_array_elements_text($13::json) x)
+),
+block AS (
+  INSERT INTO blocks (height, hash, header, signature, first_seq, last_seq)
+  SELECT x.height, x.hash, x.header, x.signature, x.first_seq, x.last_seq FROM json_to_recordset($14::json) AS x(height bigint, hash text, header text, signature text, first_seq bigint, last_seq bigint)
+),
+outbox AS (
+  INSERT INTO outbox (id, topic, key, envelope)
+  SELECT x.id, x.topic, x.key, x.envelope FROM json_to_recordset($15::json) AS x(id uuid, topic text, key text, envelope text)
+)
+SELECT pg_notify($17, '')`;
 
 export async function readBlocks(pool: Pool, fromHeight = 0, limit = 1000): Promise<SealedBlock[]> {
   const { rows } = await pool.query<{ hash: string; header: string; signature: string }>(
@@ -282,10 +259,17 @@ const writerLockPollMs = 500;
 
 /** The PostgreSQL implementation of the application's `LedgerStore` port. */
 export class PostgresLedgerStore implements LedgerStore {
+  /**
+   * @param checkEvents validates every event the ledger publishes against its schema when it is
+   * appended. The events are built from typed code, so production skips it (a bad one would be
+   * refused by its consumers, never block the relay); the tests turn it on
+   * (`CASCADE_CHECK_OWN_EVENTS=1`, vitest.config.ts) to catch a schema drift where it starts.
+   */
   constructor(
     private readonly pool: Pool,
     private readonly topics: LedgerTopics = defaultLedgerTopics,
     private readonly logger?: { warn(msg: string): void },
+    private readonly checkEvents: EnvelopeCheck | undefined = process.env.CASCADE_CHECK_OWN_EVENTS === '1' ? publishCatalog() : undefined,
   ) {}
 
   loadState(): Promise<MemoryLedgerState> {
@@ -319,7 +303,7 @@ export class PostgresLedgerStore implements LedgerStore {
   }
 
   commitPlan(plan: BatchPlan, state: MemoryLedgerState, now: Date): Promise<void> {
-    return commitPlan(this.pool, plan, state, this.topics, now);
+    return commitPlan(this.pool, plan, state, this.topics, now, this.checkEvents);
   }
 
   blocks(fromHeight: number, limit: number): Promise<SealedBlock[]> {
