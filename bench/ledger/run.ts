@@ -51,6 +51,21 @@ function cpuTicks(pid: number): number {
   const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
   return Number(f[11]) + Number(f[12]); // utime + stime, in clock ticks
 }
+/** CPU ticks of every PostgreSQL server process on the machine (all databases: other work shows too). */
+function postgresTicks(): number {
+  let sum = 0;
+  for (const pid of readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      if (!stat.includes('(postgres)')) continue;
+      const f = stat.split(') ')[1]!.split(' ');
+      sum += Number(f[11]) + Number(f[12]);
+    } catch {
+      // the process ended between listing and reading
+    }
+  }
+  return sum;
+}
 function machineTicks(): { busy: number; total: number } {
   const cpu = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.split(/\s+/).slice(1).map(Number);
   const idle = cpu[3]! + cpu[4]!;
@@ -203,6 +218,9 @@ async function main(): Promise<void> {
   const phase1 = waves(roots);
   const cpu0 = cpuTicks(ledger.pid!);
   const m0 = machineTicks();
+  const pg0 = postgresTicks();
+  const broker0 = kafka.pid ? cpuTicks(kafka.pid()) : 0;
+  const self0 = process.cpuUsage();
   const t0 = performance.now();
   let refused = 0;
   const perWave: string[] = [];
@@ -217,9 +235,16 @@ async function main(): Promise<void> {
   const rate = ops / elapsed;
   const cpu1 = cpuTicks(ledger.pid!);
   const m1 = machineTicks();
+  const pg1 = postgresTicks();
+  const broker1 = kafka.pid ? cpuTicks(kafka.pid()) : 0;
+  const self1 = process.cpuUsage(self0);
+  const usPerOp = (ticks: number) => Math.round(((ticks / ticksPerSecond) * 1e6) / ops);
   say(`  ${ops} operations committed in ${elapsed.toFixed(2)} s: ${Math.round(rate)} ops/s (refused: ${refused})`);
   say(`  per wave: ${perWave.join(', ')}`);
   say(`  ledger process CPU: ${(((cpu1 - cpu0) / ticksPerSecond / elapsed) * 100).toFixed(0)} % of one core (${Math.round((((cpu1 - cpu0) / ticksPerSecond) * 1e6) / ops)} µs of CPU per operation, all its threads); machine busy: ${(((m1.busy - m0.busy) / (m1.total - m0.total)) * 100).toFixed(0)} % of ${os.cpus().length} cores`);
+  say(
+    `  CPU per operation by process: ledger ${usPerOp(cpu1 - cpu0)} µs, PostgreSQL ${usPerOp(pg1 - pg0)} µs, Kafka broker ${kafka.pid ? `${usPerOp(broker1 - broker0)} µs` : '(not ours)'}, this client ${Math.round((self1.user + self1.system) / ops)} µs; machine ${usPerOp(m1.busy - m0.busy)} µs (the rest: other processes)`,
+  );
   say(`  share of the verification limit: ${((rate / verification.inline) * 100).toFixed(1)} % of one core's rate, ${((rate / verification.pool) * 100).toFixed(1)} % of the pool's`);
 
   // Phase 2: latency at half the measured rate, open loop.

@@ -8,7 +8,7 @@
  * PostgreSQL advisory lock), so several service instances never reorder a key's events.
  */
 import type { Logger } from '@cascade/logging';
-import { envelopeSizeBytesMax, type Envelope } from '@cascade/events';
+import { envelopeHeaders, envelopeSizeBytesMax, type EncodedMessage, type Envelope } from '@cascade/events';
 import type { Pool, PoolClient } from './pool.ts';
 
 export interface OutboxMessage {
@@ -77,9 +77,22 @@ export async function appendToOutbox(client: PoolClient, messages: OutboxMessage
   await client.query(`SELECT pg_notify($1, '')`, [outboxNotifyChannel]);
 }
 
-/** Publishes rows the outbox already validated (the relay sends them as stored). */
+/** Publishes rows the outbox already validated, as stored (an EventProducer). */
 export interface Publisher {
-  send(messages: { topic: string; envelope: Envelope }[]): Promise<void>;
+  sendEncoded(messages: EncodedMessage[]): Promise<void>;
+}
+
+/**
+ * The Kafka headers of a stored envelope, read from the start of its text: envelopes are
+ * serialised with `data` last (makeEnvelope), so the type and trace id come before it and the
+ * relay need not parse, and serialise again, every event it publishes. Anything else is parsed.
+ */
+function headersOfStored(text: string): Record<string, string> {
+  const head = text.slice(0, Math.max(0, text.indexOf(',"data":')));
+  const type = /^\{"id":"[^"]*","type":"([A-Za-z][A-Za-z0-9.]{0,99})"/.exec(head)?.[1];
+  const traceId = /,"traceId":"([A-Za-z0-9-]{8,64})"$/.exec(head)?.[1];
+  if (type !== undefined && traceId !== undefined) return envelopeHeaders({ type, traceId });
+  return envelopeHeaders(JSON.parse(text) as Envelope);
 }
 
 export interface OutboxRelayOptions {
@@ -158,7 +171,7 @@ export class OutboxRelay {
         await client.query('COMMIT');
         return 0;
       }
-      await publisher.send(rows.map((r) => ({ topic: r.topic, envelope: JSON.parse(r.envelope) as Envelope })));
+      await publisher.sendEncoded(rows.map((r) => ({ topic: r.topic, key: r.key, value: Buffer.from(r.envelope, 'utf8'), headers: headersOfStored(r.envelope) })));
       await this.options.afterSend?.(rows.length);
       await client.query(`UPDATE outbox SET published_at = now() WHERE seq = ANY($1::bigint[])`, [rows.map((r) => r.seq)]);
       await client.query('COMMIT');

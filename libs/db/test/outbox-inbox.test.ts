@@ -193,6 +193,30 @@ describe('outbox → Kafka → inbox', () => {
     await pool.query('DELETE FROM outbox WHERE id = $1', [unpublished.id]); // keep it from other tests' relays
   });
 
+  it('publishes a stored envelope as stored, with its type and trace id in the Kafka headers', async () => {
+    const envelope = makeEnvelope('test', { type: 'ThingHappened', key: 'headers', data: { n: 4242 } });
+    await withTransaction(pool, (client) => appendToOutbox(client, [{ topic: topic.name, envelope }]));
+    const relay = new OutboxRelay({ pool, publisher: producer, logger, lockName: 'svc' });
+    await relay.drainOnce();
+    const raw = createKafka({ brokers: infra().kafkaBrokers, clientId: 'headers' }).consumer({ groupId: `h-${envelope.id}` });
+    const seen: { value: string; headers: Record<string, string> }[] = [];
+    await raw.connect();
+    try {
+      await raw.subscribe({ topic: topic.name, fromBeginning: true });
+      await raw.run({
+        eachMessage: async ({ message }) => {
+          const value = message.value!.toString();
+          if (value.includes(envelope.id)) seen.push({ value, headers: Object.fromEntries(Object.entries(message.headers ?? {}).map(([k, v]) => [k, String(v)])) });
+        },
+      });
+      await eventually(() => (seen.length > 0 ? true : undefined), 20_000, 'the relayed envelope');
+    } finally {
+      await raw.disconnect();
+    }
+    expect(JSON.parse(seen[0]!.value)).toEqual(envelope);
+    expect(seen[0]!.headers).toMatchObject({ 'event-type': 'ThingHappened', 'x-trace-id': envelope.traceId });
+  });
+
   it('refuses to publish an envelope whose data does not match its schema', async () => {
     const bad = makeEnvelope('test', { type: 'ThingHappened', key: 'k', data: { n: 'one' } });
     await expect(producer.send([{ topic: topic.name, envelope: bad }])).rejects.toThrow(/invalid ThingHappened@1 data/);

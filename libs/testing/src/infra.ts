@@ -42,6 +42,8 @@ export interface RunningKafka {
   description: string;
   control?: string;
   realKafka: boolean;
+  /** The broker's process id, when it runs here as a process of ours (for CPU accounting). */
+  pid?: () => number;
   stop(): Promise<void>;
 }
 
@@ -83,6 +85,7 @@ export async function startKafka(log: (m: string) => void = () => undefined): Pr
       kind: 'broker',
       description: `Apache Kafka ${broker.version} (KRaft, one node, from Maven Central)`,
       realKafka: true,
+      pid: () => broker.pid(),
       stop: () => broker.stop(),
     };
   }

@@ -4,14 +4,14 @@
  * nothing of it is applied, and the submissions after it are decided as usual.
  */
 import { describe, expect, it } from 'vitest';
-import { exportPublicKey, generateKeyPair, signCommand, verifySignature } from '@cascade/crypto';
+import { canonicalBytes, canonicalize, exportPublicKey, generateKeyPair, signCommand, verifySignature } from '@cascade/crypto';
 import { genesisEvents } from '../domain/decide.ts';
 import { evolveAll } from '../domain/evolve.ts';
 import { defaultPolicy } from '../domain/policy.ts';
 import { MemoryLedgerState } from '../domain/state.ts';
 import type { Voucher } from '../domain/entities.ts';
 import { blockSigner } from '../config.ts';
-import { planBatch, type Submission } from './batch.ts';
+import { canonicalRecordText, planBatch, type Submission } from './batch.ts';
 
 const now = new Date('2026-03-02T02:00:00.000Z');
 const poisonVoucherId = '0190f000-0000-7000-8000-00000000dead';
@@ -53,5 +53,16 @@ describe('planBatch', () => {
     expect(JSON.stringify(plan.published[0])).not.toContain('secret detail');
     expect(plan.operations.map((o) => o.type)).toEqual(['key.add']);
     expect(state.key(newKey.keyId)).toBeDefined();
+  });
+});
+
+describe('canonicalRecordText', () => {
+  it('is byte for byte the RFC 8785 canonical form of the record, built around the command bytes', () => {
+    const key = generateKeyPair('ed25519').privateKey;
+    for (const payload of [{ voucherId: poisonVoucherId }, { note: 'ünïcode \u2028 "quoted" \\ 票据', n: 1.5e21, list: [3, 1, 2] }]) {
+      const command = { type: 'voucher.accept', chain: 'test', actor: 'operator', nonce: 'n-ü', createdAt: now.toISOString(), payload };
+      const record = { seq: 12, opId: '0190f5d2-1c2b-7a3e-9f00-123456789abc', kind: 'command' as const, body: command, signatures: [signCommand(command, key)], committedAt: now.toISOString() };
+      expect(canonicalRecordText(record, canonicalBytes(command))).toBe(canonicalize(record));
+    }
   });
 });
