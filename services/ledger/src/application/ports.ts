@@ -23,6 +23,11 @@ export interface LedgerStore {
   loadBalances(): Promise<Map<string, bigint>>;
   /** Stored results for these (actor, nonce) pairs; also records their committed nonces into `state`. */
   loadStoredResults(pairs: { actor: string; nonce: string }[], state: MemoryLedgerState): Promise<Map<string, StoredResult>>;
+  /**
+   * Every (actor, nonce) pair with a stored result or a committed operation, a page at a time
+   * in a stable order: pass back the last pair of a page to get the next; an empty page ends.
+   */
+  noncePairs(after: { actor: string; nonce: string } | null, limit: number): Promise<{ actor: string; nonce: string }[]>;
   /** The first operation of the log (the genesis), if any. */
   genesisRecord(): Promise<OperationRecord | undefined>;
   /** Every operation of the log in order, a page at a time (for the replay check). */

@@ -19,6 +19,9 @@ import { planBatch, type BatchPlan, type ChainHead, type CommandResult, type Hel
 import type { LedgerStore, WriterLock } from './ports.ts';
 import { changedRows, emptyStateDigest, nextStateDigest } from './state-digest.ts';
 import { replayLog, stateDifference } from './replay.ts';
+import { NonceFilter } from './nonce-filter.ts';
+
+const nonceFilterPageSize = 10_000;
 
 export interface Genesis {
   chainId: string;
@@ -73,6 +76,8 @@ export class LedgerWriter {
   private head: ChainHead | null = null;
   private heldFacts = new Map<string, HeldFact>();
   private balances = new Map<string, bigint>();
+  /** The (actor, nonce) pairs this ledger may have seen: only those are looked up before deciding. */
+  private nonces = new NonceFilter();
   private initialised = false;
   /** The writer lock, held for the life of this writer. */
   private lock: WriterLock | null = null;
@@ -93,7 +98,21 @@ export class LedgerWriter {
     await this.reload();
     if (this.head!.height === -1) await this.writeGenesis();
     else if (this.options.replayCheckOnStart !== false) await this.checkStateAgainstLog();
+    await this.loadNonceFilter();
     this.initialised = true;
+  }
+
+  /** Fills the nonce filter with every pair stored so far (once, at start). */
+  private async loadNonceFilter(): Promise<void> {
+    const filter = new NonceFilter();
+    let after: { actor: string; nonce: string } | null = null;
+    for (;;) {
+      const page = await this.store.noncePairs(after, nonceFilterPageSize);
+      for (const p of page) filter.add(p.actor, p.nonce);
+      if (page.length < nonceFilterPageSize) break;
+      after = page.at(-1)!;
+    }
+    this.nonces = filter;
   }
 
   /**
@@ -217,7 +236,8 @@ export class LedgerWriter {
       }
     }
     try {
-      const storedResults = await this.store.loadStoredResults(pairs, state);
+      // Only pairs the ledger may have seen are looked up; the others are new for certain.
+      const storedResults = await this.store.loadStoredResults(pairs.filter((p) => this.nonces.mayHave(p.actor, p.nonce)), state);
       const plan = await planBatch(submissions, {
         state,
         head: this.head!,
@@ -232,6 +252,8 @@ export class LedgerWriter {
         balances: this.balances,
       });
       await this.store.commitPlan(plan, state, now);
+      for (const r of plan.storedResults) this.nonces.add(r.actor, r.nonce);
+      for (const o of plan.operations) this.nonces.add(o.actor, o.nonce);
       // Nonces are looked up per batch (loadStoredResults); keeping them would grow forever.
       state.nonces.clear();
       if (plan.block) this.head = { height: plan.block.header.height, hash: plan.block.hash, lastSeq: Number(plan.block.header.lastSeq), stateDigest: plan.block.header.stateDigest! };

@@ -292,6 +292,16 @@ export class PostgresLedgerStore implements LedgerStore {
     return loadStoredResults(this.pool, pairs, state);
   }
 
+  async noncePairs(after: { actor: string; nonce: string } | null, limit: number): Promise<{ actor: string; nonce: string }[]> {
+    // Both tables are keyed by (actor, nonce); their union, in that order, pages by key.
+    const { rows } = await this.pool.query<{ actor: string; nonce: string }>(
+      `SELECT actor, nonce FROM (SELECT actor, nonce FROM command_results UNION SELECT actor, nonce FROM operations) AS pairs
+       WHERE $1::text IS NULL OR (actor, nonce) > ($1::text, $2::text) ORDER BY actor, nonce LIMIT $3`,
+      [after?.actor ?? null, after?.nonce ?? null, limit],
+    );
+    return rows;
+  }
+
   async genesisRecord(): Promise<OperationRecord | undefined> {
     const { rows } = await this.pool.query<{ record: string }>('SELECT record FROM operations WHERE seq = 1');
     return rows[0] ? (JSON.parse(rows[0].record) as OperationRecord) : undefined;
