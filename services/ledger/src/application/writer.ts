@@ -251,9 +251,11 @@ export class LedgerWriter {
         heldFacts: this.heldFacts,
         balances: this.balances,
       });
-      await this.store.commitPlan(plan, state, now);
+      // Into the filter before the commit: a commit can fail after PostgreSQL committed (the
+      // connection lost on the way back), and the redelivered batch must then find its results.
       for (const r of plan.storedResults) this.nonces.add(r.actor, r.nonce);
       for (const o of plan.operations) this.nonces.add(o.actor, o.nonce);
+      await this.store.commitPlan(plan, state, now);
       // Nonces are looked up per batch (loadStoredResults); keeping them would grow forever.
       state.nonces.clear();
       if (plan.block) this.head = { height: plan.block.header.height, hash: plan.block.hash, lastSeq: Number(plan.block.header.lastSeq), stateDigest: plan.block.header.stateDigest! };
