@@ -4,3 +4,5 @@ export * from './topics.ts';
 export * from './schemas/ledger.ts';
 export * from './split.ts';
 export * from './facts.ts';
+export * from './schemas/commands.ts';
+export * as schemaPrimitives from './schemas/primitives.ts';
