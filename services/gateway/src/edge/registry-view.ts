@@ -59,6 +59,7 @@ export class RegistryView {
   async start(): Promise<void> {
     this.subscriber = this.redis.duplicate();
     this.subscriber.on('error', () => undefined);
+    await this.subscriber.connect();
     this.subscriber.on('message', (_channel, message: string) => this.forget(message));
     await this.subscriber.subscribe(this.channel);
   }
