@@ -70,7 +70,7 @@ async function admit(ctx: GatewayContext, route: RouteDefinition, request: Fasti
 const strictJson = fp(async (app: FastifyInstance, options: { bodyLimitBytes: number }) => {
   // A body with a repeated member name is refused: JSON.parse would keep the last value, and the
   // bytes a client signed and the object checked could differ.
-  app.removeContentTypeParser('application/json');
+  app.removeAllContentTypeParsers();
   app.addContentTypeParser('application/json', { parseAs: 'string', bodyLimit: options.bodyLimitBytes }, (_request, body, done) => {
     try {
       done(null, parseJsonStrict(body as string));
