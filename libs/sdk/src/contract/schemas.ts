@@ -17,10 +17,10 @@ export const InstantSchema = Type.String({ description: 'UTC instant, ISO 8601' 
 export const NonceSchema = Type.String({ minLength: 1, maxLength: 128 });
 export const CursorSchema = Type.String({ minLength: 1, maxLength: 200, description: 'opaque: the `next` of the previous page' });
 export const PageLimitSchema = Type.Integer({ minimum: 1, maximum: 200, default: 50 });
-export const RoleSchema = Type.Union(['core', 'supplier', 'funder', 'regulator', 'operator'].map((r) => Type.Literal(r)));
-export const VoucherStatusSchema = Type.Union(
-  ['pending_acceptance', 'active', 'consumed', 'pending_financing', 'financed', 'settled', 'overdue', 'frozen', 'rejected', 'revoked', 'cancelled'].map((s) => Type.Literal(s)),
-);
+export const roleNames = ['core', 'supplier', 'funder', 'regulator', 'operator'] as const;
+export const voucherStatuses = ['pending_acceptance', 'active', 'consumed', 'pending_financing', 'financed', 'settled', 'overdue', 'frozen', 'rejected', 'revoked', 'cancelled'] as const;
+export const RoleSchema = Type.Unsafe<(typeof roleNames)[number]>({ type: 'string', enum: [...roleNames] });
+export const VoucherStatusSchema = Type.Unsafe<(typeof voucherStatuses)[number]>({ type: 'string', enum: [...voucherStatuses] });
 
 /** RFC 9457 problem details; `code` is the camelCase form of `type`'s last part. */
 export const ProblemSchema = Type.Object(
