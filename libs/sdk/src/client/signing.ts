@@ -63,12 +63,24 @@ export function signCommand<T extends CommandType>(command: Command<T>, signers:
   return { command, signatures: signBytes(canonicalBytes(command), signers) };
 }
 
+/**
+ * A random (version 4) UUID from getRandomValues: `crypto.randomUUID` exists only in secure
+ * contexts (https, localhost), and a page served over plain http must still be able to sign.
+ */
+function uuid4(): string {
+  const b = globalThis.crypto.getRandomValues(new Uint8Array(16));
+  b[6] = (b[6]! & 0x0f) | 0x40;
+  b[8] = (b[8]! & 0x3f) | 0x80;
+  const h = hexEncode(b);
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
+}
+
 /** A nonce: a random UUID (unique per actor is all the ledger asks). */
 export function newNonce(): string {
-  return globalThis.crypto.randomUUID();
+  return uuid4();
 }
 
 /** A client-chosen voucher id (a random, version 4 UUID: the ledger keeps version 8 for its own). */
 export function newVoucherId(): string {
-  return globalThis.crypto.randomUUID();
+  return uuid4();
 }
