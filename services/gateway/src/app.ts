@@ -15,6 +15,7 @@ import { parseJsonStrict } from '@cascade/crypto';
 import { Problem, commonProblems, problemContentType } from '@cascade/errors';
 import { operations, type OperationId } from '@cascade/sdk/contract';
 import type { Principal } from './edge/auth.ts';
+import { checkChainAndTime, checkRoute, checkSignatures, type SignedBody } from './edge/command-checks.ts';
 import { handleCommand } from './edge/commands.ts';
 import { idempotencyHeader, idempotencyKeyPattern, requestHash, type Claim } from './edge/idempotency.ts';
 import { gatewayProblems } from './problems.ts';
@@ -181,7 +182,14 @@ export async function registerGatewayRoutes(app: FastifyInstance, ctx: GatewayCo
         handler: async (request, reply) => {
           if (route.answer.kind === 'command') return handleCommand(ctx, request, reply, request.principal!, op, route);
           if (route.answer.kind === 'local') return route.answer.handle(ctx, request, reply, request.principal);
-          const res = await ctx.upstreams.call(route.answer.service, { method: 'GET', path: route.answer.path(request), caller: request.principal!.partyId, traceId: request.traceId });
+          const signed = route.answer.signedCommand;
+          if (signed) {
+            const body = request.body as SignedBody;
+            checkRoute(body, { commandType: signed.type, bind: signed.bind ?? {}, roles: route.access.roles }, request.params as Record<string, string>, request.principal!);
+            checkChainAndTime(body.command, ctx.genesis.chainId, Date.now(), ctx.config.commandAgeMaxMs);
+            await checkSignatures(body, ctx.registry);
+          }
+          const res = await ctx.upstreams.call(route.answer.service, { method: op.method, path: route.answer.path(request), caller: request.principal!.partyId, traceId: request.traceId, ...(op.method === 'GET' ? {} : { body: request.body }) });
           if (res.status >= 400) {
             // The service's refusal, as its problem (a 5xx of its own is ours to report).
             if (res.status >= 500) throw new Problem(gatewayProblems.upstreamUnavailable, `the ${route.answer.service} service answered ${res.status}`);

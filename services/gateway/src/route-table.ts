@@ -63,7 +63,17 @@ export interface RouteDefinition {
    */
   answer:
     | { kind: 'command' }
-    | { kind: 'forward'; service: InternalService; path: (request: FastifyRequest) => string }
+    | {
+        kind: 'forward';
+        service: InternalService;
+        path: (request: FastifyRequest) => string;
+        /**
+         * For a mutating route whose body is a signed command the service decides itself (the
+         * invoices service's payable confirmation): the gateway's checks of command-checks.ts
+         * (type, path binding, actor, role, chain, time, signatures) run before it is forwarded.
+         */
+        signedCommand?: { type: string; bind?: Readonly<Record<string, string>> };
+      }
     | { kind: 'local'; handle: (ctx: GatewayContext, request: FastifyRequest, reply: FastifyReply, principal: Principal | null) => Promise<unknown> };
 }
 

@@ -27,3 +27,19 @@ export function commandRoute(type: CommandPayloadName, summary: string, tags: st
     answer: { kind: 'command' },
   };
 }
+
+/**
+ * A route the gateway forwards to an internal service's HTTP API, as one entry: the service, its
+ * path (built from the request), who may call it, and the schemas — imported from the service's
+ * exported route schemas, so the OpenAPI document shows exactly what the service takes and
+ * returns. The operation's method and public path are the contract's (`@cascade/sdk/contract`).
+ *
+ *   listInvoices: forwardRoute({ service: 'invoices', path: (r) => `/v1/invoices${queryString(r.query)}`,
+ *     summary: 'Invoices the caller registered or is party to', tags: ['invoices'],
+ *     access: { auth: 'token', roles: ['core', 'supplier', 'funder', 'regulator'] },
+ *     schema: { querystring: invoiceListQuery, response: ok(invoicePage) } }),
+ */
+export function forwardRoute(def: Omit<RouteDefinition, 'answer'> & { service: 'ledger' | 'invoices' | 'risk'; path: (request: import('fastify').FastifyRequest) => string; signedCommand?: { type: string; bind?: Record<string, string> } }): RouteDefinition {
+  const { service, path, signedCommand, ...rest } = def;
+  return { ...rest, answer: { kind: 'forward', service, path, ...(signedCommand ? { signedCommand } : {}) } };
+}
