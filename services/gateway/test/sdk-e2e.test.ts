@@ -63,6 +63,23 @@ describe('the SDK against a running gateway', () => {
     expect((err as CascadeProblem).status).toBe(404);
     const mine = await tier1.client.listVouchers({ role: 'holder' });
     expect(mine.items.map((v) => v.voucherId)).toContain(kept);
+    // Lists filter and page: the issuer's whole tree, by status, one voucher a page.
+    const issuedByCore = await core.client.listVouchers({ role: 'issuer' });
+    expect(issuedByCore.items.map((v) => v.voucherId).sort()).toEqual([rootId, piece, kept].sort());
+    expect((await core.client.listVouchers({ role: 'issuer', status: 'financed' })).items.map((v) => v.voucherId)).toEqual([piece]);
+    const seen: string[] = [];
+    let after: string | undefined;
+    for (let page = 0; page < 5; page++) {
+      const p = await core.client.listVouchers({ role: 'issuer', limit: 1, ...(after ? { after } : {}) });
+      seen.push(...p.items.map((v) => v.voucherId));
+      if (!p.next) break;
+      after = p.next;
+    }
+    expect(seen.sort()).toEqual([rootId, piece, kept].sort());
+    expect((await tier2.client.listVouchers()).items.map((v) => v.voucherId)).toEqual([]); // tier-2 sold its piece to the bank
+    expect((await bank.client.listVouchers({ role: 'holder' })).items.map((v) => v.voucherId)).toEqual([piece]);
+    expect((await core.client.listPayables({ role: 'debtor' })).items.map((p) => p.payableId)).toContain(payableId);
+    expect((await tier2.client.listPayables()).items).toEqual([]);
     const balances = await bank.client.getBalances(bank.partyId);
     expect(balances.balances.length).toBeGreaterThan(0);
 
