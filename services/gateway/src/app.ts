@@ -43,6 +43,8 @@ function toProblem(error: Error & { validation?: { instancePath?: string }[]; st
   if (error.statusCode === 415) return new Problem(gatewayProblems.unsupportedMediaType, error.message);
   if (error.code === 'FST_ERR_CTP_EMPTY_JSON_BODY' || error.code === 'FST_ERR_CTP_INVALID_JSON_BODY') return new Problem(gatewayProblems.bodyNotJson, error.message);
   if (error.statusCode !== undefined && error.statusCode < 500) return new Problem(commonProblems.validationFailed, error.message);
+  // Redis or PostgreSQL not answering: a dependency, not a defect (the client may retry).
+  if (/Stream isn't writeable|Connection is closed|ECONNREFUSED|connect ETIMEDOUT|timeout exceeded when trying to connect/.test(error.message)) return new Problem(commonProblems.notReady, 'a dependency of the gateway does not answer; retry shortly');
   return new Problem(commonProblems.internal, 'an internal error occurred; quote the trace id when reporting it');
 }
 
@@ -171,9 +173,15 @@ export async function registerGatewayRoutes(app: FastifyInstance, ctx: GatewayCo
           const claim = request.idempotencyClaim;
           if (!claim) return payload;
           request.idempotencyClaim = null;
-          // A transient failure (5xx) gives the key up, so a retry runs again; anything else is the answer.
-          if (reply.statusCode >= 500) await ctx.idempotency.release(claim);
-          else await ctx.idempotency.complete(claim, reply.statusCode, reply.getHeaders(), String(payload));
+          // A transient failure (5xx) gives the key up, so a retry runs again; anything else is the
+          // answer. If Redis fails here the answer still goes out; the claim's lease then runs out
+          // and a retry is handled again (the ledger commits the nonce once either way).
+          try {
+            if (reply.statusCode >= 500) await ctx.idempotency.release(claim);
+            else await ctx.idempotency.complete(claim, reply.statusCode, reply.getHeaders(), String(payload));
+          } catch (error) {
+            request.log.warn({ err: (error as Error).message }, 'could not store the answer of an Idempotency-Key');
+          }
           return payload;
         },
         onResponse: async (request, reply) => {
