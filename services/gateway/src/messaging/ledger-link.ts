@@ -15,7 +15,7 @@
 import { randomBytes } from 'node:crypto';
 import os from 'node:os';
 import type { Kafka } from 'kafkajs';
-import { BatchConsumer, EventCatalog, EventProducer, ledgerIntakeSpecs, ledgerPublishedSpecs, makeEnvelope, type Envelope } from '@cascade/events';
+import { BatchConsumer, EventCatalog, EventProducer, ledgerPublishedSpecs, makeEnvelope, type Envelope } from '@cascade/events';
 import type { Logger } from '@cascade/logging';
 
 export interface LedgerResult {
@@ -58,7 +58,10 @@ export class LedgerLink {
     kafka: Kafka,
     private readonly options: { commandsTopic: string; resultsTopic: string; groupPrefix: string; lingerMs: number; batchSizeMax: number; logger: Logger },
   ) {
-    this.producer = new EventProducer(kafka, new EventCatalog(ledgerIntakeSpecs));
+    // No catalog check at send: every command was validated against its route's schema (the
+    // envelope and the payload, stricter than the intake's CommandSubmitted schema) and the
+    // envelope is made by makeEnvelope, so checking again would only spend the hot path's CPU.
+    this.producer = new EventProducer(kafka, null);
     this.consumer = new BatchConsumer({
       kafka,
       groupId: `${options.groupPrefix}-${os.hostname()}-${process.pid}-${randomBytes(4).toString('hex')}`,
