@@ -5,6 +5,7 @@
  * outcome, and retried with its key answers the same 202.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { eventually } from '@cascade/testing';
 import { newNonce, newVoucherId, signCommand, type Command } from '@cascade/sdk/client';
 import { addMonthsShanghai, Stack, type RunningGateway, type TestParty } from './stack.ts';
 import type { CascadeClient } from '@cascade/sdk/client';
@@ -142,5 +143,38 @@ describe('Idempotency-Key', () => {
     expect(calls).toBe(2);
     expect(outcome).toMatchObject({ status: 'accepted' });
     expect(await operationsOn(command.payload.voucherId)).toBe(1);
+  });
+});
+
+describe('two gateways, one view', () => {
+  it('a key revoked through one gateway stops passing the other at once (its cache is told), and so does a revoked token', async () => {
+    const party = await stack.register(['supplier'], 'ed25519', a);
+    const onB = stack.client(b);
+    await onB.login(party.partyId, party.signer);
+    // B has seen and cached the first key; the party adds a second and revokes the first through A.
+    const { generateKeyPair } = await import('@cascade/crypto');
+    const { signerOf } = await import('./stack.ts');
+    const second = signerOf(generateKeyPair('ed25519').privateKey);
+    await party.client.command('key.add', party.partyId, { key: { keyId: second.keyId, alg: second.alg, publicKey: second.publicKeyHex } }, [party.signer]);
+    await party.client.command('key.revoke', party.partyId, { keyId: party.signer.keyId }, [second]);
+    const c: Command<'voucher.accept'> = { type: 'voucher.accept', chain: stack.dev.genesis.chainId, actor: party.partyId, nonce: newNonce(), createdAt: new Date().toISOString(), payload: { voucherId: newVoucherId() } };
+    // The announcement travels over Redis pub/sub: wait for it (well under the 30 s cache life),
+    // never past it. Until then B would forward, and the ledger would answer keyRevoked.
+    const stale = await eventually(async () => {
+      const r = await post(b, `/v1/vouchers/${c.payload.voucherId}/accept`, signCommand({ ...c, nonce: newNonce() }, [party.signer]), newNonce(), (onB as unknown as { token: string }).token);
+      return JSON.parse(r.text).code === 'signerKeyUnknown' ? r : undefined;
+    }, 3_000, 'gateway b to learn of the revoked key');
+    expect(stale.status).toBe(401);
+    const fresh = await post(b, `/v1/vouchers/${c.payload.voucherId}/accept`, signCommand({ ...c, nonce: newNonce() }, [second]), newNonce(), (onB as unknown as { token: string }).token);
+    expect(JSON.parse(fresh.text).code).toBe('unknownVoucher'); // forwarded: the ledger decided it
+
+    const tokens = await onB.listTokens();
+    const bToken = (onB as unknown as { token: string }).token;
+    await party.client.revokeToken(tokens.items.find((t) => bToken.includes(t.tokenId))!.tokenId);
+    const refused = await eventually(async () => {
+      const r = await fetch(`${b.url}/v1/tokens`, { headers: { authorization: `Bearer ${bToken}` } });
+      return r.status === 401 ? r : undefined;
+    }, 3_000, 'gateway b to learn of the revoked token');
+    expect(((await refused.json()) as { code: string }).code).toBe('tokenInvalid');
   });
 });
