@@ -100,6 +100,7 @@ function writeClientFile(options: { kafkaBrokers: string[]; databaseUrl: string;
     operator: { partyId: dev.genesis.operator.partyId, keyId: dev.genesis.operator.publicKeys[0]?.keyId, privateKeyFile: path.join(options.genesisDir, 'operator-key.pem') },
     ledgerKey: dev.genesis.ledgerKey,
     services: Object.fromEntries(services.map((s) => [s.name, `http://127.0.0.1:${s.port}`])),
+    gateway: { url: `http://127.0.0.1:${services[0].port}`, openapi: `http://127.0.0.1:${services[0].port}/v1/openapi.json`, docs: `http://127.0.0.1:${services[0].port}/docs` },
     cliEnvironment: { DATABASE_URL: options.databaseUrl, LEDGER_GENESIS_FILE: dev.genesisFile },
     redisUrl: options.redisUrl,
   };
@@ -198,7 +199,7 @@ async function main(): Promise<void> {
   say(`all four services ready in ${((Date.now() - started) / 1000).toFixed(1)} s:`);
   for (const svc of services) say(`  ${svc.name.padEnd(9)} http://127.0.0.1:${svc.port}   (/health, /ready, /metrics)`);
 
-  await runDemo({ services, log: say, kafkaBrokers: kafka.brokers, databaseUrl, dev, root, internalAuthKeyFile });
+  await runDemo({ services, log: say, kafkaBrokers: kafka.brokers, databaseUrl, dev, root, gatewayUrl: `http://127.0.0.1:${services[0].port}` });
 
   if (once) return shutdown(0);
   say('\nThe platform is up. Press Ctrl-C to stop it.');

@@ -6,3 +6,4 @@ export * from './split.ts';
 export * from './facts.ts';
 export * from './schemas/commands.ts';
 export * as schemaPrimitives from './schemas/primitives.ts';
+export * from './command-keys.ts';

@@ -1,6 +1,11 @@
-/** What the gateway service is to the shared runtime: its name, schema, port and migrations. */
+/**
+ * What the gateway service is to the shared runtime: the edge (it authenticates clients itself,
+ * so no internal token is asked of it), its schema, port, migrations, settings and composition.
+ */
 import { fileURLToPath } from 'node:url';
 import type { ServiceDefinition } from '@cascade/service';
+import { composeGateway } from './compose.ts';
+import { gatewaySettings, type GatewayConfig } from './config.ts';
 
 export const definition: ServiceDefinition = {
   name: 'gateway',
@@ -9,4 +14,7 @@ export const definition: ServiceDefinition = {
   migrationsDirs: [fileURLToPath(new URL('../migrations', import.meta.url))],
   catalog: null,
   edge: true,
+  settings: gatewaySettings,
+  compose: async (app, platform, config) =>
+    (await composeGateway(app, { pool: platform.pool, redis: platform.redis, kafka: platform.kafka, logger: platform.logger, registry: platform.registry, readiness: platform.readiness }, config as unknown as GatewayConfig)).parts,
 };

@@ -5,8 +5,10 @@
 import type { CliCommand } from './io.ts';
 import { keysNewCommand } from './keys-new.ts';
 import { verifyProofCommand } from './verify-proof.ts';
+import { platformCommands } from './platform-commands.ts';
 
 export const COMMANDS: readonly CliCommand[] = [
   keysNewCommand,
   verifyProofCommand,
+  ...platformCommands,
 ];

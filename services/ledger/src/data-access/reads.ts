@@ -120,3 +120,52 @@ export async function resultOf(pool: Pool, actor: string, nonce: string): Promis
   const { rows } = await pool.query<{ result: string }>('SELECT result FROM command_results WHERE actor = $1 AND nonce = $2', [actor, nonce]);
   return rows[0] ? (JSON.parse(rows[0].result) as CommandResult) : undefined;
 }
+
+export interface VoucherListQuery {
+  /** The party whose vouchers are listed. */
+  partyId: string;
+  /** `holder`: it holds them; `issuer`: its trees; `any`: either. */
+  role: 'holder' | 'issuer' | 'any';
+  status?: string;
+  rootId?: string;
+  /** Only vouchers maturing on or before this date (YYYY-MM-DD). */
+  maturityBefore?: string;
+  after?: string;
+  limit: number;
+}
+
+/** Vouchers by id, filtered; one page at a time (cursor: the last voucher id of the page before). */
+export async function listVouchers(pool: Pool, q: VoucherListQuery): Promise<Voucher[]> {
+  const { rows } = await pool.query<{ data: Voucher }>(
+    `SELECT data FROM vouchers
+     WHERE (($2 = 'holder' AND holder = $1) OR ($2 = 'issuer' AND issuer = $1) OR ($2 = 'any' AND (holder = $1 OR issuer = $1)))
+       AND ($3::text IS NULL OR status = $3) AND ($4::uuid IS NULL OR root_id = $4) AND ($5::date IS NULL OR maturity_date <= $5)
+       AND ($6::uuid IS NULL OR voucher_id > $6)
+     ORDER BY voucher_id LIMIT $7`,
+    [q.partyId, q.role, q.status ?? null, q.rootId ?? null, q.maturityBefore ?? null, q.after ?? null, Math.min(q.limit, pageSizeMax)],
+  );
+  return rows.map((r) => r.data);
+}
+
+/** Payables where the party is debtor or creditor (every payable for null), by id. */
+export async function listPayables(pool: Pool, q: { partyId: string | null; role: 'debtor' | 'creditor' | 'any'; after?: string; limit: number }): Promise<unknown[]> {
+  const { rows } = await pool.query<{ data: unknown }>(
+    `SELECT data FROM payables
+     WHERE ($1::text IS NULL OR ($2 IN ('debtor', 'any') AND data->>'debtor' = $1) OR ($2 IN ('creditor', 'any') AND data->>'creditor' = $1))
+       AND ($3::text IS NULL OR payable_id > $3)
+     ORDER BY payable_id LIMIT $4`,
+    [q.partyId, q.role, q.after ?? null, Math.min(q.limit, pageSizeMax)],
+  );
+  return rows.map((r) => r.data);
+}
+
+/** Credit lines the party grants or draws on (every line for null), by funder then issuer. */
+export async function listCreditLines(pool: Pool, q: { partyId: string | null; after?: string; limit: number }): Promise<unknown[]> {
+  const { rows } = await pool.query<{ data: unknown }>(
+    `SELECT data FROM credit_lines
+     WHERE ($1::text IS NULL OR funder = $1 OR issuer = $1) AND ($2::text IS NULL OR funder || ':' || issuer > $2)
+     ORDER BY funder || ':' || issuer LIMIT $3`,
+    [q.partyId, q.after ?? null, Math.min(q.limit, pageSizeMax)],
+  );
+  return rows.map((r) => r.data);
+}

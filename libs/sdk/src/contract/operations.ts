@@ -1,0 +1,88 @@
+/**
+ * Every operation of the public API (`/v1`), by operation id: its method and path, and for a
+ * command route the command type it takes and which path parameter must equal which payload field.
+ * The gateway builds its routes from this table (and the OpenAPI document from those routes); the
+ * SDK calls these paths; a test checks the SDK's table against the served OpenAPI document. No
+ * runtime imports: this module is part of the browser SDK.
+ */
+import type { CommandType } from './commands.ts';
+
+export type HttpMethod = 'GET' | 'POST' | 'DELETE';
+
+export interface OperationSpec {
+  method: HttpMethod;
+  /** fastify style: `:name` for a path parameter. */
+  path: string;
+  /** For a command route: the command type its body must carry. */
+  command?: CommandType;
+  /** Path parameter → the payload field (or `actor`) it must equal. */
+  bind?: Readonly<Record<string, string>>;
+}
+
+const command = (path: string, type: CommandType, bind?: Record<string, string>): OperationSpec => ({ method: 'POST', path, command: type, ...(bind ? { bind } : {}) });
+const voucherCommand = (verb: string, type: CommandType): OperationSpec => command(`/v1/vouchers/:voucherId/${verb}`, type, { voucherId: 'voucherId' });
+const get = (path: string): OperationSpec => ({ method: 'GET', path });
+
+export const operations = {
+  // Public, no token: what a client needs before it can sign anything.
+  getChain: get('/v1/chain'),
+  // Sessions: a signed login gives a bearer token; tokens are listed and revoked.
+  login: { method: 'POST', path: '/v1/auth/login' },
+  listTokens: get('/v1/tokens'),
+  revokeToken: { method: 'DELETE', path: '/v1/tokens/:tokenId' },
+  // Parties and their keys.
+  registerParty: command('/v1/parties', 'party.register'),
+  listParties: get('/v1/parties'),
+  getParty: get('/v1/parties/:partyId'),
+  addKey: command('/v1/parties/:partyId/keys', 'key.add', { partyId: 'actor' }),
+  revokeKey: command('/v1/parties/:partyId/keys/:keyId/revoke', 'key.revoke', { partyId: 'actor', keyId: 'keyId' }),
+  changePolicy: command('/v1/policy', 'policy.change'),
+  // Credit lines and payables (the ledger's view of them).
+  setCreditLine: command('/v1/credit-lines', 'creditLine.set'),
+  listCreditLines: get('/v1/credit-lines'),
+  listPayables: get('/v1/payables'),
+  // Voucher commands.
+  issueVoucher: command('/v1/vouchers', 'voucher.issue'),
+  acceptVoucher: voucherCommand('accept', 'voucher.accept'),
+  rejectVoucher: voucherCommand('reject', 'voucher.reject'),
+  cancelVoucher: voucherCommand('cancel', 'voucher.cancel'),
+  transferVoucher: voucherCommand('transfer', 'voucher.transfer'),
+  revokeTransfer: voucherCommand('revoke', 'voucher.revoke'),
+  requestFinancing: voucherCommand('financing/request', 'financing.request'),
+  withdrawFinancing: voucherCommand('financing/withdraw', 'financing.withdraw'),
+  approveFinancing: voucherCommand('financing/approve', 'financing.approve'),
+  rejectFinancing: voucherCommand('financing/reject', 'financing.reject'),
+  settleVoucher: command('/v1/vouchers/:rootId/settle', 'voucher.settle', { rootId: 'rootId' }),
+  freezeVoucher: voucherCommand('freeze', 'voucher.freeze'),
+  unfreezeVoucher: voucherCommand('unfreeze', 'voucher.unfreeze'),
+  expireAcceptance: voucherCommand('expire-acceptance', 'voucher.expireAcceptance'),
+  markOverdue: command('/v1/vouchers/:rootId/mark-overdue', 'voucher.markOverdue', { rootId: 'rootId' }),
+  // Voucher reads.
+  listVouchers: get('/v1/vouchers'),
+  getVoucher: get('/v1/vouchers/:voucherId'),
+  getVoucherTree: get('/v1/vouchers/:voucherId/tree'),
+  getVoucherHistory: get('/v1/vouchers/:voucherId/history'),
+  getBalances: get('/v1/parties/:partyId/balances'),
+  // The chain: blocks, proofs, and the outcome of a command (what a 202 points to).
+  listBlocks: get('/v1/blocks'),
+  getProof: get('/v1/operations/:opId/proof'),
+  getCommandResult: get('/v1/commands/:actor/:nonce'),
+} as const satisfies Record<string, OperationSpec>;
+
+export type OperationId = keyof typeof operations;
+
+export const operationIds = Object.keys(operations) as OperationId[];
+
+/** `/v1/vouchers/:voucherId/accept` with `{voucherId: 'x'}` → `/v1/vouchers/x/accept`. */
+export function pathOf(path: string, params: Readonly<Record<string, string>>): string {
+  return path.replace(/:([A-Za-z]+)/g, (_m, name: string) => {
+    const value = params[name];
+    if (value === undefined) throw new Error(`path ${path} needs parameter ${name}`);
+    return encodeURIComponent(value);
+  });
+}
+
+/** The operation id of the route a command type goes to. */
+export const commandOperation: Readonly<Record<CommandType, OperationId>> = Object.fromEntries(
+  (Object.entries(operations) as [OperationId, OperationSpec][]).filter(([, o]) => o.command).map(([id, o]) => [o.command!, id]),
+) as Record<CommandType, OperationId>;

@@ -1,0 +1,89 @@
+/**
+ * The gateway's Redis state, each piece one atomic Lua script so that any number of gateway
+ * processes sharing a Redis agree: idempotency records, command nonces, and sliding-window
+ * rate limits. Keys carry the configured prefix.
+ */
+import type { Redis } from 'ioredis';
+
+/**
+ * Claim an idempotency key: KEYS[1] record; ARGV request hash, owner, now ms, lease ms, ttl ms.
+ * Returns {'claimed'} | {'mismatch'} | {'done', status, headers, body} | {'pending'}.
+ * A pending record whose lease ran out (its owner died) is taken over.
+ */
+const claimIdempotency = `
+local r = redis.call('HMGET', KEYS[1], 'h', 's', 'lease', 'code', 'hdr', 'body')
+if not r[1] then
+  redis.call('HSET', KEYS[1], 'h', ARGV[1], 's', 'pending', 'o', ARGV[2], 'lease', tonumber(ARGV[3]) + tonumber(ARGV[4]))
+  redis.call('PEXPIRE', KEYS[1], ARGV[5])
+  return {'claimed'}
+end
+if r[1] ~= ARGV[1] then return {'mismatch'} end
+if r[2] == 'done' then return {'done', r[4], r[5], r[6]} end
+if tonumber(r[3]) < tonumber(ARGV[3]) then
+  redis.call('HSET', KEYS[1], 'o', ARGV[2], 'lease', tonumber(ARGV[3]) + tonumber(ARGV[4]))
+  return {'claimed'}
+end
+return {'pending'}
+`;
+
+/** Store the response of a claimed key: KEYS[1]; ARGV owner, status, headers JSON, body, ttl ms. */
+const completeIdempotency = `
+if redis.call('HGET', KEYS[1], 'o') ~= ARGV[1] then return 0 end
+redis.call('HSET', KEYS[1], 's', 'done', 'code', ARGV[2], 'hdr', ARGV[3], 'body', ARGV[4])
+redis.call('PEXPIRE', KEYS[1], ARGV[5])
+return 1
+`;
+
+/** Give a claimed key up (the request failed for a transient reason): KEYS[1]; ARGV owner. */
+const releaseIdempotency = `
+if redis.call('HGET', KEYS[1], 'o') == ARGV[1] and redis.call('HGET', KEYS[1], 's') == 'pending' then redis.call('DEL', KEYS[1]) return 1 end
+return 0
+`;
+
+/**
+ * Claim a command nonce: KEYS[1]; ARGV scope (party + idempotency key), ttl ms. 1 when claimed
+ * now or earlier by the same scope (a retry of the same request), 0 when another request used it.
+ */
+const claimNonce = `
+local v = redis.call('GET', KEYS[1])
+if not v then redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2]) return 1 end
+if v == ARGV[1] then return 1 end
+return 0
+`;
+
+/**
+ * Sliding-window counter: KEYS[1] this window's count, KEYS[2] the previous window's; ARGV limit,
+ * window ms, ms elapsed in this window. The previous window counts in proportion to how much of it
+ * the sliding window still covers. Returns {allowed 0|1, count after this request (per mille)}.
+ */
+const slidingWindow = `
+local limit = tonumber(ARGV[1])
+local window = tonumber(ARGV[2])
+local elapsed = tonumber(ARGV[3])
+local cur = tonumber(redis.call('GET', KEYS[1]) or '0')
+local prev = tonumber(redis.call('GET', KEYS[2]) or '0')
+local estimate = prev * (window - elapsed) / window + cur
+if estimate + 1 > limit then return {0, math.floor(estimate * 1000)} end
+redis.call('INCR', KEYS[1])
+redis.call('PEXPIRE', KEYS[1], window * 2)
+return {1, math.floor((estimate + 1) * 1000)}
+`;
+
+export interface GatewayRedis extends Redis {
+  gwClaimIdempotency(key: string, hash: string, owner: string, nowMs: number, leaseMs: number, ttlMs: number): Promise<string[]>;
+  gwCompleteIdempotency(key: string, owner: string, status: number, headers: string, body: string, ttlMs: number): Promise<number>;
+  gwReleaseIdempotency(key: string, owner: string): Promise<number>;
+  gwClaimNonce(key: string, scope: string, ttlMs: number): Promise<number>;
+  gwSlidingWindow(current: string, previous: string, limit: number, windowMs: number, elapsedMs: number): Promise<[number, number]>;
+}
+
+export function withGatewayScripts(redis: Redis): GatewayRedis {
+  const r = redis as GatewayRedis;
+  if (typeof r.gwClaimIdempotency === 'function') return r;
+  r.defineCommand('gwClaimIdempotency', { numberOfKeys: 1, lua: claimIdempotency });
+  r.defineCommand('gwCompleteIdempotency', { numberOfKeys: 1, lua: completeIdempotency });
+  r.defineCommand('gwReleaseIdempotency', { numberOfKeys: 1, lua: releaseIdempotency });
+  r.defineCommand('gwClaimNonce', { numberOfKeys: 1, lua: claimNonce });
+  r.defineCommand('gwSlidingWindow', { numberOfKeys: 2, lua: slidingWindow });
+  return r;
+}

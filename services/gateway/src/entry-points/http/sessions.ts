@@ -1,0 +1,83 @@
+/**
+ * Sessions. Bootstrap without any shared password: a party logs in by signing a `session.login`
+ * command with a key registered to it (the operator with the key its genesis names; every other
+ * party with a key the operator registered for it), and gets a bearer token. The login is bound
+ * to this chain, at most `loginAgeMaxMs` old, and its nonce is used once. Tokens are listed and
+ * revoked by their party (the operator may revoke anyone's, to offboard).
+ */
+import { Type } from 'typebox';
+import { Problem, commonProblems } from '@cascade/errors';
+import { CursorSchema, LoginBodySchema, LoginResponseSchema, PageLimitSchema, PartyIdSchema, TokenPageSchema, TokenSchema } from '@cascade/sdk/contract';
+import { LoginReplayedError } from '../../data-access/tokens.ts';
+import { checkChainAndTime, checkSignatures, type SignedBody } from '../../edge/command-checks.ts';
+import { gatewayProblems } from '../../problems.ts';
+import { allRoles, type RouteTable } from '../../route-table.ts';
+import { ok, params, problems } from './common.ts';
+
+/** A signed login older than this is refused: it is made for the moment it is sent. */
+export const loginAgeMaxMs = 5 * 60_000;
+
+export const sessionRoutes = {
+  login: {
+    summary: 'Log in with a signed `session.login` command; returns a bearer token (shown once)',
+    tags: ['sessions'],
+    access: { auth: 'public', roles: allRoles },
+    schema: { body: LoginBodySchema, response: { 201: LoginResponseSchema, ...problems } },
+    answer: {
+      kind: 'local',
+      handle: async (ctx, request, reply) => {
+        const body = request.body as SignedBody & { command: { payload: { label?: string; ttlSeconds?: number } } };
+        const now = new Date();
+        checkChainAndTime(body.command, ctx.genesis.chainId, now.getTime(), loginAgeMaxMs);
+        await checkSignatures(body, ctx.registry, now.getTime());
+        const party = await ctx.registry.party(body.command.actor);
+        if (!party) throw new Problem(gatewayProblems.signerKeyUnknown, `party ${body.command.actor} is not registered`);
+        const ttlSeconds = Math.min(body.command.payload.ttlSeconds ?? ctx.config.tokenTtlSecondsDefault, ctx.config.tokenTtlSecondsMax);
+        try {
+          const { token, row } = await ctx.tokens.issue({ partyId: party.partyId, loginNonce: body.command.nonce, label: body.command.payload.label ?? null, now, expiresAt: new Date(now.getTime() + ttlSeconds * 1000) });
+          void reply.status(201);
+          return { token, tokenId: row.tokenId, partyId: party.partyId, roles: party.roles, expiresAt: row.expiresAt };
+        } catch (error) {
+          if (error instanceof LoginReplayedError) throw new Problem(gatewayProblems.nonceAlreadyUsed, 'this login was used before; sign a new one with a fresh nonce');
+          throw error;
+        }
+      },
+    },
+  },
+  listTokens: {
+    summary: "The caller's tokens, newest first (the operator: anyone's, with ?party)",
+    tags: ['sessions'],
+    access: { auth: 'token', roles: allRoles, scope: { in: 'querystring', name: 'party', seesAll: ['operator'] } },
+    schema: { querystring: Type.Object({ party: Type.Optional(PartyIdSchema), after: Type.Optional(CursorSchema), limit: Type.Optional(PageLimitSchema) }, { additionalProperties: false }), response: ok(TokenPageSchema) },
+    answer: {
+      kind: 'local',
+      handle: async (ctx, request, _reply, principal) => {
+        const q = request.query as { party?: string; after?: string; limit?: number };
+        const limit = q.limit ?? 50;
+        const items = await ctx.tokens.list(q.party ?? principal!.partyId, q.after ?? null, limit);
+        return { items, next: items.length === limit ? items.at(-1)!.tokenId : null };
+      },
+    },
+  },
+  revokeToken: {
+    summary: 'Revoke a token at once, in every gateway process',
+    tags: ['sessions'],
+    access: { auth: 'token', roles: allRoles },
+    schema: { params: params('tokenId'), response: ok(TokenSchema) },
+    answer: {
+      kind: 'local',
+      handle: async (ctx, request, _reply, principal) => {
+        const { tokenId } = request.params as { tokenId: string };
+        const notFound = new Problem(commonProblems.notFound, `no token ${tokenId} of ${principal!.partyId}`);
+        if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(tokenId)) throw notFound;
+        const row = await ctx.tokens.find(tokenId);
+        // Absent and another party's look the same (ids cannot be probed); the operator offboards.
+        if (!row || (row.partyId !== principal!.partyId && !principal!.roles.includes('operator'))) throw notFound;
+        const revoked = (await ctx.tokens.revoke(tokenId, new Date()))!;
+        ctx.auth.forget(tokenId);
+        await ctx.registry.announce([`token:${tokenId}`]);
+        return revoked;
+      },
+    },
+  },
+} satisfies Partial<RouteTable>;

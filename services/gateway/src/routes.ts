@@ -1,0 +1,9 @@
+/** Every route of the gateway, one resource file each; the type makes a missing operation a compile error. */
+import type { RouteTable } from './route-table.ts';
+import { chainRoutes } from './entry-points/http/chain.ts';
+import { partyRoutes } from './entry-points/http/parties.ts';
+import { sessionRoutes } from './entry-points/http/sessions.ts';
+import { tradeRoutes } from './entry-points/http/trade.ts';
+import { voucherRoutes } from './entry-points/http/vouchers.ts';
+
+export const gatewayRoutes: RouteTable = { ...chainRoutes, ...sessionRoutes, ...partyRoutes, ...tradeRoutes, ...voucherRoutes };

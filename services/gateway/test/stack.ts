@@ -1,0 +1,203 @@
+/**
+ * The platform for the gateway's tests: the real ledger as a process (its own database, prefixed
+ * topics on the test broker), and gateways in this process on one database of their own and the
+ * test Redis — as many as a test asks for, all sharing that database and Redis as gateway
+ * processes of one deployment do. Each gateway listens on a port the system picks.
+ */
+import { randomBytes, randomInt } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { FastifyInstance } from 'fastify';
+import { loadConfig } from '@cascade/config';
+import { exportPrivateKey, exportPublicKey, generateKeyPair, type PrivateKey } from '@cascade/crypto';
+import { createKafka, makeEnvelope, EventProducer, signFact, type TopicKey, type TopicSpec } from '@cascade/events';
+import { usccFromNumber } from '@cascade/ids';
+import { createLogger } from '@cascade/logging';
+import { writeDevGenesis, type DevGenesis } from '@cascade/ledger';
+import { CascadeClient, signerFromRawKey, type Role, type Signer } from '@cascade/sdk/client';
+import { buildServiceApp, createPlatform, internalIdentityHeader, serviceSpec, signInternalToken, type Part, type Platform } from '@cascade/service';
+import { createTestDatabase, createTestTopics, eventually, infra, spawnServiceProcess, type ServiceProcess, type TestDatabase } from '@cascade/testing';
+import { composeGateway, definition, type GatewayConfig } from '../src/index.ts';
+import type { GatewayContext } from '../src/route-table.ts';
+
+export const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
+const logger = createLogger({ service: 'gateway-test', level: process.env.TEST_LOG_LEVEL ?? 'silent' });
+
+export interface RunningGateway {
+  app: FastifyInstance;
+  url: string;
+  context: GatewayContext;
+  platform: Platform;
+  stop(): Promise<void>;
+}
+
+export interface TestParty {
+  partyId: string;
+  roles: Role[];
+  key: PrivateKey;
+  signer: Signer;
+}
+
+let usccCounter = 0;
+const usccBase = randomInt(90_000);
+export function newUscc(): string {
+  return usccFromNumber(usccBase * 1000 + (usccCounter++ % 1000));
+}
+
+export function signerOf(key: PrivateKey): Signer {
+  return signerFromRawKey(key.alg, exportPrivateKey(key, 'raw'));
+}
+
+export class Stack {
+  readonly gateways: RunningGateway[] = [];
+  operator!: TestParty;
+  private constructor(
+    readonly ledgerDb: TestDatabase,
+    readonly gatewayDb: TestDatabase,
+    readonly topics: Record<TopicKey, TopicSpec>,
+    readonly prefix: string,
+    readonly dev: DevGenesis,
+    readonly internalKey: Buffer,
+    readonly ledger: ServiceProcess,
+    readonly ledgerUrl: string,
+    readonly redisPrefix: string,
+    private readonly producer: EventProducer,
+  ) {}
+
+  static async start(): Promise<Stack> {
+    const settings = infra();
+    const [ledgerDb, gatewayDb, topics] = await Promise.all([createTestDatabase('gwledger'), createTestDatabase('gw'), createTestTopics()]);
+    const prefix = topics.ledgerCommands.name.slice(0, -'.ledger.commands'.length);
+    const dev = writeDevGenesis(mkdtempSync(path.join(os.tmpdir(), 'cascade-gw-')), { chainId: `test-${prefix}` });
+    const internalKey = randomBytes(32);
+    const ledger = spawnServiceProcess({
+      entry: path.join(root, 'services/ledger/src/main.ts'),
+      cwd: root,
+      env: {
+        ...process.env,
+        DATABASE_URL: ledgerDb.url,
+        REDIS_URL: settings.redisUrl,
+        KAFKA_BROKERS: settings.kafkaBrokers.join(','),
+        TOPIC_PREFIX: prefix,
+        LEDGER_GENESIS_FILE: dev.genesisFile,
+        LEDGER_SIGNING_KEY_FILE: dev.signingKeyFile,
+        LEDGER_INTAKE_GROUP: `intake-${prefix}`,
+        INTERNAL_AUTH_KEY: internalKey.toString('hex'),
+      },
+    });
+    const port = await ledger.port(90_000);
+    const producer = new EventProducer(createKafka({ brokers: settings.kafkaBrokers, clientId: 'gateway-test' }), null);
+    await producer.connect();
+    const stack = new Stack(ledgerDb, gatewayDb, topics, prefix, dev, internalKey, ledger, `http://127.0.0.1:${port}`, `gw-${prefix}:`, producer);
+    stack.operator = { partyId: dev.genesis.operator.partyId, roles: ['operator'], key: dev.operatorKey, signer: signerOf(dev.operatorKey) };
+    return stack;
+  }
+
+  config(overrides: Record<string, string> = {}): GatewayConfig {
+    const settings = infra();
+    return loadConfig(serviceSpec(definition), {
+      DATABASE_URL: this.gatewayDb.url,
+      REDIS_URL: settings.redisUrl,
+      KAFKA_BROKERS: settings.kafkaBrokers.join(','),
+      TOPIC_PREFIX: this.prefix,
+      INTERNAL_AUTH_KEY: this.internalKey.toString('hex'),
+      LEDGER_GENESIS_FILE: this.dev.genesisFile,
+      LEDGER_URL: this.ledgerUrl,
+      GATEWAY_REDIS_PREFIX: this.redisPrefix,
+      GATEWAY_REGISTRY_GROUP: `registry-${this.prefix}`,
+      GATEWAY_RESPONSE_VALIDATION: 'true',
+      GATEWAY_LOGIN_RATE_LIMIT: '100000',
+      GATEWAY_RATE_LIMIT: '100000',
+      ...overrides,
+    }) as unknown as GatewayConfig;
+  }
+
+  /** Starts one more gateway on the shared database and Redis. */
+  async gateway(overrides: Record<string, string> = {}): Promise<RunningGateway> {
+    const config = this.config(overrides);
+    const common = config as unknown as { databaseUrl: string; redisUrl: string; kafkaBrokers: string[] };
+    const platform = createPlatform({ service: 'gateway', schema: 'gateway', databaseUrl: common.databaseUrl, redisUrl: common.redisUrl, kafkaBrokers: common.kafkaBrokers, migrationsDirs: definition.migrationsDirs, catalog: null, logger, kafkaIdempotentProducer: true });
+    const app = buildServiceApp({ name: 'gateway', logger, readiness: platform.readiness, registry: platform.registry });
+    const { parts, context } = await composeGateway(app, { pool: platform.pool, redis: platform.redis, kafka: platform.kafka, logger, registry: platform.registry, readiness: platform.readiness }, config);
+    const started: Part[] = [];
+    for (const part of [...platform.parts, ...parts]) {
+      await part.start();
+      started.push(part);
+    }
+    const address = await app.listen({ host: '127.0.0.1', port: 0 });
+    const running: RunningGateway = {
+      app,
+      url: address,
+      context,
+      platform,
+      stop: async () => {
+        await app.close();
+        for (const part of started.reverse()) await part.stop().catch(() => undefined);
+      },
+    };
+    this.gateways.push(running);
+    return running;
+  }
+
+  client(gateway: RunningGateway = this.gateways[0]!, token?: string): CascadeClient {
+    return new CascadeClient({ baseUrl: gateway.url, ...(token ? { token } : {}), retriesMax: 2 });
+  }
+
+  /** Registers a party through the gateway (operator-signed) and returns it with a logged-in client. */
+  async register(roles: Role[], alg: 'ed25519' | 'sm2' = 'ed25519', gateway: RunningGateway = this.gateways[0]!): Promise<TestParty & { client: CascadeClient }> {
+    const operator = await this.operatorClient(gateway);
+    const key = generateKeyPair(alg).privateKey;
+    const partyId = roles.includes('regulator') || roles.includes('operator') ? `reg-${randomBytes(4).toString('hex')}` : newUscc();
+    await operator.command('party.register', this.operator.partyId, { partyId, uscc: partyId.startsWith('reg-') ? null : partyId, name: `party ${partyId}`, roles, publicKeys: [{ keyId: key.keyId, alg, publicKey: exportPublicKey(key, 'hex') }] }, [this.operator.signer]);
+    const client = this.client(gateway);
+    const signer = signerOf(key);
+    await client.login(partyId, signer);
+    return { partyId, roles, key, signer, client };
+  }
+
+  private operatorClients = new Map<RunningGateway, CascadeClient>();
+  async operatorClient(gateway: RunningGateway = this.gateways[0]!): Promise<CascadeClient> {
+    let c = this.operatorClients.get(gateway);
+    if (!c) {
+      c = this.client(gateway);
+      await c.login(this.operator.partyId, this.operator.signer);
+      this.operatorClients.set(gateway, c);
+    }
+    return c;
+  }
+
+  /** A payable fact as the invoices service publishes it (signed with its genesis key), recorded once the ledger has it. */
+  async confirmPayable(debtor: string, creditor: string, amount: string): Promise<string> {
+    const payableId = `P-${randomBytes(6).toString('hex')}`;
+    const data = signFact(this.dev.genesis.chainId, 'PayableConfirmed', { payableId, debtor, creditor, amount, invoices: ['INV-1'] }, this.dev.invoicesKey);
+    await this.producer.send([{ topic: this.topics.invoicesEvents.name, envelope: makeEnvelope('invoices', { type: 'PayableConfirmed', key: debtor, data }) }]);
+    await eventually(async () => ((await this.ledgerGet(debtor, `/v1/payables?role=debtor&limit=200`)).body as { items: { payableId: string }[] }).items.some((p) => p.payableId === payableId) || undefined, 30_000, `payable ${payableId}`);
+    return payableId;
+  }
+
+  /** A read on the ledger's internal API as `party` (what only the gateway can do). */
+  async ledgerGet(party: string, url: string): Promise<{ status: number; body: unknown }> {
+    const res = await fetch(`${this.ledgerUrl}${url}`, { headers: { [internalIdentityHeader]: signInternalToken(this.internalKey, { sub: party, aud: 'ledger' }) } });
+    return { status: res.status, body: await res.json() };
+  }
+
+  async stop(): Promise<void> {
+    for (const g of this.gateways) await g.stop().catch(() => undefined);
+    await this.producer.disconnect().catch(() => undefined);
+    if (this.ledger.child.exitCode === null) {
+      this.ledger.child.kill('SIGTERM');
+      await Promise.race([this.ledger.exited(), new Promise((r) => setTimeout(r, 10_000))]);
+      if (this.ledger.child.exitCode === null) this.ledger.child.kill('SIGKILL');
+    }
+    await this.ledgerDb.drop().catch(() => undefined);
+    await this.gatewayDb.drop().catch(() => undefined);
+  }
+}
+
+export function addMonthsShanghai(months: number): string {
+  const d = new Date(Date.now() + 8 * 3600_000);
+  d.setUTCMonth(d.getUTCMonth() + months);
+  return d.toISOString().slice(0, 10);
+}
