@@ -61,8 +61,10 @@ describe.each(services)('service $name', ({ name }) => {
       const res = await fetch(`http://127.0.0.1:${port}/ready`);
       return res.ok ? ((await res.json()) as { checks: Record<string, string> }) : undefined;
     }, 45_000, `${name} ready`);
-    // The ledger also reports whether its intake is keeping up (docs/ledger.md, health).
-    expect(ready.checks).toEqual(name === 'ledger' ? { postgres: 'ok', redis: 'ok', kafka: 'ok', intake: 'ok' } : { postgres: 'ok', redis: 'ok', kafka: 'ok' });
+    // Beyond the shared three: the ledger reports whether its intake keeps up (docs/ledger.md);
+    // the gateway its results consumer and its view of the registry (docs/gateway.md).
+    const own: Record<string, Record<string, string>> = { ledger: { intake: 'ok' }, gateway: { results: 'ok', registry: 'ok' } };
+    expect(ready.checks).toEqual({ postgres: 'ok', redis: 'ok', kafka: 'ok', ...own[name] });
     const health = await fetch(`http://127.0.0.1:${port}/health`);
     expect(await health.json()).toEqual({ status: 'ok', service: name });
   });
