@@ -219,8 +219,13 @@ export interface BatchConsumerOptions {
   topics: string[];
   catalog: EventCatalog;
   logger: Logger;
-  /** Called with the valid events of one fetched batch, in partition order. */
-  handleBatch: (events: ReceivedEvent[], context: { partition: number; topic: string }) => Promise<void>;
+  /**
+   * Called with the valid events of one fetched batch, in partition order. A handler that
+   * commits its effects later returns `{ durable }`: the consumer moves on to the next batch at
+   * once, commits the offsets only when `durable` resolves, and if it rejects, has every batch
+   * of those partitions from the first one not yet durable delivered again (in order).
+   */
+  handleBatch: (events: ReceivedEvent[], context: { partition: number; topic: string }) => Promise<void | { durable: Promise<void> }>;
   /**
    * Called for a message that fails validation, before its offset moves on; it is then skipped
    * (and logged). A consumer that must lose nothing parks it here (a dead-letter topic): if this
@@ -252,7 +257,7 @@ export interface BatchConsumerOptions {
 
 interface PendingBatch {
   events: ReceivedEvent[];
-  done: (error?: unknown) => void;
+  done: (error?: unknown, durable?: Promise<void>) => void;
 }
 
 /** How long `start` waits for the group join (a dead member's session must expire first). */
@@ -282,6 +287,11 @@ export class BatchConsumer {
   private lastHandledAtMs: number | null = null;
   private deadBecause: string | null = null;
   private pending: PendingBatch[] = [];
+  /**
+   * Per partition, the first offset of each batch handed over and not yet durable, oldest
+   * first: where to go back to if one of them fails.
+   */
+  private readonly undurable = new Map<string, bigint[]>();
   private flushing: Promise<void> | null = null;
   private flushTimer: NodeJS.Timeout | null = null;
 
@@ -361,24 +371,47 @@ export class BatchConsumer {
           }
         }
         if (!isRunning() || isStale()) return;
+        let durable: Promise<void> | undefined;
         if (events.length > 0) {
           if (together === 1) {
             const traceId = events[0]!.envelope.traceId;
-            await withTrace(traceId, () => options.handleBatch(events, { partition: batch.partition, topic: batch.topic }));
+            const handled = await withTrace(traceId, () => options.handleBatch(events, { partition: batch.partition, topic: batch.topic }));
+            durable = (handled as { durable?: Promise<void> } | undefined)?.durable;
           } else {
-            await this.joinGroupCommit(events);
+            durable = (await this.joinGroupCommit(events)).durable;
           }
         }
         const last = batch.messages[batch.messages.length - 1];
-        if (last) {
-          resolveOffset(last.offset);
-          // The handler has committed its effects (and its inbox rows) already; committing the
-          // offset now only saves a redelivery, which the inbox would absorb anyway.
-          await this.consumer.commitOffsets([{ topic: batch.topic, partition: batch.partition, offset: (BigInt(last.offset) + 1n).toString() }]);
-          this.lagByPartition.set(where, Math.max(0, Number(batch.offsetLag())));
+        const first = batch.messages[0];
+        const lag = Math.max(0, Number(batch.offsetLag()));
+        const committed = async (): Promise<void> => {
+          if (last) {
+            // The handler has committed its effects (and its inbox rows) already; committing the
+            // offset now only saves a redelivery, which the inbox would absorb anyway.
+            await this.consumer.commitOffsets([{ topic: batch.topic, partition: batch.partition, offset: (BigInt(last.offset) + 1n).toString() }]);
+            this.lagByPartition.set(where, lag);
+          }
+          this.pendingSince.delete(where);
+          this.lastHandledAtMs = Date.now();
+        };
+        if (last) resolveOffset(last.offset);
+        if (durable === undefined || !first) {
+          await committed();
+        } else {
+          const firstOffset = BigInt(first.offset);
+          const queue = this.undurable.get(where) ?? [];
+          queue.push(firstOffset);
+          this.undurable.set(where, queue);
+          void durable.then(
+            async () => {
+              const q = this.undurable.get(where);
+              if (q?.[0] === firstOffset) q.shift();
+              if (q?.length === 0) await committed().catch((error: Error) => options.logger.warn({ err: error.message }, 'offset commit failed; the batch will be delivered again'));
+              else if (last) await this.consumer.commitOffsets([{ topic: batch.topic, partition: batch.partition, offset: (BigInt(last.offset) + 1n).toString() }]).catch(() => undefined);
+            },
+            (error: Error) => this.deliverAgain(batch.topic, batch.partition, where, error),
+          );
         }
-        this.pendingSince.delete(where);
-        this.lastHandledAtMs = Date.now();
         await heartbeat();
       },
     });
@@ -386,13 +419,32 @@ export class BatchConsumer {
   }
 
   /**
-   * Adds one partition's events to the next group commit and resolves when that commit is done.
-   * Kafka hands out a partition's next batch only after this one resolves, so per-partition
-   * order holds across commits.
+   * A batch handed over was not made durable: go back to the first batch of that partition not
+   * yet durable, so it and everything after it come again, in order (kafkajs discards what it
+   * had fetched beyond).
    */
-  private joinGroupCommit(events: ReceivedEvent[]): Promise<void> {
-    return new Promise<void>((resolve, reject) => {
-      this.pending.push({ events, done: (error) => (error ? reject(error) : resolve()) });
+  private deliverAgain(topic: string, partition: number, where: string, error: Error): void {
+    const queue = this.undurable.get(where);
+    const from = queue?.[0];
+    this.undurable.delete(where);
+    if (from === undefined) return; // an earlier failure of this partition already went back
+    this.options.logger.warn({ topic, partition, offset: String(from), err: error.message }, 'batch not committed; delivering it again');
+    try {
+      this.consumer.seek({ topic, partition, offset: String(from) });
+    } catch (seekError) {
+      this.options.logger.error({ err: (seekError as Error).message }, 'seek failed; the consumer restarts from its committed offsets');
+    }
+  }
+
+  /**
+   * Adds one partition's events to the next group commit and resolves when that group is
+   * handled, with its `durable` when the handler gave one. Kafka hands out a partition's next
+   * batch only after this one resolves, so per-partition order holds across commits.
+   */
+  private joinGroupCommit(events: ReceivedEvent[]): Promise<{ durable?: Promise<void> }> {
+    // Wrapped: resolving with the promise itself would wait for it (a promise adopts a promise).
+    return new Promise<{ durable?: Promise<void> }>((resolve, reject) => {
+      this.pending.push({ events, done: (error, durable) => (error ? reject(error) : resolve(durable ? { durable } : {})) });
       if (!this.flushTimer && !this.flushing) this.flushTimer = setTimeout(() => void this.flush(), groupCommitWindowMs);
     });
   }
@@ -405,8 +457,8 @@ export class BatchConsumer {
     const all = group.flatMap((g) => g.events);
     this.flushing = (async () => {
       try {
-        await withTrace(all[0]!.envelope.traceId, () => this.options.handleBatch(all, { partition: -1, topic: '*' }));
-        for (const g of group) g.done();
+        const handled = await withTrace(all[0]!.envelope.traceId, () => this.options.handleBatch(all, { partition: -1, topic: '*' }));
+        for (const g of group) g.done(undefined, (handled as { durable?: Promise<void> } | undefined)?.durable);
       } catch (error) {
         for (const g of group) g.done(error);
       }

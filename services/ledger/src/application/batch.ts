@@ -16,6 +16,8 @@ import { decide, decidePayableConfirmed, type Decision } from '../domain/decide.
 import type { LedgerEvent } from '../domain/events.ts';
 import { evolveAll } from '../domain/evolve.ts';
 import { postingsFor, type Posting } from '../domain/postings.ts';
+import type { CreditLine, Party, PartyKey, Payable, Voucher } from '../domain/entities.ts';
+import type { LedgerPolicy } from '../domain/policy.ts';
 import type { DirtySets, MemoryLedgerState } from '../domain/state.ts';
 import { refusalProblem, type LedgerRefusalCode } from './problems.ts';
 import { changedRows, nextStateDigest } from './state-digest.ts';
@@ -112,6 +114,32 @@ export interface HeldFact {
   heldAt: string;
 }
 
+/**
+ * The state rows a batch changed, as they stand after it, taken when it was planned: entities are
+ * replaced, never mutated, so holding them keeps the batch's rows as they were even while the
+ * next batch is already being decided against the state.
+ */
+export interface StateRows {
+  policy: LedgerPolicy | null;
+  parties: Party[];
+  keys: PartyKey[];
+  payables: Payable[];
+  creditLines: CreditLine[];
+  vouchers: Voucher[];
+}
+
+export function captureStateRows(state: MemoryLedgerState, dirty: DirtySets): StateRows {
+  const present = <T>(xs: (T | undefined)[]): T[] => xs.filter((x): x is T => x !== undefined);
+  return {
+    policy: dirty.policy.size > 0 ? state.policy() : null,
+    parties: present([...dirty.parties].map((id) => state.party(id))),
+    keys: present([...dirty.keys].map((id) => state.key(id))),
+    payables: present([...dirty.payables].map((id) => state.payable(id))),
+    creditLines: present([...dirty.creditLines].map((k) => state.creditLines.get(k))),
+    vouchers: present([...dirty.vouchers].map((id) => state.voucher(id))),
+  };
+}
+
 /** Everything a batch commits. */
 export interface BatchPlan {
   /** Facts held by this batch (stored with it), and payable ids of held facts it decided (deleted). */
@@ -125,6 +153,8 @@ export interface BatchPlan {
   /** Every result to publish, replays included, in submission order. */
   published: CommandResult[];
   dirty: DirtySets;
+  /** The changed rows, taken when planned (what the commit writes). */
+  rows: StateRows;
   block: SealedBlock | null;
 }
 
@@ -530,5 +560,5 @@ export async function planBatch(submissions: Submission[], ctx: BatchContext): P
       ctx.signBlock,
     );
   }
-  return { operations, storedResults, published, dirty, block, held, released, balanceDeltas };
+  return { operations, storedResults, published, dirty, rows: captureStateRows(state, dirty), block, held, released, balanceDeltas };
 }

@@ -34,8 +34,8 @@ export interface LedgerStore {
   operations(fromSeq: number, limit: number): Promise<OperationRecord[]>;
   /** Sealed blocks from `fromHeight` on, in height order, at most `limit`. */
   blocks(fromHeight: number, limit: number): Promise<SealedBlock[]>;
-  /** Commits a batch plan in one transaction, or throws having committed nothing. */
-  commitPlan(plan: BatchPlan, state: MemoryLedgerState, now: Date): Promise<void>;
+  /** Commits a batch plan in one transaction, or throws having committed nothing (or, rarely, not knowing). */
+  commitPlan(plan: BatchPlan, now: Date): Promise<void>;
   /**
    * Takes the one-writer lock, waiting up to `waitMs` for another writer to release it;
    * `onLost` is called if the lock's connection breaks while held. Throws if not taken in time.

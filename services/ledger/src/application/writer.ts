@@ -15,7 +15,7 @@ import { evolveAll } from '../domain/evolve.ts';
 import type { LedgerPolicy } from '../domain/policy.ts';
 import { postingsFor } from '../domain/postings.ts';
 import type { MemoryLedgerState } from '../domain/state.ts';
-import { planBatch, type BatchPlan, type ChainHead, type CommandResult, type HeldFact, type OperationRecord, type Submission } from './batch.ts';
+import { captureStateRows, planBatch, type BatchPlan, type ChainHead, type CommandResult, type HeldFact, type OperationRecord, type StoredResult, type Submission } from './batch.ts';
 import type { LedgerStore, WriterLock } from './ports.ts';
 import { changedRows, emptyStateDigest, nextStateDigest } from './state-digest.ts';
 import { replayLog, stateDifference } from './replay.ts';
@@ -65,6 +65,22 @@ export interface WriterOptions {
 
 export const writerLockWaitMsDefault = 120_000;
 
+/** Batches decided ahead of the oldest commit still running: this one and the next. */
+export const pipelineDepthMax = 2;
+
+/** Deciding is refused while the writer recovers from a failed commit. */
+export class WriterRecoveringError extends Error {
+  constructor(override readonly cause: Error) {
+    super(`the ledger writer is recovering from a failed commit (${cause.message}); the batches after it must come again`);
+    this.name = 'WriterRecoveringError';
+  }
+}
+
+interface InFlight {
+  plan: BatchPlan;
+  durable: Promise<void>;
+}
+
 export interface BatchOutcome {
   committed: number;
   results: CommandResult[];
@@ -79,6 +95,15 @@ export class LedgerWriter {
   /** The (actor, nonce) pairs this ledger may have seen: only those are looked up before deciding. */
   private nonces = new NonceFilter();
   private initialised = false;
+  /** Batches decided and not yet committed, oldest first. */
+  private inFlight: InFlight[] = [];
+  /** Set from a failed decision or commit until the state is reloaded. */
+  private failed: Error | null = null;
+  /**
+   * Bumped by every failure: a batch decided under an older generation was decided on effects
+   * that never committed, and must neither commit nor touch the reloaded state.
+   */
+  private generation = 0;
   /** The writer lock, held for the life of this writer. */
   private lock: WriterLock | null = null;
   private readonly store: LedgerStore;
@@ -205,6 +230,7 @@ export class LedgerWriter {
       storedResults: [],
       published: [],
       dirty,
+      rows: captureStateRows(state, dirty),
       // The genesis posts nothing (the operator's registration moves no value).
       balanceDeltas: new Map(),
       block: sealBlock(
@@ -212,17 +238,38 @@ export class LedgerWriter {
         this.options.signBlock,
       ),
     };
-    await this.store.commitPlan(plan, state, now);
+    await this.store.commitPlan(plan, now);
     this.head = { height: 0, hash: plan.block!.hash, lastSeq: 1, stateDigest };
     this.options.logger.info({ chainId: genesis.chainId, operator: genesis.operator.partyId }, 'genesis block written');
   }
 
   /** Decides and commits one batch, in order. Throws if the commit failed (the batch must be redelivered). */
   async processBatch(submissions: Submission[]): Promise<BatchOutcome> {
+    const { outcome, durable } = await this.decideBatch(submissions);
+    await durable;
+    return outcome;
+  }
+
+  /**
+   * Decides one batch against the state (which already holds every batch decided before it,
+   * committed or not) and starts its commit behind theirs; returns once it is decided. `durable`
+   * settles when the batch is committed, in order: so the next batch is decided while this one
+   * commits. At most `pipelineDepthMax` batches are decided and not yet committed.
+   *
+   * If a commit fails, every batch decided after it fails too (each was decided on its effects);
+   * the state is reloaded from PostgreSQL once they have all settled, and until then deciding is
+   * refused (`WriterRecoveringError`): the caller must have the failed batches delivered again,
+   * in order, before anything newer.
+   */
+  async decideBatch(submissions: Submission[]): Promise<{ outcome: BatchOutcome; durable: Promise<void> }> {
     if (!this.initialised) throw new Error('LedgerWriter.init() was not called');
+    if (this.failed) throw new WriterRecoveringError(this.failed);
+    while (this.inFlight.length >= pipelineDepthMax) await this.inFlight[0]!.durable.catch(() => undefined);
+    if (this.failed) throw new WriterRecoveringError(this.failed);
     // After a failed commit whose reload failed too, reload now; until that works, nothing is
     // decided against a state that may hold effects that never committed.
     if (!this.state || !this.head) await this.reload();
+    const generation = this.generation;
     const state = this.state!;
     const now = this.clock();
     const pairs: { actor: string; nonce: string }[] = [];
@@ -235,10 +282,16 @@ export class LedgerWriter {
         if (f && typeof f.payableId === 'string') pairs.push({ actor: 'invoices-service', nonce: f.payableId });
       }
     }
+    let plan: BatchPlan;
     try {
+      // Results of batches decided and not committed yet are not in PostgreSQL: they come first.
+      const pending = new Map<string, StoredResult>();
+      for (const f of this.inFlight) for (const r of f.plan.storedResults) pending.set(`${r.actor}\u0000${r.nonce}`, { commandHash: r.commandHash, result: r.result });
+      const unknown = pairs.filter((p) => !pending.has(`${p.actor}\u0000${p.nonce}`) && this.nonces.mayHave(p.actor, p.nonce));
       // Only pairs the ledger may have seen are looked up; the others are new for certain.
-      const storedResults = await this.store.loadStoredResults(pairs.filter((p) => this.nonces.mayHave(p.actor, p.nonce)), state);
-      const plan = await planBatch(submissions, {
+      const storedResults = await this.store.loadStoredResults(unknown, state);
+      for (const [k, v] of pending) storedResults.set(k, v);
+      plan = await planBatch(submissions, {
         state,
         head: this.head!,
         now,
@@ -251,22 +304,65 @@ export class LedgerWriter {
         heldFacts: this.heldFacts,
         balances: this.balances,
       });
-      // Into the filter before the commit: a commit can fail after PostgreSQL committed (the
-      // connection lost on the way back), and the redelivered batch must then find its results.
-      for (const r of plan.storedResults) this.nonces.add(r.actor, r.nonce);
-      for (const o of plan.operations) this.nonces.add(o.actor, o.nonce);
-      await this.store.commitPlan(plan, state, now);
-      // Nonces are looked up per batch (loadStoredResults); keeping them would grow forever.
-      state.nonces.clear();
-      if (plan.block) this.head = { height: plan.block.header.height, hash: plan.block.hash, lastSeq: Number(plan.block.header.lastSeq), stateDigest: plan.block.header.stateDigest! };
-      return { committed: plan.operations.length, results: plan.published, blockHeight: plan.block?.header.height ?? null };
     } catch (error) {
-      this.options.logger.error({ err: (error as Error).message }, 'batch failed; reloading state from PostgreSQL');
+      // Nothing of this batch is committed, but its decisions may be half in memory.
+      if (generation === this.generation) {
+        this.options.logger.error({ err: (error as Error).message }, 'deciding a batch failed; reloading state from PostgreSQL');
+        this.fail(error as Error);
+      }
+      throw error;
+    }
+    // A commit failed while this batch was being decided: it was decided on effects that never
+    // committed, against a state that is being thrown away.
+    if (generation !== this.generation || this.failed) throw new WriterRecoveringError(this.failed ?? new Error('an earlier commit failed'));
+    // Into the filter before the commit: a commit can fail after PostgreSQL committed (the
+    // connection lost on the way back), and the redelivered batch must then find its results.
+    for (const r of plan.storedResults) this.nonces.add(r.actor, r.nonce);
+    for (const o of plan.operations) this.nonces.add(o.actor, o.nonce);
+    if (plan.block) this.head = { height: plan.block.header.height, hash: plan.block.hash, lastSeq: Number(plan.block.header.lastSeq), stateDigest: plan.block.header.stateDigest! };
+    const previous = this.inFlight.at(-1)?.durable ?? Promise.resolve();
+    const entry: InFlight = { plan, durable: Promise.resolve() };
+    entry.durable = previous
+      .catch(() => undefined)
+      .then(async () => {
+        if (this.failed || generation !== this.generation) throw new WriterRecoveringError(this.failed ?? new Error('an earlier commit failed'));
+        await this.store.commitPlan(plan, now);
+      })
+      .then(
+        () => {
+          this.inFlight.splice(Math.max(0, this.inFlight.indexOf(entry)), 1);
+          // Nonces are looked up per batch (loadStoredResults); keeping them would grow forever.
+          if (this.inFlight.length === 0) state.nonces.clear();
+        },
+        (error: Error) => {
+          this.inFlight.splice(Math.max(0, this.inFlight.indexOf(entry)), 1);
+          if (!(error instanceof WriterRecoveringError)) {
+            this.options.logger.error({ err: error.message }, 'batch commit failed; reloading state from PostgreSQL');
+            this.fail(error);
+          }
+          throw error;
+        },
+      );
+    this.inFlight.push(entry);
+    return { outcome: { committed: plan.operations.length, results: plan.published, blockHeight: plan.block?.header.height ?? null }, durable: entry.durable };
+  }
+
+  /**
+   * A decision or commit failed: nothing decided from here on may commit. Once every batch still
+   * in flight has settled (each fails: it was decided on the failed one's effects), the state is
+   * reloaded from PostgreSQL and deciding may resume.
+   */
+  private fail(error: Error): void {
+    if (this.failed) return;
+    this.failed = error;
+    this.generation += 1;
+    void (async () => {
+      while (this.inFlight.length > 0) await this.inFlight[0]!.durable.catch(() => undefined);
       this.state = null;
       this.head = null;
       await this.reload().catch((reloadError: Error) => this.options.logger.error({ err: reloadError.message }, 'reload failed; will retry before the next batch'));
-      throw error;
-    }
+      this.failed = null;
+    })();
   }
 
   /** Payable facts waiting for a party to be registered (for metrics). */

@@ -124,9 +124,9 @@ export function outboxMessagesOf(plan: BatchPlan, t: LedgerTopics, now: Date): O
  * together or not at all, in one round trip — where one statement per table cost a dozen, and
  * pg's array parameters escaped every character of the JSON they carried.
  */
-export async function commitPlan(pool: Pool, plan: BatchPlan, state: MemoryLedgerState, t: LedgerTopics, now: Date, checkEvents?: EnvelopeCheck): Promise<void> {
+export async function commitPlan(pool: Pool, plan: BatchPlan, t: LedgerTopics, now: Date, checkEvents?: EnvelopeCheck): Promise<void> {
   const outbox = outboxRows(outboxMessagesOf(plan, t, now), checkEvents);
-  const d = plan.dirty;
+  const r = plan.rows;
   const createdSeq = new Map<string, number>();
   for (const o of plan.operations) for (const id of o.voucherIds) if (!createdSeq.has(id)) createdSeq.set(id, o.record.seq);
   const rows = {
@@ -144,12 +144,12 @@ export async function commitPlan(pool: Pool, plan: BatchPlan, state: MemoryLedge
     })),
     vops: plan.operations.flatMap((o) => o.voucherIds.map((id) => ({ voucher_id: id, seq: o.record.seq }))),
     results: plan.storedResults.map((r) => ({ actor: r.actor, nonce: r.nonce, command_hash: r.commandHash, accepted: r.result.status === 'accepted', result: JSON.stringify(r.result), op_seq: r.result.seq ?? null })),
-    policy: d.policy.size > 0 ? [state.policy()] : [],
-    parties: [...d.parties].map((id) => state.party(id)),
-    keys: [...d.keys].map((id) => state.key(id)),
-    payables: [...d.payables].map((id) => state.payable(id)),
-    lines: [...d.creditLines].map((k) => state.creditLines.get(k)),
-    vouchers: [...d.vouchers].map((id) => ({ v: state.voucher(id), s: createdSeq.get(id) ?? 0 })),
+    policy: r.policy === null ? [] : [r.policy],
+    parties: r.parties,
+    keys: r.keys,
+    payables: r.payables,
+    lines: r.creditLines,
+    vouchers: r.vouchers.map((v) => ({ v, s: createdSeq.get(v.voucherId) ?? 0 })),
     postings: plan.operations.flatMap((o) => o.postings.map((p, i) => ({ seq: o.record.seq, idx: i, account: p.account, currency: p.currency, amount: p.amount }))),
     // Sorted so concurrent writers (should there ever be two) lock balance rows in one order; the
     // batch's totals per account were added up in fen when it was planned (plan.balanceDeltas).
@@ -312,8 +312,8 @@ export class PostgresLedgerStore implements LedgerStore {
     return rows.map((r) => JSON.parse(r.record) as OperationRecord);
   }
 
-  commitPlan(plan: BatchPlan, state: MemoryLedgerState, now: Date): Promise<void> {
-    return commitPlan(this.pool, plan, state, this.topics, now, this.checkEvents);
+  commitPlan(plan: BatchPlan, now: Date): Promise<void> {
+    return commitPlan(this.pool, plan, this.topics, now, this.checkEvents);
   }
 
   blocks(fromHeight: number, limit: number): Promise<SealedBlock[]> {

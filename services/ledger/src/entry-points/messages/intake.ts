@@ -113,8 +113,11 @@ export function createIntake(options: IntakeOptions): BatchConsumer {
         return [{ kind: 'command', submissionId: e.envelope.id, command: data.command, signatures: data.signatures }];
       });
       if (submissions.length === 0) return;
-      const outcome = await options.writer.processBatch(submissions);
-      options.onBatch?.(outcome, submissions.length, performance.now() - started);
+      // Decided now; committed behind the batches before it. The consumer commits these offsets
+      // only once `durable` settles, and has them delivered again if it fails.
+      const { outcome, durable } = await options.writer.decideBatch(submissions);
+      void durable.then(() => options.onBatch?.(outcome, submissions.length, performance.now() - started), () => undefined);
+      return { durable };
     },
   });
 }
