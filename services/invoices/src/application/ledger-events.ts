@@ -19,7 +19,7 @@ import { Amount } from '@cascade/money';
 import { evolveUsage, invoiceDeltas, type PayableUsage, type RootUsage, type UsageEvent } from '../domain/index.ts';
 import { parkDeadLetter } from '../data-access/dead-letters.ts';
 import { recordKey, recordParty, revokeKey } from '../data-access/parties.ts';
-import { addInvoiceUsage, lockPayableUsage, lockRoot, markPayableRecorded, markPayableRefused, savePayableUsage, saveRoot } from '../data-access/payables.ts';
+import { addInvoiceUsage, lockPayableUsage, lockRoot, markPayableRecorded, markPayableRefused, payableById, savePayableUsage, saveRoot } from '../data-access/payables.ts';
 import { publish, type StoreDeps } from './deps.ts';
 import { usageEvent } from './payables.ts';
 
@@ -107,10 +107,13 @@ async function applyOne(deps: StoreDeps, client: PoolClient, e: ReceivedEvent): 
       if (data.actor !== invoicesFactActor || data.status !== 'refused' || typeof data.nonce !== 'string') return;
       const problem = (data.problem ?? {}) as { code?: string; detail?: string };
       const refusal = { code: typeof problem.code === 'string' ? problem.code : 'refused', detail: typeof problem.detail === 'string' ? problem.detail.slice(0, 1000) : '' };
-      const payable = await markPayableRefused(client, data.nonce, refusal, at);
-      if (!payable) return; // not ours, or refused already
+      const known = await payableById(client, data.nonce);
+      if (!known || known.status === 'refused') return; // not ours, or refused already
+      // Usage first: it reads the payable as not yet refused and releases what it took.
+      await applyUsage(deps, client, { type: 'payableRefused', payableId: known.payableId }, at);
+      const payable = (await markPayableRefused(client, known.payableId, refusal, at))!;
       await publish(deps, client, [{ type: 'PayableRefused', key: payable.debtor, data: { payableId: payable.payableId, debtor: payable.debtor, creditor: payable.creditor, code: /^[a-z][A-Za-z0-9]{0,63}$/.test(refusal.code) ? refusal.code : 'refused', detail: refusal.detail, at } }]);
-      return applyUsage(deps, client, { type: 'payableRefused', payableId: payable.payableId }, at);
+      return;
     }
     default: {
       const usage = usageEventOf(e.envelope.type, data);
