@@ -84,6 +84,65 @@ export class ImportFileError extends Error {
   override readonly name = 'ImportFileError';
 }
 
+/** Items a stream holds before it is paused (backpressure for `inOrder`). */
+const queuedItemsMax = 2_000;
+
+/**
+ * The items of an object stream, then its error if it fails: unlike `for await` over the stream
+ * (which drops what was emitted but not yet read once an error arrives), every row the parser
+ * produced before a malformed spot is yielded before the error is thrown. Listeners are attached
+ * at once, so an error raised before the first read is not lost.
+ */
+function inOrder<T>(stream: Readable): AsyncIterable<T> {
+  const queue: T[] = [];
+  let failed: Error | null = null;
+  let ended = false;
+  let wake: (() => void) | null = null;
+  const poke = () => {
+    const w = wake;
+    wake = null;
+    w?.();
+  };
+  stream.on('data', (item: T) => {
+    queue.push(item);
+    if (queue.length >= queuedItemsMax) stream.pause();
+    poke();
+  });
+  stream.on('error', (error: Error) => {
+    failed ??= error;
+    poke();
+  });
+  stream.on('end', () => {
+    ended = true;
+    poke();
+  });
+  return {
+    async *[Symbol.asyncIterator]() {
+      let head = 0;
+      try {
+        for (;;) {
+          if (head < queue.length) {
+            const item = queue[head]!;
+            head += 1;
+            if (head > 1_000) {
+              queue.splice(0, head);
+              head = 0;
+            }
+            if (stream.isPaused() && queue.length - head < queuedItemsMax / 2) stream.resume();
+            yield item;
+            continue;
+          }
+          if (failed) throw failed;
+          if (ended) return;
+          await new Promise<void>((resolve) => (wake = resolve));
+        }
+      } finally {
+        stream.destroy();
+      }
+    },
+  };
+}
+
 function csvRows(input: Readable): AsyncIterable<Record<string, string>> {
   const parser = parseCsv({
     bom: true,
@@ -97,7 +156,7 @@ function csvRows(input: Readable): AsyncIterable<Record<string, string>> {
     },
   });
   input.on('error', (error) => parser.destroy(error));
-  return input.pipe(parser);
+  return inOrder(input.pipe(parser));
 }
 
 /**
@@ -112,6 +171,7 @@ function jsonGuard(): Transform {
     transform(token: { name: string; value?: string }, _encoding, done) {
       if (token.name === 'startObject' || token.name === 'startArray') {
         depth += 1;
+        if (depth === 1 && token.name !== 'startArray') return done(new ImportFileError('the JSON file must be one array of invoice objects'));
         if (depth === 2) bytes = 0;
         if (depth > 3) return done(new ImportFileError('a JSON row nests deeper than an invoice row can'));
       } else if (token.name === 'endObject' || token.name === 'endArray') {
@@ -119,9 +179,6 @@ function jsonGuard(): Transform {
       } else if (token.name === 'stringChunk' || token.name === 'numberChunk') {
         bytes += token.value?.length ?? 0;
         if (bytes > importRowBytesMax) return done(new ImportFileError(`a JSON row is larger than ${importRowBytesMax} bytes`));
-      }
-      if (depth === 1 && token.name !== 'startArray' && token.name !== 'endArray' && token.name !== 'endObject') {
-        return done(new ImportFileError('the JSON file must be one array of invoice objects'));
       }
       done(null, token);
     },
@@ -134,28 +191,31 @@ function jsonRows(input: Readable): AsyncIterable<{ key: number; value: unknown 
   const rows = streamArray.asStream();
   for (const [from, to] of [[input, parser], [parser, guard], [guard, rows]] as const) from.on('error', (error: Error) => to.destroy(error));
   input.pipe(parser).pipe(guard).pipe(rows);
-  return rows as AsyncIterable<{ key: number; value: unknown }>;
+  return inOrder(rows);
 }
 
-async function* rowsOf(format: ImportFormat, input: Readable): AsyncGenerator<unknown> {
-  // Only the parsers' errors arrive here (an error of the consumer's loop body closes the
-  // generator instead): each is the file's fault, reported as such.
-  try {
-    if (format === 'csv') {
-      for await (const record of csvRows(input)) {
+/** The file's rows, its parsers set up at once (see `inOrder`), read when iterated. */
+function rowsOf(format: ImportFormat, input: Readable): AsyncIterable<unknown> {
+  const source = format === 'csv' ? csvRows(input) : jsonRows(input);
+  return (async function* () {
+    // Only the parsers' errors arrive here (an error of the consumer's loop body closes the
+    // generator instead): each is the file's fault, reported as such.
+    try {
+      for await (const item of source as AsyncIterable<unknown>) {
+        if (format === 'json') {
+          yield (item as { value: unknown }).value;
+          continue;
+        }
         // Empty optional cells mean "none"; every CSV cell is text, as the schema wants.
-        const row: Record<string, string | null> = { ...record };
+        const row: Record<string, string | null> = { ...(item as Record<string, string>) };
         for (const k of ['code', 'contractId']) if (row[k] === '') row[k] = null;
         yield row;
       }
-    } else {
-      for await (const item of jsonRows(input)) yield item.value;
+    } catch (error) {
+      if (error instanceof ImportFileError) throw error;
+      throw new ImportFileError(`${format === 'csv' ? 'CSV' : 'JSON'}: ${(error as Error).message}`);
     }
-  } catch (error) {
-    if (error instanceof ImportFileError) throw error;
-    const e = error as Error & { code?: string };
-    throw new ImportFileError(`${format === 'csv' ? 'CSV' : 'JSON'}: ${e.message}`);
-  }
+  })();
 }
 
 class BoundedCache<V> {
@@ -176,6 +236,7 @@ interface Pending {
 
 export async function importInvoices(deps: StoreDeps, options: ImportOptions): Promise<ImportSummary> {
   const started = performance.now();
+  const rows = rowsOf(options.format, options.input);
   const summary: ImportSummary = { format: options.format, mode: options.mode, rows: 0, accepted: 0, refused: 0, committed: false, error: null, refusals: [], refusalsTruncated: false, elapsedMs: 0 };
   const parties = new BoundedCache<Party>();
   const contracts = new BoundedCache<Contract>();
@@ -262,18 +323,18 @@ export async function importInvoices(deps: StoreDeps, options: ImportOptions): P
     };
     if (options.mode === 'all-or-nothing') await begin();
     try {
-      for await (const value of rowsOf(options.format, options.input)) {
+      for await (const value of rows) {
         summary.rows += 1;
         chunk.push({ row: summary.rows, value });
         if (chunk.length >= importChunkRows) await flush();
       }
-      await flush();
     } catch (error) {
-      // A file that stops being readable: the rows before keep their outcomes; the rest are unread.
-      if (open && options.mode === 'valid-rows') await end(false);
+      // A file that stops being readable: the rows read before it are decided as usual (and,
+      // in valid-rows mode, kept); the rest are unread, and the summary says where it stopped.
       if (!(error instanceof ImportFileError)) throw error;
       summary.error = `after row ${summary.rows}: ${error.message.slice(0, 300)}`;
     }
+    await flush();
     if (options.mode === 'all-or-nothing') {
       summary.committed = summary.refused === 0 && summary.error === null && summary.rows > 0;
       await end(summary.committed);
