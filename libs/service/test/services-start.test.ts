@@ -37,6 +37,7 @@ beforeAll(async () => {
           TOPIC_PREFIX: prefix,
           LEDGER_GENESIS_FILE: genesis.genesisFile,
           LEDGER_SIGNING_KEY_FILE: genesis.signingKeyFile,
+          INVOICES_SIGNING_KEY_FILE: genesis.invoicesKeyFile,
         },
       }),
     );
@@ -62,7 +63,9 @@ describe.each(services)('service $name', ({ name }) => {
       return res.ok ? ((await res.json()) as { checks: Record<string, string> }) : undefined;
     }, 45_000, `${name} ready`);
     // The ledger also reports whether its intake is keeping up (docs/ledger.md, health).
-    expect(ready.checks).toEqual(name === 'ledger' ? { postgres: 'ok', redis: 'ok', kafka: 'ok', intake: 'ok' } : { postgres: 'ok', redis: 'ok', kafka: 'ok' });
+    // The invoices service also reports whether its consumer of the ledger's events still runs.
+    const own: Record<string, Record<string, string>> = { ledger: { intake: 'ok' }, invoices: { ledgerEvents: 'ok' } };
+    expect(ready.checks).toEqual({ postgres: 'ok', redis: 'ok', kafka: 'ok', ...own[name] });
     const health = await fetch(`http://127.0.0.1:${port}/health`);
     expect(await health.json()).toEqual({ status: 'ok', service: name });
   });
