@@ -124,10 +124,13 @@ async function applyOne(deps: StoreDeps, client: PoolClient, e: ReceivedEvent): 
 
 /** Applies one fetched batch of ledger events in one transaction (see the module comment). */
 export async function applyLedgerEvents(deps: StoreDeps, events: ReceivedEvent[], onParked?: (reason: string) => void): Promise<void> {
-  if (events.length === 0) return;
+  // Every command's result passes on ledger.results; only the ledger's word on our own facts
+  // matters here, and the others are not worth an inbox row each.
+  const relevant = events.filter((e) => e.envelope.type !== 'CommandDecided' || (e.envelope.data as Data).actor === invoicesFactActor);
+  if (relevant.length === 0) return;
   await withTransaction(deps.pool, async (client) => {
-    const fresh = await claimEvents(client, ledgerConsumerName, events.map((e) => e.envelope.id));
-    for (const e of events) {
+    const fresh = await claimEvents(client, ledgerConsumerName, relevant.map((e) => e.envelope.id));
+    for (const e of relevant) {
       if (!fresh.has(e.envelope.id)) continue;
       fresh.delete(e.envelope.id); // the same id twice in one batch is applied once
       await client.query('SAVEPOINT ledger_event');
