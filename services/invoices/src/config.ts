@@ -6,13 +6,20 @@
  * dead-lettered by the ledger.
  */
 import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { parse, type ConfigOf, type Spec } from '@cascade/config';
 import { exportPublicKey, importPrivateKey, type PrivateKey } from '@cascade/crypto';
 import { commandAgeMaxMsDefault } from './application/deps.ts';
 
 export const invoicesSettings = {
   genesisFile: { env: 'LEDGER_GENESIS_FILE', doc: "the ledger's public genesis JSON: chainId, and services.invoices {keyId, alg, publicKey}", parse: parse.string },
-  signingKeyFile: { env: 'INVOICES_SIGNING_KEY_FILE', doc: 'PEM (PKCS#8) private key that signs PayableConfirmed facts; must be the genesis services.invoices key', parse: parse.string, secret: true },
+  signingKeyFile: {
+    env: 'INVOICES_SIGNING_KEY_FILE',
+    doc: 'PEM (PKCS#8) private key that signs PayableConfirmed facts; must be the genesis services.invoices key (default: invoices-key.pem beside LEDGER_GENESIS_FILE, where `cascade ledger genesis` writes it)',
+    parse: parse.string,
+    secret: true,
+    default: '',
+  },
   fourFlowScoreMin: { env: 'INVOICES_FOUR_FLOW_SCORE_MIN', doc: 'lowest four-flow score (0–100) a payable may be confirmed with', parse: parse.int(0, 100), default: 60 },
   commandAgeMaxMs: { env: 'INVOICES_COMMAND_AGE_MAX_MS', doc: "how old a signed command's createdAt may be", parse: parse.int(1_000, 7 * 24 * 60 * 60 * 1000), default: commandAgeMaxMsDefault },
   ledgerGroupId: { env: 'INVOICES_LEDGER_GROUP', doc: 'Kafka consumer group reading ledger.events and ledger.results', parse: parse.string, default: 'invoices-ledger' },
@@ -39,10 +46,11 @@ export function readInvoicesGenesis(file: string): InvoicesGenesis {
 /** The chain id and the fact key, checked against each other. */
 export function invoicesRuntime(values: { genesisFile: string; signingKeyFile: string }): { chain: string; signingKey: PrivateKey } {
   const genesis = readInvoicesGenesis(values.genesisFile);
-  const key = importPrivateKey({ format: 'pem', pem: readFileSync(values.signingKeyFile, 'utf8') });
+  const keyFile = values.signingKeyFile || path.join(path.dirname(values.genesisFile), 'invoices-key.pem');
+  const key = importPrivateKey({ format: 'pem', pem: readFileSync(keyFile, 'utf8') });
   const named = genesis.services.invoices;
   if (key.keyId !== named.keyId || key.alg !== named.alg || exportPublicKey(key, 'hex') !== named.publicKey) {
-    throw new Error(`INVOICES_SIGNING_KEY_FILE holds key ${key.keyId}, but the genesis names ${named.keyId} for the invoices service: the ledger would refuse every fact it signs`);
+    throw new Error(`INVOICES_SIGNING_KEY_FILE (${keyFile}) holds key ${key.keyId}, but the genesis names ${named.keyId} for the invoices service: the ledger would refuse every fact it signs`);
   }
   return { chain: genesis.chainId, signingKey: key };
 }
