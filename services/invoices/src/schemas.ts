@@ -3,6 +3,7 @@
  * accepts and returns: the HTTP routes validate and serialise with them, the bulk import validates
  * each row with the invoice input schema, and the gateway publishes them in its OpenAPI document.
  */
+import { invoicesPerPayableMax } from './domain/payable.ts';
 
 export const amount = { type: 'string', pattern: '^(0|[1-9][0-9]{0,14})\\.[0-9]{2}$', description: 'CNY, exactly two decimals' } as const;
 export const date = { type: 'string', pattern: '^[0-9]{4}-[0-9]{2}-[0-9]{2}$', description: 'calendar date, Asia/Shanghai' } as const;
@@ -88,8 +89,6 @@ export const signatureSchema = {
   properties: { keyId: { type: 'string', minLength: 1, maxLength: 128 }, alg: { enum: ['ed25519', 'sm2'] }, sig: { type: 'string', minLength: 1, maxLength: 200 } },
 } as const;
 
-/** Most invoices behind one payable (the domain's invoicesPerPayableMax). */
-export const payableInvoicesMax = 100;
 
 /** DESIGN §6 body of `payable.confirm`. */
 export const payableCommandSchema = {
@@ -119,7 +118,7 @@ export const payableCommandSchema = {
             invoices: {
               type: 'array',
               minItems: 1,
-              maxItems: payableInvoicesMax,
+              maxItems: invoicesPerPayableMax,
               items: {
                 type: 'object',
                 additionalProperties: false,
@@ -260,9 +259,3 @@ export const pageOf = <T extends object>(item: T) => ({
   required: ['items', 'next'],
   properties: { items: { type: 'array', items: item }, next: nullable({ type: 'string', description: 'pass as `after` for the next page' }) },
 }) as const;
-
-export const listQuerySchema = {
-  type: 'object',
-  additionalProperties: false,
-  properties: { after: { type: 'string', maxLength: 128 }, limit: { type: 'integer', minimum: 1, maximum: 200, default: 50 } },
-} as const;
