@@ -73,6 +73,12 @@ describe('docker-compose.yml', () => {
           expect(env.LEDGER_GENESIS_FILE).toBe('/run/cascade/genesis.json');
           expect(JSON.stringify(compose.services['ledger-genesis']?.command)).toContain('"ledger","genesis","--out","/run/cascade"');
         }
+        if (def.name === 'invoices') {
+          // It signs facts with the key the genesis CLI wrote beside the genesis, mounted read-only.
+          expect(env.LEDGER_GENESIS_FILE).toBe('/run/cascade/genesis.json');
+          expect(env.INVOICES_SIGNING_KEY_FILE).toBe('/run/cascade/invoices-key.pem');
+          expect((svc as { volumes?: string[] }).volumes).toContain('ledger-genesis:/run/cascade:ro');
+        }
         expect(config.kafkaBrokers).toEqual(['kafka:9092']);
         expect(new URL(config.databaseUrl).hostname).toBe('postgres');
         expect(new URL(config.redisUrl).hostname).toBe('redis');

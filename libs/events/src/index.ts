@@ -7,3 +7,4 @@ export * from './facts.ts';
 export * from './schemas/commands.ts';
 export * as schemaPrimitives from './schemas/primitives.ts';
 export * from './command-keys.ts';
+export * from './schemas/invoices.ts';

@@ -37,6 +37,7 @@ beforeAll(async () => {
           TOPIC_PREFIX: prefix,
           LEDGER_GENESIS_FILE: genesis.genesisFile,
           LEDGER_SIGNING_KEY_FILE: genesis.signingKeyFile,
+          INVOICES_SIGNING_KEY_FILE: genesis.invoicesKeyFile,
         },
       }),
     );
@@ -62,8 +63,9 @@ describe.each(services)('service $name', ({ name }) => {
       return res.ok ? ((await res.json()) as { checks: Record<string, string> }) : undefined;
     }, 45_000, `${name} ready`);
     // Beyond the shared three: the ledger reports whether its intake keeps up (docs/ledger.md);
-    // the gateway its results consumer and its view of the registry (docs/gateway.md).
-    const own: Record<string, Record<string, string>> = { ledger: { intake: 'ok' }, gateway: { results: 'ok', registry: 'ok' } };
+    // the gateway its results consumer and its view of the registry (docs/gateway.md); the
+    // invoices service whether its consumer of the ledger's events still runs (docs/invoices.md).
+    const own: Record<string, Record<string, string>> = { ledger: { intake: 'ok' }, gateway: { results: 'ok', registry: 'ok' }, invoices: { ledgerEvents: 'ok' } };
     expect(ready.checks).toEqual({ postgres: 'ok', redis: 'ok', kafka: 'ok', ...own[name] });
     const health = await fetch(`http://127.0.0.1:${port}/health`);
     expect(await health.json()).toEqual({ status: 'ok', service: name });

@@ -187,6 +187,10 @@ export const payableConfirmedSchema = {
     creditor: { type: 'string', maxLength: 64 },
     amount: { type: 'string', pattern: '^(0|[1-9][0-9]{0,14})\\.[0-9]{2}$' },
     invoices: { type: 'array', maxItems: 1000, items: { type: 'string', maxLength: 128 } },
+    /** When the debtor pays (a calendar date); the ledger keeps it in the logged fact. */
+    dueDate: { type: 'string', pattern: '^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$' },
+    /** The four-flow (四流合一) score 0–100 the invoices service gave the invoices (invoices.ts has the reasons). */
+    fourFlowScore: { type: 'integer', minimum: 0, maximum: 100 },
     /** The invoices service's signature over the fact (`facts.ts`); the ledger refuses a fact without a valid one. */
     signature: { type: 'object', required: ['keyId', 'alg', 'sig'], properties: { keyId: { type: 'string', maxLength: 128 }, alg: { enum: ['ed25519', 'sm2'] }, sig: { type: 'string', maxLength: 200 } } },
   },

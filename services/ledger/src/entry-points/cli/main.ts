@@ -4,5 +4,6 @@
  */
 import { COMMANDS, processIo, runCli } from '@cascade/sdk';
 import { ledgerCliCommands } from './ledger-commands.ts';
+import { invoicesCliCommands } from '@cascade/invoices';
 
-process.exitCode = await runCli(process.argv.slice(2), processIo, [...COMMANDS, ...ledgerCliCommands]);
+process.exitCode = await runCli(process.argv.slice(2), processIo, [...COMMANDS, ...ledgerCliCommands, ...invoicesCliCommands]);
