@@ -178,12 +178,18 @@ export function binOf(feature: ScorecardFeature, value: FeatureValue): Bin {
   return other;
 }
 
+/** Rare categories named in an other bin's description before "…". */
+const otherListedMax = 5;
+
 const fmt = (x: number): string => (Number.isInteger(x) ? String(x) : String(Number(x.toPrecision(6))));
 
 /** A bin in words: "missing", "A or B", "other values", "≤ 2.5", "2.5 – 5", "> 10". */
 export function describeBin(bin: Bin): string {
   if (bin.missing) return 'missing';
-  if (bin.other) return 'any other value';
+  if (bin.other) {
+    const listed = bin.categories ?? [];
+    return listed.length === 0 ? 'any other value' : `${listed.slice(0, otherListedMax).join(' or ')}${listed.length > otherListedMax ? ' …' : ''} or any other value`;
+  }
   if (bin.categories) return bin.categories.join(' or ');
   const lo = bin.lower ?? null;
   const hi = bin.upper ?? null;

@@ -4,5 +4,6 @@
  */
 import { COMMANDS, processIo, runCli } from '@cascade/sdk';
 import { ledgerCliCommands } from './ledger-commands.ts';
+import { riskCliCommands } from '@cascade/risk';
 
-process.exitCode = await runCli(process.argv.slice(2), processIo, [...COMMANDS, ...ledgerCliCommands]);
+process.exitCode = await runCli(process.argv.slice(2), processIo, [...COMMANDS, ...ledgerCliCommands, ...riskCliCommands]);
