@@ -4,3 +4,4 @@ export * from './topics.ts';
 export * from './schemas/ledger.ts';
 export * from './split.ts';
 export * from './facts.ts';
+export * from './schemas/risk.ts';
