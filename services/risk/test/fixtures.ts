@@ -13,7 +13,7 @@ export function newParty(): string {
 export const at = (day: string, hour = 2): string => `${day}T${String(hour).padStart(2, '0')}:00:00.000Z`;
 
 export function partyRegistered(partyId: string, roles: string[], when = at('2026-01-05')) {
-  return { type: 'PartyRegistered', key: partyId, data: { partyId, uscc: partyId, name: `party ${partyId}`, roles, keys: [], at: when } };
+  return { type: 'PartyRegistered', key: partyId, data: { partyId, uscc: /^[0-9A-Z]{18}$/.test(partyId) ? partyId : null, name: `party ${partyId}`, roles, keys: [], at: when } };
 }
 
 export function voucherRecord(v: { voucherId: string; rootId: string; parentId: string | null; issuer: string; holder: string; sender: string; amount: string; maturityDate: string; tier: number; status: string; createdAt: string; backing?: { payableId: string; amount: string }[] }) {
