@@ -73,6 +73,11 @@ describe('docker-compose.yml', () => {
           expect(env.LEDGER_GENESIS_FILE).toBe('/run/cascade/genesis.json');
           expect(JSON.stringify(compose.services['ledger-genesis']?.command)).toContain('"ledger","genesis","--out","/run/cascade"');
         }
+        if (def.name === 'risk') {
+          // The genesis is public: risk reads the invoices fact key from it to check four-flow scores.
+          expect(env.RISK_GENESIS_FILE).toBe('/run/cascade/genesis.json');
+          expect((svc as { volumes?: string[] }).volumes).toContain('ledger-genesis:/run/cascade:ro');
+        }
         expect(config.kafkaBrokers).toEqual(['kafka:9092']);
         expect(new URL(config.databaseUrl).hostname).toBe('postgres');
         expect(new URL(config.redisUrl).hostname).toBe('redis');
