@@ -2,7 +2,7 @@
  * Risk service latency: from a FinancingRequested event on ledger.events to the FinancingAssessed
  * event on risk.events, at a fixed request rate.
  *
- *   npx tsx bench/risk/run.ts [--rate 500] [--seconds 30] [--suppliers 200]
+ *   npx tsx bench/risk/run.ts [--rate 500] [--seconds 30] [--suppliers 200] [--profile]
  *
  * Starts local infrastructure as the tests do (this machine's PostgreSQL and Redis, Kafka from
  * KAFKA_BROKERS or the real broker from Maven Central), runs the risk service as its own process,
@@ -14,11 +14,12 @@
  * Then FinancingRequested events are sent open loop at `--rate` per second for `--seconds`, one
  * per voucher, and each assessment's latency is its arrival here minus its request's send. The
  * figures: assessments received, achieved rate, p50/p90/p99/max latency, decisions, and CPU of the
- * risk process and of the machine.
+ * risk process and of the machine. With --profile the service runs under --cpu-prof and its
+ * hottest functions are listed.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -33,7 +34,8 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
 const args = process.argv.slice(2);
 const flag = (name: string, dflt: number): number => {
   const i = args.indexOf(`--${name}`);
-  const v = i >= 0 ? Number(args[i + 1]) : dflt;
+  if (i < 0) return dflt;
+  const v = Number(args[i + 1]);
   if (!Number.isFinite(v) || v <= 0) throw new Error(`--${name} must be a positive number`);
   return v;
 };
@@ -45,6 +47,8 @@ const tickMs = 10;
 const assessedTimeoutMs = 120_000;
 const setupTimeoutMs = 180_000;
 const port = 43_903;
+const profile = args.includes('--profile');
+const profDir = mkdtempSync(path.join(os.tmpdir(), 'cascade-risk-prof-'));
 
 const say = (s: string): void => void process.stdout.write(`${s}\n`);
 const percentile = (sorted: number[], p: number): number => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
@@ -86,7 +90,7 @@ async function main(): Promise<void> {
   dbUrl.pathname = `/${dbName}`;
   const authKey = randomBytes(32);
 
-  const risk: ChildProcess = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'services/risk/src/main.ts')], {
+  const risk: ChildProcess = spawn(process.execPath, [...(profile ? ['--cpu-prof', `--cpu-prof-dir=${profDir}`] : []), '--import', 'tsx', path.join(root, 'services/risk/src/main.ts')], {
     cwd: root,
     env: { ...process.env, PORT: String(port), DATABASE_URL: dbUrl.toString(), REDIS_URL: redisUrl, KAFKA_BROKERS: kafka.brokers.join(','), TOPIC_PREFIX: prefix, LOG_LEVEL: 'error', INTERNAL_AUTH_KEY: authKey.toString('hex') },
     stdio: ['ignore', 'inherit', 'inherit'],
@@ -210,10 +214,27 @@ async function main(): Promise<void> {
   await pool.end();
   risk.kill('SIGTERM');
   await new Promise((r) => risk.once('exit', r));
+  if (profile) printProfile();
   await adminClient.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
   await adminClient.end();
   await kafka.stop();
   process.exit(latencies.length === vouchers.length ? 0 : 1);
+}
+
+/** Self time per function of the service's CPU profile, the top 25. */
+function printProfile(): void {
+  const file = readdirSync(profDir).find((f) => f.endsWith('.cpuprofile'));
+  if (!file) return say('  (no profile written)');
+  const prof = JSON.parse(readFileSync(path.join(profDir, file), 'utf8')) as { nodes: { id: number; callFrame: { functionName: string; url: string; lineNumber: number } }[]; samples: number[] };
+  const byId = new Map(prof.nodes.map((n) => [n.id, n]));
+  const self = new Map<string, number>();
+  for (const id of prof.samples) {
+    const n = byId.get(id)!;
+    const name = `${n.callFrame.functionName || '(anonymous)'} ${n.callFrame.url.replace(/^.*node_modules\//, '').replace(root, '')}:${n.callFrame.lineNumber + 1}`;
+    self.set(name, (self.get(name) ?? 0) + 1);
+  }
+  say(`  hottest functions (self samples of ${prof.samples.length}):`);
+  for (const [name, n] of [...self].sort((a, b) => b[1] - a[1]).slice(0, 25)) say(`    ${((n / prof.samples.length) * 100).toFixed(1).padStart(5)} %  ${name}`);
 }
 
 main().catch((error) => {

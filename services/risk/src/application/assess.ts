@@ -11,8 +11,8 @@ import { assess, type AssessmentInputs, type AssessmentResult } from '../domain/
 import { enterpriseFeatureLabels } from '../domain/features.ts';
 import { shanghaiDate } from '../domain/time.ts';
 import { saveAssessment, scorecardByVersion, type StoredAssessment } from '../data-access/assessments.ts';
-import { edgesReachableFrom, exposure, issuerOverdue, pathTo, payablesOfTree, productUsedOn, voucherById, type Db } from '../data-access/platform-view.ts';
-import { productOf } from '../data-access/products.ts';
+import { edgesReachableFrom, issuerPosition, payablesOfTree, voucherWithPath, type Db } from '../data-access/platform-view.ts';
+import { productWithUse } from '../data-access/products.ts';
 import { identities } from '../data-access/records.ts';
 import { emit, type RiskContext } from './context.ts';
 import { riskProblems } from './problems.ts';
@@ -32,26 +32,30 @@ export interface FinancingRequest {
 
 export async function gatherInputs(db: Db, ctx: RiskContext, request: FinancingRequest): Promise<AssessmentInputs> {
   const asOf = shanghaiDate(request.at);
-  const voucher = await voucherById(db, request.voucherId);
-  const issuer = voucher?.issuer ?? null;
-  const path = voucher ? await pathTo(db, request.voucherId) : [];
-  const overdue = issuer ? await issuerOverdue(db, issuer) : { roots: 0, outstanding: '0.00' };
-  const product = await productOf(db, request.funder, request.productId);
-  const usedFen = await productUsedOn(db, request.funder, request.productId, asOf, request.voucherId);
+  const found = await voucherWithPath(db, request.voucherId);
+  const issuer = found?.voucher.issuer ?? null;
+  const path = found?.path ?? [];
+  const position = issuer ? await issuerPosition(db, issuer, request.funder) : null;
+  const { product, usedFen } = await productWithUse(db, request.funder, request.productId, asOf, request.voucherId);
   const since = new Date(Date.parse(request.at) - ctx.policy.cycleWindowDays * 86_400_000).toISOString();
   const graph = await edgesReachableFrom(db, request.holder, since);
   const others = [...new Set([issuer, request.funder, ...path.map((h) => h.from)].filter((p): p is string => p !== null && p !== request.holder))];
   return {
     request,
-    voucher: voucher ? { status: voucher.status, issuer: voucher.issuer, maturityDate: voucher.maturityDate, tier: voucher.tier, path } : null,
-    issuer: { partyId: issuer ?? request.holder, features: issuer ? await featuresOf(db, issuer, asOf) : {}, overdueRoots: overdue.roots, overdueOutstanding: overdue.outstanding },
+    voucher: found ? { status: found.voucher.status, issuer: found.voucher.issuer, maturityDate: found.voucher.maturityDate, tier: found.voucher.tier, path } : null,
+    issuer: {
+      partyId: issuer ?? request.holder,
+      features: issuer ? await featuresOf(db, issuer, asOf) : {},
+      overdueRoots: position?.overdue.roots ?? 0,
+      overdueOutstanding: position?.overdue.outstanding ?? '0.00',
+    },
     product,
     productUsedToday: Amount.fromFen(usedFen).toString(),
-    payables: voucher ? await payablesOfTree(db, voucher.rootId) : [],
+    payables: found ? await payablesOfTree(db, found.voucher.rootId) : [],
     transferEdges: graph.edges,
     transferEdgesTruncated: graph.truncated,
     identities: await identities(db, [request.holder, ...others]),
-    exposure: issuer ? await exposure(db, issuer, request.funder) : { issuerFinanced: '0.00', funderOnIssuer: '0.00', funderBook: '0.00' },
+    exposure: position?.exposure ?? { issuerFinanced: '0.00', funderOnIssuer: '0.00', funderBook: '0.00' },
     policy: ctx.policy,
   };
 }

@@ -2,11 +2,10 @@
 import { enterpriseFeatureLabels, enterpriseFeatures, type EnterpriseData } from '../domain/features.ts';
 import { score, type ScoreResult, type Scorecard } from '../domain/scorecard.ts';
 import { behaviourOf, type Db } from '../data-access/platform-view.ts';
-import { latestRecords, relatedPartyCount } from '../data-access/records.ts';
+import { latestRecords } from '../data-access/records.ts';
 
 export async function enterpriseData(db: Db, party: string, asOf: string): Promise<EnterpriseData> {
-  const [records, behaviour, related] = [await latestRecords(db, party), await behaviourOf(db, party, asOf), await relatedPartyCount(db, party)];
-  return { ...records, behaviour: { ...behaviour, relatedPartyCount: related } };
+  return { ...(await latestRecords(db, party)), behaviour: await behaviourOf(db, party, asOf) };
 }
 
 export async function featuresOf(db: Db, party: string, asOf: string): Promise<Record<string, number | string | null>> {

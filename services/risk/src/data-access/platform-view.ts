@@ -202,41 +202,46 @@ export async function voucherById(db: Db, voucherId: string): Promise<VoucherRow
   return r ? { voucherId: r.voucher_id, rootId: r.root_id, issuer: r.issuer, holder: r.holder, amount: amountOf(r.amount_fen), maturityDate: r.maturity_date, tier: r.tier, status: r.status } : null;
 }
 
-/** The hops from the issuer down to a voucher, oldest first (remainders kept by the holder are not hops). */
-export async function pathTo(db: Db, voucherId: string): Promise<{ from: string; to: string; at: string | null }[]> {
-  const { rows } = await db.query<{ sender: string; recipient: string; accepted_at: Date | null }>(
+/**
+ * A voucher and the hops from the issuer down to it, oldest first (remainders kept by the holder
+ * are not hops), in one round trip.
+ */
+export async function voucherWithPath(db: Db, voucherId: string): Promise<{ voucher: VoucherRow; path: { from: string; to: string; at: string | null }[] } | null> {
+  const { rows } = await db.query<{ voucher_id: string; root_id: string; issuer: string; holder: string; amount_fen: string; maturity_date: string; tier: number; status: string; sender: string; recipient: string; accepted_at: Date | null }>(
     `WITH RECURSIVE chain AS (
-       SELECT voucher_id, parent_id, sender, recipient, accepted_at, tier FROM vouchers WHERE voucher_id = $1
+       SELECT voucher_id, parent_id, root_id, issuer, holder, amount_fen, maturity_date, tier, status, sender, recipient, accepted_at FROM vouchers WHERE voucher_id = $1
        UNION ALL
-       SELECT v.voucher_id, v.parent_id, v.sender, v.recipient, v.accepted_at, v.tier FROM vouchers v JOIN chain c ON v.voucher_id = c.parent_id
+       SELECT v.voucher_id, v.parent_id, v.root_id, v.issuer, v.holder, v.amount_fen, v.maturity_date, v.tier, v.status, v.sender, v.recipient, v.accepted_at FROM vouchers v JOIN chain c ON v.voucher_id = c.parent_id
      )
-     SELECT sender, recipient, accepted_at FROM chain WHERE sender <> recipient ORDER BY tier`,
+     SELECT voucher_id, root_id, issuer, holder, amount_fen, maturity_date::text, tier, status, sender, recipient, accepted_at FROM chain ORDER BY tier`,
     [voucherId],
   );
-  return rows.map((r) => ({ from: r.sender, to: r.recipient, at: r.accepted_at ? r.accepted_at.toISOString() : null }));
-}
-
-export async function issuerOverdue(db: Db, issuer: string): Promise<{ roots: number; outstanding: string }> {
-  const { rows } = await db.query<{ roots: string; outstanding: string }>(
-    'SELECT count(*) AS roots, coalesce(sum(overdue_outstanding_fen), 0) AS outstanding FROM trees WHERE issuer = $1 AND overdue_outstanding_fen > 0',
-    [issuer],
-  );
-  return { roots: Number(rows[0]!.roots), outstanding: amountOf(rows[0]!.outstanding) };
+  const self = rows.find((r) => r.voucher_id === voucherId);
+  if (!self) return null;
+  return {
+    voucher: { voucherId: self.voucher_id, rootId: self.root_id, issuer: self.issuer, holder: self.holder, amount: amountOf(self.amount_fen), maturityDate: self.maturity_date, tier: self.tier, status: self.status },
+    path: rows.filter((r) => r.sender !== r.recipient).map((r) => ({ from: r.sender, to: r.recipient, at: r.accepted_at ? r.accepted_at.toISOString() : null })),
+  };
 }
 
 const exposedStatuses = `('financed', 'overdue', 'frozen')`;
 
-export async function exposure(db: Db, issuer: string, funder: string): Promise<{ issuerFinanced: string; funderOnIssuer: string; funderBook: string }> {
-  const { rows } = await db.query<{ issuer_fen: string; funder_issuer_fen: string; funder_fen: string }>(
-    `SELECT
-       coalesce(sum(outstanding_fen) FILTER (WHERE issuer = $1), 0) AS issuer_fen,
-       coalesce(sum(outstanding_fen) FILTER (WHERE issuer = $1 AND financed_funder = $2), 0) AS funder_issuer_fen,
-       coalesce(sum(outstanding_fen) FILTER (WHERE financed_funder = $2), 0) AS funder_fen
-     FROM vouchers WHERE financed_funder IS NOT NULL AND status IN ${exposedStatuses} AND (issuer = $1 OR financed_funder = $2)`,
+/** The issuer's overdue trees and the financed exposure figures of an assessment, in one round trip. */
+export async function issuerPosition(db: Db, issuer: string, funder: string): Promise<{ overdue: { roots: number; outstanding: string }; exposure: { issuerFinanced: string; funderOnIssuer: string; funderBook: string } }> {
+  const { rows } = await db.query<{ roots: string; outstanding: string; issuer_fen: string; funder_issuer_fen: string; funder_fen: string }>(
+    `SELECT o.roots, o.outstanding, e.issuer_fen, e.funder_issuer_fen, e.funder_fen FROM
+       (SELECT count(*) AS roots, coalesce(sum(overdue_outstanding_fen), 0) AS outstanding FROM trees WHERE issuer = $1 AND overdue_outstanding_fen > 0) o,
+       (SELECT coalesce(sum(outstanding_fen) FILTER (WHERE issuer = $1), 0) AS issuer_fen,
+               coalesce(sum(outstanding_fen) FILTER (WHERE issuer = $1 AND financed_funder = $2), 0) AS funder_issuer_fen,
+               coalesce(sum(outstanding_fen) FILTER (WHERE financed_funder = $2), 0) AS funder_fen
+        FROM vouchers WHERE financed_funder IS NOT NULL AND status IN ${exposedStatuses} AND (issuer = $1 OR financed_funder = $2)) e`,
     [issuer, funder],
   );
   const r = rows[0]!;
-  return { issuerFinanced: amountOf(r.issuer_fen), funderOnIssuer: amountOf(r.funder_issuer_fen), funderBook: amountOf(r.funder_fen) };
+  return {
+    overdue: { roots: Number(r.roots), outstanding: amountOf(r.outstanding) },
+    exposure: { issuerFinanced: amountOf(r.issuer_fen), funderOnIssuer: amountOf(r.funder_issuer_fen), funderBook: amountOf(r.funder_fen) },
+  };
 }
 
 /** Financed outstanding on one issuer and on the whole platform. */
@@ -319,9 +324,10 @@ export async function edgesReachableFrom(db: Db, start: string, since: string): 
   return { edges, truncated: false };
 }
 
-export async function behaviourOf(db: Db, party: string, asOf: string): Promise<Omit<PlatformBehaviour, 'relatedPartyCount'>> {
+/** A party's platform behaviour and related-party count, in one round trip. */
+export async function behaviourOf(db: Db, party: string, asOf: string): Promise<PlatformBehaviour> {
   const { rows } = await db.query<{
-    registered_at: Date | null; matured: string; on_time: string; overdue: string; transfers: string; financed: string; rejected: string;
+    registered_at: Date | null; matured: string; on_time: string; overdue: string; transfers: string; financed: string; rejected: string; received: string[] | null; related: string;
   }>(
     `SELECT
        (SELECT registered_at FROM parties WHERE party_id = $1) AS registered_at,
@@ -330,19 +336,23 @@ export async function behaviourOf(db: Db, party: string, asOf: string): Promise<
        (SELECT count(*) FROM trees WHERE issuer = $1 AND went_overdue) AS overdue,
        (SELECT count(*) FROM transfers WHERE sender = $1 AND accepted_at >= ($2::date - 30)) AS transfers,
        (SELECT count(*) FROM vouchers WHERE financed_seller = $1) AS financed,
-       (SELECT count(*) FROM financing_outcomes WHERE holder = $1 AND outcome = 'rejected') AS rejected`,
+       (SELECT count(*) FROM financing_outcomes WHERE holder = $1 AND outcome = 'rejected') AS rejected,
+       (SELECT array_agg(fen::text ORDER BY issuer) FROM (SELECT issuer, sum(amount_fen) AS fen FROM transfers WHERE recipient = $1 GROUP BY issuer) r) AS received,
+       (SELECT count(DISTINCT o.enterprise) FROM enterprise_identity me JOIN enterprise_identity o
+          ON o.enterprise <> me.enterprise AND (o.representative_key = me.representative_key OR o.address_key = me.address_key)
+        WHERE me.enterprise = $1) AS related`,
     [party, asOf],
   );
   const r = rows[0]!;
-  const received = await db.query<{ fen: string }>('SELECT sum(amount_fen) AS fen FROM transfers WHERE recipient = $1 GROUP BY issuer ORDER BY issuer', [party]);
   return {
     registeredAt: r.registered_at ? r.registered_at.toISOString() : null,
     maturedRoots: Number(r.matured),
     onTimeRoots: Number(r.on_time),
     overdueRoots: Number(r.overdue),
     transfersOut30d: Number(r.transfers),
-    receivedByIssuerFen: received.rows.map((x) => BigInt(x.fen)),
+    receivedByIssuerFen: (r.received ?? []).map((x) => BigInt(x)),
     financedCount: Number(r.financed),
     financingRejectedCount: Number(r.rejected),
+    relatedPartyCount: Number(r.related),
   };
 }

@@ -39,3 +39,21 @@ export async function activeProducts(db: Db): Promise<Product[]> {
   const { rows } = await db.query<Row>(`SELECT * FROM products WHERE status = 'active' ORDER BY funder, product_id LIMIT $1`, [productsMatchedMax]);
   return rows.map(toProduct);
 }
+
+/**
+ * A funder's product and what it already took on a day (financed that day, or requested that day
+ * and still open, other than `exceptVoucherId`), in one round trip.
+ */
+export async function productWithUse(db: Db, funder: string, productId: string, day: string, exceptVoucherId: string): Promise<{ product: Product | null; usedFen: bigint }> {
+  const { rows } = await db.query<Row & { used_fen: string; found: boolean }>(
+    `SELECT p.*, p.funder IS NOT NULL AS found, u.used_fen FROM
+       (SELECT coalesce(sum(amount_fen), 0) AS used_fen FROM vouchers
+        WHERE voucher_id <> $4 AND (
+          (financed_funder = $1 AND financed_product = $2 AND financed_on = $3::date)
+          OR (status = 'pending_financing' AND request_funder = $1 AND request_product = $2 AND (requested_at AT TIME ZONE 'Asia/Shanghai')::date = $3::date))) u
+     LEFT JOIN products p ON p.funder = $1 AND p.product_id = $2`,
+    [funder, productId, day, exceptVoucherId],
+  );
+  const r = rows[0]!;
+  return { product: r.found ? toProduct(r) : null, usedFen: BigInt(r.used_fen) };
+}

@@ -69,17 +69,6 @@ export async function recordHistory(db: Db, enterprise: string, limit: number): 
   return rows.map((r) => ({ kind: r.kind, recordKey: r.record_key, version: r.version, source: r.source, observedAt: r.observed_at.toISOString(), receivedAt: r.received_at.toISOString(), data: r.data }));
 }
 
-/** Other enterprises sharing this one's legal representative or address. */
-export async function relatedPartyCount(db: Db, enterprise: string): Promise<number> {
-  const { rows } = await db.query<{ n: string }>(
-    `SELECT count(DISTINCT o.enterprise) AS n FROM enterprise_identity me JOIN enterprise_identity o
-       ON o.enterprise <> me.enterprise AND (o.representative_key = me.representative_key OR o.address_key = me.address_key)
-     WHERE me.enterprise = $1`,
-    [enterprise],
-  );
-  return Number(rows[0]!.n);
-}
-
 export async function identities(db: Db, parties: readonly string[]): Promise<PartyIdentity[]> {
   const { rows } = await db.query<{ enterprise: string; legal_representative: string; address: string }>(
     'SELECT enterprise, legal_representative, address FROM enterprise_identity WHERE enterprise = ANY($1)',

@@ -1,14 +1,16 @@
 /**
- * The risk service's one consumer: ledger.events and invoices.events, in one group. Each fetched
- * batch is applied in one transaction: the events are claimed in the inbox first (a redelivered
+ * The risk service's one consumer: ledger.events and invoices.events, in one group. Each
+ * partition's part of a fetched batch is applied in one transaction: the events are claimed in
+ * the inbox first (a redelivered
  * event is skipped), then each is applied under its own savepoint. An event whose application
  * fails — a rule refuses it, or its data breaks an assumption — is rolled back alone, parked
  * with its reason (parked_events, counted, logged) and skipped: it is never retried, and it never
  * holds up the others. Only a failure of the transaction itself (the database gone) makes the
- * batch come again, and then the inbox makes the retry harmless.
+ * batch come again, and then the inbox makes the retry harmless. (The savepoints are taken only
+ * when a partition's events did not all apply straight through: see applyPartition.)
  */
 import type { Kafka, KafkaMessage } from 'kafkajs';
-import { claimEvents, withTransaction, type Pool } from '@cascade/db';
+import { claimEvents, withTransaction, type Pool, type PoolClient } from '@cascade/db';
 import { BatchConsumer, EventCatalog, EventValidationError, ledgerPublishedSpecs, type ConsumerProgress, type ReceivedEvent } from '@cascade/events';
 import type { Logger } from '@cascade/logging';
 import type { RiskContext } from '../../application/context.ts';
@@ -42,31 +44,77 @@ function wanted(e: ReceivedEvent, topics: RiskConsumerOptions['topics']): boolea
   return false;
 }
 
-export async function applyBatch(options: Pick<RiskConsumerOptions, 'pool' | 'ctx' | 'logger' | 'topics' | 'onApplied' | 'onParked'>, events: readonly ReceivedEvent[]): Promise<void> {
+/**
+ * Partitions of one fetch applied side by side, each in its own transaction. Kafka orders events
+ * within a partition only (a tree, a party, a debtor each have one), so the partitions of a fetch
+ * are independent; applying them one after another would bound the service at one database round
+ * trip at a time.
+ */
+export const partitionsAppliedConcurrentlyMax = 4;
+
+type BatchOptions = Pick<RiskConsumerOptions, 'pool' | 'ctx' | 'logger' | 'topics' | 'onApplied' | 'onParked'>;
+
+export async function applyBatch(options: BatchOptions, events: readonly ReceivedEvent[]): Promise<void> {
   const relevant = events.filter((e) => wanted(e, options.topics));
   if (relevant.length === 0) return;
-  await withTransaction(options.pool, async (c) => {
-    const fresh = await claimEvents(c, inboxConsumerName, relevant.map((e) => e.envelope.id));
-    for (const e of relevant) {
-      if (!fresh.has(e.envelope.id)) continue;
-      fresh.delete(e.envelope.id); // the same id twice in one batch is applied once
-      await c.query('SAVEPOINT risk_event');
-      try {
-        const data = e.envelope.data as Record<string, unknown>;
-        if (e.topic === options.topics.ledgerEvents) await handleLedgerEvent(c, options.ctx, e.envelope.type, data);
-        else await applyInvoicesEvent(c, options.ctx, e.envelope.type, data, e.envelope.occurredAt);
-        await c.query('RELEASE SAVEPOINT risk_event');
-        options.onApplied?.(e.envelope.type);
-      } catch (error) {
-        await c.query('ROLLBACK TO SAVEPOINT risk_event');
-        const reason = error instanceof ParkedEvent ? error.reason : 'applyFailed';
-        const detail = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-        options.logger.warn({ topic: e.topic, partition: e.partition, offset: e.offset, type: e.envelope.type, eventId: e.envelope.id, reason, err: detail }, 'event parked');
-        await parkEvent(c, { eventId: e.envelope.id, topic: e.topic, partition: e.partition, offset: e.offset, type: e.envelope.type, reason, detail });
-        options.onParked?.(reason);
-      }
+  const byPartition = new Map<string, ReceivedEvent[]>();
+  for (const e of relevant) {
+    const key = `${e.topic}\u0000${e.partition}`;
+    byPartition.set(key, [...(byPartition.get(key) ?? []), e]);
+  }
+  const groups = [...byPartition.values()];
+  // A group that fails for want of the database fails the whole call, so the batch comes again;
+  // the groups that committed are then skipped by the inbox.
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < groups.length) await applyPartition(options, groups[next++]!);
+  };
+  await Promise.all(Array.from({ length: Math.min(partitionsAppliedConcurrentlyMax, groups.length) }, worker));
+}
+
+/**
+ * One partition's events in one transaction. The first attempt applies them straight through; if
+ * any fails, the transaction is rolled back and the events are applied again one savepoint each,
+ * so only the failing ones are parked. Savepoints cost two round trips an event, paid only when
+ * something is wrong.
+ */
+async function applyPartition(options: BatchOptions, events: readonly ReceivedEvent[]): Promise<void> {
+  try {
+    await withTransaction(options.pool, (c) => applyEvents(c, options, events, false));
+  } catch (error) {
+    if (!(error instanceof EventFailed)) throw error;
+    await withTransaction(options.pool, (c) => applyEvents(c, options, events, true));
+  }
+}
+
+/** An event failed on the straight-through attempt (its error is kept for the log). */
+class EventFailed extends Error {}
+
+async function applyEvents(c: PoolClient, options: BatchOptions, events: readonly ReceivedEvent[], guarded: boolean): Promise<void> {
+  const fresh = await claimEvents(c, inboxConsumerName, events.map((e) => e.envelope.id));
+  const applied: string[] = [];
+  for (const e of events) {
+    if (!fresh.has(e.envelope.id)) continue;
+    fresh.delete(e.envelope.id); // the same id twice in one batch is applied once
+    if (guarded) await c.query('SAVEPOINT risk_event');
+    try {
+      const data = e.envelope.data as Record<string, unknown>;
+      if (e.topic === options.topics.ledgerEvents) await handleLedgerEvent(c, options.ctx, e.envelope.type, data);
+      else await applyInvoicesEvent(c, options.ctx, e.envelope.type, data, e.envelope.occurredAt);
+      if (guarded) await c.query('RELEASE SAVEPOINT risk_event');
+      applied.push(e.envelope.type);
+    } catch (error) {
+      if (!guarded) throw new EventFailed(error instanceof Error ? error.message : String(error));
+      await c.query('ROLLBACK TO SAVEPOINT risk_event');
+      const reason = error instanceof ParkedEvent ? error.reason : 'applyFailed';
+      const detail = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+      options.logger.warn({ topic: e.topic, partition: e.partition, offset: e.offset, type: e.envelope.type, eventId: e.envelope.id, reason, err: detail }, 'event parked');
+      await parkEvent(c, { eventId: e.envelope.id, topic: e.topic, partition: e.partition, offset: e.offset, type: e.envelope.type, reason, detail });
+      options.onParked?.(reason);
     }
-  });
+  }
+  // Counted by the attempt that is kept: a straight-through attempt that failed is redone.
+  for (const type of applied) options.onApplied?.(type);
 }
 
 export function createRiskConsumer(options: RiskConsumerOptions): BatchConsumer {
