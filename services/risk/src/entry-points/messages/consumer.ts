@@ -90,6 +90,19 @@ async function applyPartition(options: BatchOptions, events: readonly ReceivedEv
 /** An event failed on the straight-through attempt (its error is kept for the log). */
 class EventFailed extends Error {}
 
+/**
+ * Whether a failure is the event's own fault (park it) rather than the moment's (retry the batch):
+ * a refusal, a defect its data exposes (a JS error), or PostgreSQL refusing its data (SQLSTATE
+ * classes 22, data exception, and 23, integrity). A deadlock, a serialization failure, a timeout or
+ * a lost connection says nothing about the event, so parking it would lose it.
+ */
+export function isEventFault(error: unknown): boolean {
+  if (error instanceof ParkedEvent) return true;
+  const code = (error as { code?: unknown })?.code;
+  if (typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code)) return code.startsWith('22') || code.startsWith('23');
+  return !(error instanceof Error && /ECONN|ETIMEDOUT|EPIPE|Connection terminated|timeout/i.test(`${(error as { code?: string }).code ?? ''} ${error.message}`));
+}
+
 async function applyEvents(c: PoolClient, options: BatchOptions, events: readonly ReceivedEvent[], guarded: boolean): Promise<void> {
   const fresh = await claimEvents(c, inboxConsumerName, events.map((e) => e.envelope.id));
   const applied: string[] = [];
@@ -104,6 +117,7 @@ async function applyEvents(c: PoolClient, options: BatchOptions, events: readonl
       if (guarded) await c.query('RELEASE SAVEPOINT risk_event');
       applied.push(e.envelope.type);
     } catch (error) {
+      if (!isEventFault(error)) throw error;
       if (!guarded) throw new EventFailed(error instanceof Error ? error.message : String(error));
       await c.query('ROLLBACK TO SAVEPOINT risk_event');
       const reason = error instanceof ParkedEvent ? error.reason : 'applyFailed';
