@@ -73,10 +73,15 @@ describe('docker-compose.yml', () => {
           expect(env.LEDGER_GENESIS_FILE).toBe('/run/cascade/genesis.json');
           expect(JSON.stringify(compose.services['ledger-genesis']?.command)).toContain('"ledger","genesis","--out","/run/cascade"');
         }
-        if (def.name === 'invoices') {
-          // It signs facts with the key the genesis CLI wrote beside the genesis, mounted read-only.
-          expect(env.LEDGER_GENESIS_FILE).toBe('/run/cascade/genesis.json');
-          expect(env.INVOICES_SIGNING_KEY_FILE).toBe('/run/cascade/invoices-key.pem');
+        if (def.name === 'invoices' || def.name === 'risk') {
+          // Invoices signs facts with the key the genesis CLI wrote beside the genesis; risk reads
+          // the (public) genesis for the invoices fact key, to check four-flow scores. Both read-only.
+          if (def.name === 'invoices') {
+            expect(env.LEDGER_GENESIS_FILE).toBe('/run/cascade/genesis.json');
+            expect(env.INVOICES_SIGNING_KEY_FILE).toBe('/run/cascade/invoices-key.pem');
+          } else {
+            expect(env.RISK_GENESIS_FILE).toBe('/run/cascade/genesis.json');
+          }
           expect((svc as { volumes?: string[] }).volumes).toContain('ledger-genesis:/run/cascade:ro');
         }
         expect(config.kafkaBrokers).toEqual(['kafka:9092']);

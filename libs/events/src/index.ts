@@ -8,3 +8,4 @@ export * from './schemas/commands.ts';
 export * as schemaPrimitives from './schemas/primitives.ts';
 export * from './command-keys.ts';
 export * from './schemas/invoices.ts';
+export * from './schemas/risk.ts';

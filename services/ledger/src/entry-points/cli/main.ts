@@ -5,5 +5,6 @@
 import { COMMANDS, processIo, runCli } from '@cascade/sdk';
 import { ledgerCliCommands } from './ledger-commands.ts';
 import { invoicesCliCommands } from '@cascade/invoices';
+import { riskCliCommands } from '@cascade/risk';
 
-process.exitCode = await runCli(process.argv.slice(2), processIo, [...COMMANDS, ...ledgerCliCommands, ...invoicesCliCommands]);
+process.exitCode = await runCli(process.argv.slice(2), processIo, [...COMMANDS, ...ledgerCliCommands, ...invoicesCliCommands, ...riskCliCommands]);

@@ -1,0 +1,61 @@
+/** Products: a funder publishes, revises and withdraws its own; a funder lists its own, the regulator all. */
+import type { FastifyInstance } from 'fastify';
+import { withTransaction, type Pool } from '@cascade/db';
+import type { RiskContext } from '../../application/context.ts';
+import { publishProduct, withdrawProduct } from '../../application/products.ts';
+import type { ProductTerms } from '../../domain/products.ts';
+import { productsOf } from '../../data-access/products.ts';
+import { callerFrom, requireFunder } from './caller.ts';
+import { amount, grade, pageLimit, partyId, product, rate, reference } from './schemas.ts';
+
+const params = { type: 'object', required: ['productId'], properties: { productId: reference } } as const;
+
+const termsBody = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['name', 'eligibleGrades', 'amountMin', 'amountMax', 'tenorDaysMin', 'tenorDaysMax', 'annualRate', 'fees', 'dailyLimit'],
+  properties: {
+    name: { type: 'string', minLength: 1, maxLength: 200 },
+    eligibleGrades: { type: 'array', items: grade, minItems: 1, maxItems: 9, uniqueItems: true },
+    eligibleIssuers: { anyOf: [{ type: 'array', items: partyId, minItems: 1, maxItems: 1000, uniqueItems: true }, { type: 'null' }] },
+    amountMin: amount,
+    amountMax: amount,
+    tenorDaysMin: { type: 'integer', minimum: 1, maximum: 366 },
+    tenorDaysMax: { type: 'integer', minimum: 1, maximum: 366 },
+    annualRate: rate,
+    fees: amount,
+    dailyLimit: amount,
+  },
+} as const;
+
+export function productRoutes(app: FastifyInstance, pool: Pool, ctx: RiskContext): void {
+  app.put<{ Params: { productId: string }; Body: ProductTerms }>('/v1/products/:productId', { schema: { params, body: termsBody, response: { 200: product } } }, async (request) => {
+    const caller = await callerFrom(pool, request);
+    requireFunder(caller);
+    return withTransaction(pool, (c) => publishProduct(c, ctx, caller.partyId, request.params.productId, { ...request.body, eligibleIssuers: request.body.eligibleIssuers ?? null }));
+  });
+
+  app.delete<{ Params: { productId: string } }>('/v1/products/:productId', { schema: { params, response: { 200: product } } }, async (request) => {
+    const caller = await callerFrom(pool, request);
+    requireFunder(caller);
+    return withTransaction(pool, (c) => withdrawProduct(c, ctx, caller.partyId, request.params.productId));
+  });
+
+  app.get<{ Querystring: { funder?: string; afterFunder?: string; afterProduct?: string; limit?: number } }>(
+    '/v1/products',
+    {
+      schema: {
+        querystring: { type: 'object', additionalProperties: false, properties: { funder: partyId, afterFunder: partyId, afterProduct: reference, limit: pageLimit } },
+        response: { 200: { type: 'object', required: ['items'], properties: { items: { type: 'array', items: product } } } },
+      },
+    },
+    async (request) => {
+      const caller = await callerFrom(pool, request);
+      if (!caller.isRegulator) requireFunder(caller);
+      // A funder sees its own products; the regulator anyone's.
+      const funder = caller.isRegulator ? (request.query.funder ?? null) : caller.partyId;
+      const after = request.query.afterFunder && request.query.afterProduct ? { funder: request.query.afterFunder, productId: request.query.afterProduct } : null;
+      return { items: await productsOf(pool, funder, request.query.limit ?? 50, after) };
+    },
+  );
+}
