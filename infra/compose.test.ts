@@ -16,13 +16,14 @@ import { definition as gateway } from '@cascade/gateway';
 import { definition as invoices } from '@cascade/invoices';
 import { definition as ledger } from '@cascade/ledger';
 import { definition as risk } from '@cascade/risk';
+import { definition as workflows } from '@cascade/workflows';
 import { kafkaVersion } from '@cascade/testing';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const compose = parseYaml(readFileSync(path.join(root, 'docker-compose.yml'), 'utf8'), { merge: true }) as {
   services: Record<string, { command?: string[] | string; environment?: Record<string, string | number>; ports?: string[]; healthcheck?: unknown; image?: string; build?: unknown }>;
 };
-const definitions: ServiceDefinition[] = [gateway, ledger, invoices, risk];
+const definitions: ServiceDefinition[] = [gateway, ledger, invoices, risk, workflows];
 
 describe('docker-compose.yml', () => {
   it('publishes no port of PostgreSQL, Redis or Kafka to the host', () => {
@@ -82,6 +83,11 @@ describe('docker-compose.yml', () => {
           } else {
             expect(env.RISK_GENESIS_FILE).toBe('/run/cascade/genesis.json');
           }
+          expect((svc as { volumes?: string[] }).volumes).toContain('ledger-genesis:/run/cascade:ro');
+        }
+        if (def.name === 'workflows') {
+          // The scheduler signs as the operator, with the key the genesis CLI wrote, read-only.
+          expect(env.WORKFLOWS_OPERATOR_KEY_FILE).toBe('/run/cascade/operator-key.pem');
           expect((svc as { volumes?: string[] }).volumes).toContain('ledger-genesis:/run/cascade:ro');
         }
         expect(config.kafkaBrokers).toEqual(['kafka:9092']);

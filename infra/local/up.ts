@@ -3,8 +3,8 @@
  *
  * PostgreSQL and Redis come from the machine (started or installed if needed), Kafka is chosen as
  * the tests choose it (`startKafka` in @cascade/testing: the real Apache Kafka broker from Maven
- * Central where a JDK can run it), with every topic created, and the four services run as child
- * processes. Once all answer `/ready`, the demo scenario runs against
+ * Central where a JDK can run it), with every topic created, and the services run as child
+ * processes (gateway, ledger, invoices, risk, workflows). Once all answer `/ready`, the demo scenario runs against
  * them. The platform then stays up until Ctrl-C (or exits at once with `--once`).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -28,6 +28,7 @@ export const services = [
   { name: 'ledger', port: 3001 },
   { name: 'invoices', port: 3002 },
   { name: 'risk', port: 3003 },
+  { name: 'workflows', port: 3004 },
 ] as const;
 
 /** Set when our output pipe closed under us (`up | head`): nothing more is written to it. */
@@ -190,13 +191,16 @@ async function main(): Promise<void> {
         LEDGER_GENESIS_FILE: dev.genesisFile,
         LEDGER_SIGNING_KEY_FILE: dev.signingKeyFile,
         INTERNAL_AUTH_KEY_FILE: internalAuthKeyFile,
+        // Local work: webhook endpoints on this machine over plain http are allowed.
+        WORKFLOWS_WEBHOOK_ALLOW_HTTP: 'true',
+        WORKFLOWS_WEBHOOK_ALLOW_PRIVATE: 'true',
       },
       stdio: ['ignore', 'inherit', 'inherit'],
     });
     children.push(child);
   }
   await Promise.all(services.map((svc, i) => waitReady(svc.name, svc.port, children[i]!)));
-  say(`all four services ready in ${((Date.now() - started) / 1000).toFixed(1)} s:`);
+  say(`all ${services.length} services ready in ${((Date.now() - started) / 1000).toFixed(1)} s:`);
   for (const svc of services) say(`  ${svc.name.padEnd(9)} http://127.0.0.1:${svc.port}   (/health, /ready, /metrics)`);
 
   await runDemo({ services, log: say, kafkaBrokers: kafka.brokers, databaseUrl, dev, root, gatewayUrl: `http://127.0.0.1:${services[0].port}` });

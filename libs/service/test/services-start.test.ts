@@ -1,5 +1,5 @@
 /**
- * The four services as real processes against real PostgreSQL, Redis and the Kafka-protocol
+ * The five services as real processes against real PostgreSQL, Redis and the Kafka-protocol
  * broker: each starts, migrates its schema, answers /health and /ready, and stops cleanly (exit
  * code 0) on SIGTERM.
  */
@@ -12,7 +12,7 @@ import { writeDevGenesis } from '@cascade/ledger';
 import { createTestDatabase, createTestTopics, eventually, infra, spawnServiceProcess, uniqueName, type ServiceProcess, type TestDatabase } from '@cascade/testing';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
-const services = [{ name: 'gateway' }, { name: 'ledger' }, { name: 'invoices' }, { name: 'risk' }];
+const services = [{ name: 'gateway' }, { name: 'ledger' }, { name: 'invoices' }, { name: 'risk' }, { name: 'workflows' }];
 
 let db: TestDatabase;
 const children = new Map<string, ServiceProcess>();
@@ -64,8 +64,8 @@ describe.each(services)('service $name', ({ name }) => {
     }, 45_000, `${name} ready`);
     // Beyond the shared three: the ledger reports whether its intake keeps up (docs/ledger.md);
     // the gateway its results consumer and its view of the registry (docs/gateway.md); the
-    // invoices and risk services whether their consumers of the ledger's events still run.
-    const own: Record<string, Record<string, string>> = { ledger: { intake: 'ok' }, gateway: { results: 'ok', registry: 'ok' }, invoices: { ledgerEvents: 'ok' }, risk: { events: 'ok' } };
+    // invoices, risk and workflows services whether their consumers of the ledger's events still run.
+    const own: Record<string, Record<string, string>> = { ledger: { intake: 'ok' }, gateway: { results: 'ok', registry: 'ok' }, invoices: { ledgerEvents: 'ok' }, risk: { events: 'ok' }, workflows: { ledgerEvents: 'ok' } };
     expect(ready.checks).toEqual({ postgres: 'ok', redis: 'ok', kafka: 'ok', ...own[name] });
     const health = await fetch(`http://127.0.0.1:${port}/health`);
     expect(await health.json()).toEqual({ status: 'ok', service: name });

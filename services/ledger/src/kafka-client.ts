@@ -29,7 +29,12 @@ export class LedgerKafkaClient {
   readonly results = new Map<string, CommandResult[]>();
   private readonly topics;
 
-  constructor(kafka: Kafka, options: { topicPrefix?: string; groupId: string; logger: Logger; onResult?: (r: CommandResult, envelope: Envelope) => void }) {
+  /**
+   * @param options.fromBeginning read the results topic from its start (a new group sees every
+   * result ever published: right for a test or a demo, wasteful for a long-lived process, which
+   * passes false and sees the results of what it sends after it started).
+   */
+  constructor(kafka: Kafka, options: { topicPrefix?: string; groupId: string; logger: Logger; onResult?: (r: CommandResult, envelope: Envelope) => void; fromBeginning?: boolean }) {
     this.topics = prefixedTopics(options.topicPrefix ?? '');
     this.producer = new EventProducer(kafka, publishCatalog());
     this.consumer = new BatchConsumer({
@@ -39,7 +44,7 @@ export class LedgerKafkaClient {
       catalog: publishCatalog(),
       logger: options.logger,
       sessionTimeoutMs: 6_000,
-      fromBeginning: true,
+      fromBeginning: options.fromBeginning ?? true,
       handleBatch: async (events) => {
         for (const e of events) {
           const r = e.envelope.data as CommandResult;

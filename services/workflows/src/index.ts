@@ -1,0 +1,2 @@
+export { definition } from './definition.ts';
+export { workflowsRouteSchemas, workflowsProblems } from './entry-points/http/webhooks.ts';
