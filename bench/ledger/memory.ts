@@ -1,14 +1,15 @@
 /**
  * Memory per live voucher and the writer's start-up time at scale.
  *
- *   npx tsx --expose-gc bench/ledger/memory.ts [--vouchers 1000000]
+ *   npx tsx --expose-gc bench/ledger/memory.ts [--vouchers 1000000] [--settled-percent 50]
  *
  * Writes a chain's genesis through the writer, then `--vouchers` live vouchers straight into the
  * state tables (one SQL statement per 50,000: 10 issuers' roots, each split into a child and a
- * remainder, as a busy ledger holds them), and starts a writer on the result, timing the load
- * and measuring the JS heap it holds afterwards (after a full GC). The start-up replay check is
+ * remainder, as a busy ledger holds them; `--settled-percent` of the trees paid at maturity), and
+ * starts a writer on the result twice — holding every tree, then with closed trees kept out of
+ * memory (the default) — timing each load and measuring the JS heap it holds (after a full GC). The start-up replay check is
  * off here: these rows come from a generator, not from a log (bench/ledger/replay.ts measures
- * the replay). Prints bytes per voucher and the start-up time.
+ * the replay). Prints bytes per voucher held and the start-up time of each.
  */
 import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
@@ -22,6 +23,8 @@ import { ensureLocalPostgres } from '@cascade/testing';
 const args = process.argv.slice(2);
 const flagAt = args.indexOf('--vouchers');
 const vouchers = Math.min(flagAt >= 0 ? Number(args[flagAt + 1]) : 1_000_000, 5_000_000);
+const settledAt = args.indexOf('--settled-percent');
+const settledPercent = Math.max(0, Math.min(100, settledAt >= 0 ? Number(args[settledAt + 1]) : 50));
 const chunk = 50_000;
 const say = (s: string) => process.stdout.write(`${s}\n`);
 const gc = (globalThis as { gc?: () => void }).gc;
@@ -40,7 +43,8 @@ async function main(): Promise<void> {
     const pool = createPool({ databaseUrl: url.toString(), schema: 'ledger', statementTimeoutMs: 600_000 });
     const dev = writeDevGenesis(mkdtempSync(path.join(os.tmpdir(), 'cascade-memory-')), { chainId: 'bench-memory' });
     const logger = createLogger({ service: 'bench', level: 'silent' });
-    const writerOf = () => new LedgerWriter({ store: new PostgresLedgerStore(pool), genesis: dev.genesis, signBlock: blockSigner(dev.ledgerKey), verifyMany: async (i) => i.map(() => true), logger, replayCheckOnStart: false });
+    const writerOf = (evictClosedTrees = true) =>
+      new LedgerWriter({ store: new PostgresLedgerStore(pool), genesis: dev.genesis, signBlock: blockSigner(dev.ledgerKey), verifyMany: async (i) => i.map(() => true), logger, replayCheckOnStart: false, evictClosedTrees });
     const first = writerOf();
     await first.init();
     await first.close();
@@ -56,8 +60,10 @@ async function main(): Promise<void> {
            'amount', v.amount, 'issueDate', '2026-12-01', 'maturityDate', '2027-06-30', 'tier', v.tier,
            'backing', CASE WHEN v.parent IS NULL THEN jsonb_build_array(jsonb_build_object('payableId', 'AP-' || (v.i % 10), 'amount', v.amount)) ELSE '[]'::jsonb END,
            'creditLineFunder', NULL, 'status', v.status, 'statusBeforeFreeze', NULL, 'frozenBy', NULL, 'freezeOrder', NULL,
-           'acceptanceDeadline', NULL, 'financingRequest', NULL, 'financing', NULL, 'outstanding', v.amount, 'returnOf', NULL,
-           'paymentReferences', '[]'::jsonb, 'createdAt', '2026-12-01T02:00:00.000Z')
+           'acceptanceDeadline', NULL, 'financingRequest', NULL, 'financing', NULL,
+           'outstanding', CASE WHEN v.status = 'settled' THEN '0.00' ELSE v.amount END, 'returnOf', NULL,
+           'paymentReferences', CASE WHEN v.parent IS NULL AND v.paid THEN jsonb_build_array('PAY-' || v.root) ELSE '[]'::jsonb END,
+           'createdAt', '2026-12-01T02:00:00.000Z')
          FROM (
            SELECT g AS i,
              md5('v' || g)::uuid AS id,
@@ -65,31 +71,34 @@ async function main(): Promise<void> {
              CASE WHEN g % 3 = 0 THEN NULL ELSE md5('v' || (g - g % 3))::uuid END AS parent,
              '9135010000000000' || lpad((g % 10)::text, 2, '0') AS issuer,
              'S' || lpad((g % 1000)::text, 17, '0') AS holder,
-             CASE WHEN g % 3 = 0 THEN 'consumed' ELSE 'active' END AS status,
+             CASE WHEN g % 3 = 0 THEN 'consumed' WHEN (g / 3) % 100 < $3 THEN 'settled' ELSE 'active' END AS status,
+             (g / 3) % 100 < $3 AS paid,
              CASE WHEN g % 3 = 0 THEN '1000.00' WHEN g % 3 = 1 THEN '300.00' ELSE '700.00' END AS amount,
              CASE WHEN g % 3 = 0 THEN 1 ELSE 2 END AS tier
            FROM generate_series($1::int, $2::int) g
          ) v`,
-        [from, from + n - 1],
+        [from, from + n - 1, settledPercent],
       );
       process.stderr.write(`  … ${from + n} vouchers written\n`);
     }
-    say(`wrote ${vouchers.toLocaleString('en-US')} vouchers into PostgreSQL in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+    say(`wrote ${vouchers.toLocaleString('en-US')} vouchers into PostgreSQL in ${((performance.now() - t0) / 1000).toFixed(1)} s (${settledPercent} % of the trees settled)`);
 
-    gc();
-    const heapBefore = process.memoryUsage().heapUsed;
-    const rssBefore = process.memoryUsage().rss;
-    const started = performance.now();
-    const writer = writerOf();
-    await writer.init();
-    const startMs = performance.now() - started;
-    gc();
-    const heapAfter = process.memoryUsage().heapUsed;
-    const rssAfter = process.memoryUsage().rss;
-    say(`writer start with ${vouchers.toLocaleString('en-US')} vouchers in memory: ${(startMs / 1000).toFixed(1)} s`);
-    say(`JS heap held: ${((heapAfter - heapBefore) / 1e6).toFixed(0)} MB — ${Math.round((heapAfter - heapBefore) / vouchers)} bytes per voucher (RSS grew ${((rssAfter - rssBefore) / 1e6).toFixed(0)} MB)`);
-    void writer.currentState; // held until here
-    await writer.close();
+    for (const evict of [false, true]) {
+      gc();
+      const heapBefore = process.memoryUsage().heapUsed;
+      const rssBefore = process.memoryUsage().rss;
+      const started = performance.now();
+      const writer = writerOf(evict);
+      await writer.init();
+      const startMs = performance.now() - started;
+      gc();
+      const heapAfter = process.memoryUsage().heapUsed;
+      const rssAfter = process.memoryUsage().rss;
+      const held = writer.currentState.vouchers.size;
+      say(`${evict ? 'closed trees out of memory (default)' : 'every tree in memory'}: writer start ${(startMs / 1000).toFixed(1)} s, ${held.toLocaleString('en-US')} vouchers held`);
+      say(`  JS heap held: ${((heapAfter - heapBefore) / 1e6).toFixed(0)} MB — ${Math.round((heapAfter - heapBefore) / Math.max(1, held))} bytes per voucher held (RSS grew ${((rssAfter - rssBefore) / 1e6).toFixed(0)} MB)`);
+      await writer.close();
+    }
     await pool.end();
   } finally {
     await admin.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`).catch(() => undefined);

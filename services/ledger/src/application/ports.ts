@@ -4,6 +4,7 @@
  * in, so the application never imports the data access layer.
  */
 import type { HashAlg, SealedBlock } from '@cascade/chain';
+import type { Voucher } from '../domain/entities.ts';
 import type { MemoryLedgerState } from '../domain/state.ts';
 import type { BatchPlan, ChainHead, HeldFact, OperationRecord, StoredResult } from './batch.ts';
 
@@ -13,8 +14,10 @@ export interface WriterLock {
 }
 
 export interface LedgerStore {
-  /** Every state row, loaded into memory. */
-  loadState(): Promise<MemoryLedgerState>;
+  /** The state rows, loaded into memory; with `liveOnly`, closed trees stay out (`loadTrees`). */
+  loadState(options?: { liveOnly?: boolean }): Promise<MemoryLedgerState>;
+  /** Every voucher of the trees holding any of these voucher ids, in creation order. */
+  loadTrees(voucherIds: readonly string[]): Promise<Voucher[]>;
   /** The newest block, or the empty chain's head. */
   loadHead(hashAlg: HashAlg): Promise<ChainHead>;
   /** Payable facts held for a party not yet registered, oldest first. */

@@ -57,6 +57,13 @@ export interface WriterOptions {
    */
   replayCheckOnStart?: boolean;
   /**
+   * Keep closed trees (every voucher settled or dead) out of memory: they are dropped once the
+   * batch that closed them is committed, not loaded at start, and read back from PostgreSQL for
+   * a batch whose commands name one of their vouchers. Default true; memory then grows with the
+   * live vouchers only (docs/performance.md).
+   */
+  evictClosedTrees?: boolean;
+  /**
    * Called when the connection holding the writer lock breaks while the writer is open. The
    * default stops the process: a writer without its lock must not commit another batch.
    */
@@ -79,6 +86,22 @@ export class WriterRecoveringError extends Error {
 interface InFlight {
   plan: BatchPlan;
   durable: Promise<void>;
+  /** Roots of the trees this batch changed or read back: none is dropped while it is in flight. */
+  roots: Set<string>;
+}
+
+const uuidShape = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** Every UUID-shaped string in a command's payload, at any depth: the vouchers it may name. */
+function idsNamedIn(value: unknown, out: Set<string>, depth = 0): void {
+  if (depth > 6) return;
+  if (typeof value === 'string') {
+    if (uuidShape.test(value)) out.add(value);
+  } else if (Array.isArray(value)) {
+    for (const v of value.slice(0, 1_000)) idsNamedIn(v, out, depth + 1);
+  } else if (value !== null && typeof value === 'object') {
+    for (const v of Object.values(value)) idsNamedIn(v, out, depth + 1);
+  }
 }
 
 export interface BatchOutcome {
@@ -99,6 +122,8 @@ export class LedgerWriter {
   private inFlight: InFlight[] = [];
   /** Set from a failed decision or commit until the state is reloaded. */
   private failed: Error | null = null;
+  /** Roots of trees committed since the last sweep that may now be closed. */
+  private evictCandidates = new Set<string>();
   /**
    * Bumped by every failure: a batch decided under an older generation was decided on effects
    * that never committed, and must neither commit nor touch the reloaded state.
@@ -119,10 +144,15 @@ export class LedgerWriter {
     await this.reload();
     if (this.head!.height !== -1) await this.assertSameGenesis();
     await this.acquireWriterLock();
-    // Another writer may have committed while this one waited for the lock.
-    await this.reload();
+    // Another writer may have committed while this one waited for the lock. The replay check
+    // compares every row, so it needs them all; the closed trees go right after it.
+    const replayCheck = this.head!.height !== -1 && this.options.replayCheckOnStart !== false;
+    await this.reload({ full: replayCheck });
     if (this.head!.height === -1) await this.writeGenesis();
-    else if (this.options.replayCheckOnStart !== false) await this.checkStateAgainstLog();
+    else if (replayCheck) {
+      await this.checkStateAgainstLog();
+      if (this.evicting) for (const v of [...this.state!.vouchers.values()]) if (v.parentId === null && this.state!.treeClosed(v.voucherId)) this.state!.evictTree(v.voucherId);
+    }
     await this.loadNonceFilter();
     this.initialised = true;
   }
@@ -189,8 +219,13 @@ export class LedgerWriter {
     }
   }
 
-  private async reload(): Promise<void> {
-    const state = await this.store.loadState();
+  private get evicting(): boolean {
+    return this.options.evictClosedTrees !== false;
+  }
+
+  private async reload(options: { full?: boolean } = {}): Promise<void> {
+    this.evictCandidates.clear();
+    const state = await this.store.loadState({ liveOnly: this.evicting && !options.full });
     const head = await this.store.loadHead(this.options.genesis.hashAlg);
     this.heldFacts = await this.store.loadHeldFacts();
     this.balances = await this.store.loadBalances();
@@ -272,6 +307,7 @@ export class LedgerWriter {
     const generation = this.generation;
     const state = this.state!;
     const now = this.clock();
+    this.dropClosedTrees(state);
     const pairs: { actor: string; nonce: string }[] = [];
     for (const s of submissions) {
       if (s.kind === 'command') {
@@ -283,6 +319,7 @@ export class LedgerWriter {
       }
     }
     let plan: BatchPlan;
+    const roots = new Set<string>();
     try {
       // Results of batches decided and not committed yet are not in PostgreSQL: they come first.
       const pending = new Map<string, StoredResult>();
@@ -290,6 +327,7 @@ export class LedgerWriter {
       const unknown = pairs.filter((p) => !pending.has(`${p.actor}\u0000${p.nonce}`) && this.nonces.mayHave(p.actor, p.nonce));
       // Only pairs the ledger may have seen are looked up; the others are new for certain.
       const storedResults = await this.store.loadStoredResults(unknown, state);
+      for (const root of await this.readBackTrees(submissions, state)) roots.add(root);
       for (const [k, v] of pending) storedResults.set(k, v);
       plan = await planBatch(submissions, {
         state,
@@ -321,7 +359,8 @@ export class LedgerWriter {
     for (const o of plan.operations) this.nonces.add(o.actor, o.nonce);
     if (plan.block) this.head = { height: plan.block.header.height, hash: plan.block.hash, lastSeq: Number(plan.block.header.lastSeq), stateDigest: plan.block.header.stateDigest! };
     const previous = this.inFlight.at(-1)?.durable ?? Promise.resolve();
-    const entry: InFlight = { plan, durable: Promise.resolve() };
+    for (const v of plan.rows.vouchers) roots.add(v.rootId);
+    const entry: InFlight = { plan, durable: Promise.resolve(), roots };
     entry.durable = previous
       .catch(() => undefined)
       .then(async () => {
@@ -333,6 +372,7 @@ export class LedgerWriter {
           this.inFlight.splice(Math.max(0, this.inFlight.indexOf(entry)), 1);
           // Nonces are looked up per batch (loadStoredResults); keeping them would grow forever.
           if (this.inFlight.length === 0) state.nonces.clear();
+          if (this.evicting && generation === this.generation) for (const r of roots) this.evictCandidates.add(r);
         },
         (error: Error) => {
           this.inFlight.splice(Math.max(0, this.inFlight.indexOf(entry)), 1);
@@ -345,6 +385,38 @@ export class LedgerWriter {
       );
     this.inFlight.push(entry);
     return { outcome: { committed: plan.operations.length, results: plan.published, blockHeight: plan.block?.header.height ?? null }, durable: entry.durable };
+  }
+
+  /**
+   * Drops the committed trees that are closed, unless a batch still in flight holds them. Run
+   * only at the start of a decision, never during one, so no tree leaves while it is decided on.
+   */
+  private dropClosedTrees(state: MemoryLedgerState): void {
+    if (this.evictCandidates.size === 0) return;
+    const held = new Set<string>();
+    for (const f of this.inFlight) for (const r of f.roots) held.add(r);
+    for (const root of this.evictCandidates) {
+      if (held.has(root)) continue;
+      this.evictCandidates.delete(root);
+      if (state.treeClosed(root)) state.evictTree(root);
+    }
+  }
+
+  /**
+   * Reads back from PostgreSQL the trees of the vouchers the commands name that are not in
+   * memory — closed trees, to refuse precisely, and ids already taken — so every decision sees
+   * what it would with the whole state loaded. A tree absent from memory has no uncommitted
+   * change: it left only after its last batch committed with none in flight holding it.
+   */
+  private async readBackTrees(submissions: Submission[], state: MemoryLedgerState): Promise<string[]> {
+    if (!this.evicting) return [];
+    const named = new Set<string>();
+    for (const s of submissions) if (s.kind === 'command') idsNamedIn((s.command as { payload?: unknown } | null)?.payload, named);
+    const missing = [...named].filter((id) => state.voucher(id) === undefined);
+    if (missing.length === 0) return [];
+    const vouchers = await this.store.loadTrees(missing);
+    state.restoreVouchers(vouchers);
+    return [...new Set(vouchers.map((v) => v.rootId))];
   }
 
   /**

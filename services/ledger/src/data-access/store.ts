@@ -22,8 +22,19 @@ export interface LedgerTopics {
 export const defaultLedgerTopics: LedgerTopics = { results: topics.ledgerResults.name, events: topics.ledgerEvents.name };
 export const producerName = 'ledger';
 
-export async function loadState(pool: Pool): Promise<MemoryLedgerState> {
+/** Statuses of a voucher that still carries value (the complement of closed: settled or dead). */
+const liveStatusesSql = `status NOT IN ('settled', 'consumed', 'rejected', 'revoked', 'cancelled')`;
+
+/**
+ * The state rows, in memory. With `liveOnly`, closed trees (every voucher settled or dead) stay
+ * in PostgreSQL — only their roots' payment references are loaded, since every settlement checks
+ * them — and `loadTrees` brings one back when a command names it.
+ */
+export async function loadState(pool: Pool, options: { liveOnly?: boolean } = {}): Promise<MemoryLedgerState> {
   const state = new MemoryLedgerState();
+  const voucherQuery = options.liveOnly
+    ? `SELECT data FROM vouchers WHERE root_id IN (SELECT root_id FROM vouchers WHERE ${liveStatusesSql}) ORDER BY created_seq, (data->>'createdAt'), voucher_id`
+    : `SELECT data FROM vouchers ORDER BY created_seq, (data->>'createdAt'), voucher_id`;
   const [policy, parties, keys, payables, lines, vouchers] = await Promise.all([
     pool.query<{ data: LedgerPolicy }>('SELECT data FROM policy WHERE id = 1'),
     pool.query<{ data: Party }>('SELECT data FROM parties'),
@@ -31,7 +42,7 @@ export async function loadState(pool: Pool): Promise<MemoryLedgerState> {
     pool.query<{ data: Payable }>('SELECT data FROM payables'),
     pool.query<{ data: CreditLine }>('SELECT data FROM credit_lines'),
     // Creation order keeps each parent's children list in the order the domain created them.
-    pool.query<{ data: Voucher }>('SELECT data FROM vouchers ORDER BY created_seq, (data->>\'createdAt\'), voucher_id'),
+    pool.query<{ data: Voucher }>(voucherQuery),
   ]);
   if (policy.rows[0]) state.putPolicy(policy.rows[0].data);
   for (const r of parties.rows) state.putParty(r.data);
@@ -39,8 +50,26 @@ export async function loadState(pool: Pool): Promise<MemoryLedgerState> {
   for (const r of payables.rows) state.putPayable(r.data);
   for (const r of lines.rows) state.putCreditLine(r.data);
   for (const r of vouchers.rows) state.putVoucher(r.data);
+  if (options.liveOnly) {
+    const refs = await pool.query<{ issuer: string; refs: string[] }>(
+      `SELECT issuer, ARRAY(SELECT jsonb_array_elements_text(data->'paymentReferences')) AS refs FROM vouchers
+       WHERE parent_id IS NULL AND jsonb_array_length(data->'paymentReferences') > 0 AND root_id NOT IN (SELECT root_id FROM vouchers WHERE ${liveStatusesSql})`,
+    );
+    for (const r of refs.rows) for (const ref of r.refs) state.paymentReferences.add(`${r.issuer}\u0000${ref}`);
+  }
   state.takeDirty();
   return state;
+}
+
+/** Every voucher of the trees that hold any of these voucher ids, in creation order. */
+export async function loadTrees(pool: Pool, voucherIds: readonly string[]): Promise<Voucher[]> {
+  if (voucherIds.length === 0) return [];
+  const { rows } = await pool.query<{ data: Voucher }>(
+    `SELECT data FROM vouchers WHERE root_id IN (SELECT root_id FROM vouchers WHERE voucher_id = ANY($1::uuid[]))
+     ORDER BY created_seq, (data->>'createdAt'), voucher_id`,
+    [voucherIds],
+  );
+  return rows.map((r) => r.data);
 }
 
 /** Every account's balance in fen, keyed as `balanceKey` does. */
@@ -272,8 +301,12 @@ export class PostgresLedgerStore implements LedgerStore {
     private readonly checkEvents: EnvelopeCheck | undefined = process.env.CASCADE_CHECK_OWN_EVENTS === '1' ? publishCatalog() : undefined,
   ) {}
 
-  loadState(): Promise<MemoryLedgerState> {
-    return loadState(this.pool);
+  loadState(options?: { liveOnly?: boolean }): Promise<MemoryLedgerState> {
+    return loadState(this.pool, options);
+  }
+
+  loadTrees(voucherIds: readonly string[]): Promise<Voucher[]> {
+    return loadTrees(this.pool, voucherIds);
   }
 
   loadHead(hashAlg: HashAlg): Promise<ChainHead> {

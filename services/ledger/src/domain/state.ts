@@ -4,7 +4,7 @@
  * one voucher tree (plus parties, keys, payables and lines), or loads them into a
  * `MemoryLedgerState` and writes back only what `dirty()` names.
  */
-import type { CreditLine, Party, PartyKey, Payable, Voucher } from './entities.ts';
+import { deadStatuses, type CreditLine, type Party, type PartyKey, type Payable, type Voucher } from './entities.ts';
 import type { LedgerPolicy } from './policy.ts';
 
 export interface LedgerStateView {
@@ -173,6 +173,64 @@ export class MemoryLedgerState implements LedgerState {
     const k = `${actor}\u0000${nonce}`;
     this.nonces.add(k);
     this.#dirty.nonces.add(k);
+  }
+
+  /**
+   * True when no voucher of the tree carries value any more: every piece settled, or gone back
+   * (consumed into children, rejected, revoked, cancelled). Nothing can change such a tree
+   * again, so deciding needs it only to refuse precisely, and may load it back for that.
+   */
+  treeClosed(rootId: string): boolean {
+    const root = this.vouchers.get(rootId);
+    if (root === undefined) return false;
+    for (const v of this.treeOf(root)) if (v.status !== 'settled' && !deadStatuses.has(v.status)) return false;
+    return true;
+  }
+
+  /**
+   * Drops a tree from memory (the rows stay in PostgreSQL); returns how many vouchers went.
+   * The payment references its root cited stay known: they are checked on every settlement.
+   */
+  evictTree(rootId: string): number {
+    const root = this.vouchers.get(rootId);
+    if (root === undefined) return 0;
+    const tree = this.treeOf(root);
+    for (const v of tree) {
+      this.vouchers.delete(v.voucherId);
+      this.children.delete(v.voucherId);
+    }
+    return tree.length;
+  }
+
+  /**
+   * Puts back vouchers read from PostgreSQL (whole trees, in creation order) without marking
+   * them changed: they are already stored.
+   */
+  restoreVouchers(vouchers: readonly Voucher[]): void {
+    for (const v of vouchers) {
+      if (this.vouchers.has(v.voucherId)) continue;
+      this.vouchers.set(v.voucherId, v);
+      if (v.parentId !== null) {
+        const list = this.children.get(v.parentId);
+        if (list === undefined) this.children.set(v.parentId, [v.voucherId]);
+        else list.push(v.voucherId);
+      } else for (const ref of v.paymentReferences) this.paymentReferences.add(`${v.issuer}\u0000${ref}`);
+    }
+  }
+
+  /** The root and every voucher below it. */
+  private treeOf(root: Voucher): Voucher[] {
+    const out: Voucher[] = [];
+    const stack = [root];
+    while (stack.length > 0) {
+      const v = stack.pop()!;
+      out.push(v);
+      for (const id of this.children.get(v.voucherId) ?? []) {
+        const child = this.vouchers.get(id);
+        if (child !== undefined) stack.push(child);
+      }
+    }
+    return out;
   }
 
   /** What changed since the last call; the sets are handed over and fresh ones started. */
