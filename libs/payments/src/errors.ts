@@ -24,7 +24,16 @@ export type PaymentFileErrorCode =
   | 'xmlMustBeWellFormed'
   | 'documentMustBeCamt054v08'
   | 'notificationMustFitEntryLimit'
-  | 'expectedEndToEndIdMustBeUnique';
+  | 'expectedEndToEndIdMustBeUnique'
+  | 'csvMustBeWellFormed'
+  | 'csvHeaderMustMatchTemplate'
+  | 'csvMustFitRowLimit'
+  | 'registryRequestConflicts'
+  | 'registryResponseMalformed'
+  | 'registryResponseNotYetAvailable'
+  | 'registryRejected'
+  | 'registryRecordMissing'
+  | 'registryStateForbidsOperation';
 
 export class PaymentFileError extends Error {
   override readonly name = 'PaymentFileError';

@@ -5,3 +5,4 @@ export * from './pain001.ts';
 export * from './matching.ts';
 export { normaliseBankAmount } from './bank-amount.ts';
 export * from './camt054.ts';
+export * from './bank-csv.ts';
