@@ -71,7 +71,7 @@ export function parseBankCsv(text: string): BankCsvImport {
   if (Buffer.byteLength(text, 'utf8') > bankCsvBytesMax) throw new PaymentFileError('fileMustFitSizeLimit', `bank CSV is larger than ${bankCsvBytesMax} bytes`);
   let records: { record: string[]; info: { lines: number } }[];
   try {
-    records = parse(text, { bom: true, info: true, relax_column_count: true, skip_empty_lines: true, trim: true }) as typeof records;
+    records = parse(text, { bom: true, info: true, relax_column_count: true, skip_empty_lines: true, trim: true }) as unknown as typeof records;
   } catch (error) {
     throw new PaymentFileError('csvMustBeWellFormed', `bank CSV cannot be read: ${(error as Error).message}`);
   }
