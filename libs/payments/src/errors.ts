@@ -33,7 +33,8 @@ export type PaymentFileErrorCode =
   | 'registryResponseNotYetAvailable'
   | 'registryRejected'
   | 'registryRecordMissing'
-  | 'registryStateForbidsOperation';
+  | 'registryStateForbidsOperation'
+  | 'financingIdMustBeFileSafe';
 
 export class PaymentFileError extends Error {
   override readonly name = 'PaymentFileError';

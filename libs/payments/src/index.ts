@@ -6,3 +6,5 @@ export * from './matching.ts';
 export { normaliseBankAmount } from './bank-amount.ts';
 export * from './camt054.ts';
 export * from './bank-csv.ts';
+export * from './registry.ts';
+export * from './registry-files.ts';
