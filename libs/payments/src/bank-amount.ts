@@ -6,13 +6,14 @@
 import { Amount } from '@cascade/money';
 import { PaymentFileError } from './errors.ts';
 
-const decimalPattern = /^\+?(\d{1,18})(?:\.(\d{1,18}))?$/;
+/** `xs:decimal` without a sign other than '+': "100", "0.3", ".5", "100.50000". */
+const decimalPattern = /^\+?(?=\.?\d)(\d{0,18})(?:\.(\d{0,18}))?$/;
 
 /** @throws PaymentFileError amountMustBeTwoDecimalCny */
 export function normaliseBankAmount(field: string, text: string): string {
   const m = decimalPattern.exec(text.trim());
   if (m) {
-    const whole = (m[1] ?? '0').replace(/^0+(?=\d)/, '');
+    const whole = (m[1] || '0').replace(/^0+(?=\d)/, '');
     const fraction = (m[2] ?? '').padEnd(2, '0');
     if (/^0*$/.test(fraction.slice(2))) {
       const spelled = `${whole}.${fraction.slice(0, 2)}`;

@@ -55,6 +55,13 @@ describe('buildPain001', () => {
     expect(root.PmtInf.CdtTrfTxInf[3].CdtrAcct.Id.IBAN).toBe('DE89370400440532013000');
   });
 
+  it('pain001: the schema check itself catches a document missing a required element', async () => {
+    const doc = buildPain001(batch([transfer(1, '1.00')]));
+    const broken = doc.xml.replace('<PmtMtd>TRF</PmtMtd>', '');
+    expect(broken).not.toBe(doc.xml);
+    expect((await schemaErrors(broken, 'pain.001.001.09')).join('\n')).toMatch(/PmtMtd/);
+  });
+
   it('pain001: 0.10 + 0.20 sums to CtrlSum 0.30 exactly, where JS numbers give 0.30000000000000004', () => {
     expect(0.1 + 0.2).not.toBe(0.3);
     expect(buildPain001(batch([transfer(1, '0.10'), transfer(2, '0.20')])).controlSum).toBe('0.30');
