@@ -34,7 +34,9 @@ export type PaymentFileErrorCode =
   | 'registryRejected'
   | 'registryRecordMissing'
   | 'registryStateForbidsOperation'
-  | 'financingIdMustBeFileSafe';
+  | 'financingIdMustBeFileSafe'
+  | 'usccMustBeValid'
+  | 'termMonthsMustBeWithinRegistryLimits';
 
 export class PaymentFileError extends Error {
   override readonly name = 'PaymentFileError';

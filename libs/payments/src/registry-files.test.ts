@@ -173,6 +173,15 @@ describe('FileExchangeRegistry', () => {
     expect((await zdw.record('FIN-1'))?.pending?.requestId).toBe('search-FIN-1-1');
   });
 
+  it.each([
+    ['an invalid USCC', () => registry().search('FIN-1', { ...receivable(), holder: { name: 'x', uscc: '91110000100000000Z' } }), 'usccMustBeValid'],
+    ['a term beyond 360 months', () => registry().register({ ...financing(), termMonths: 361 }), 'termMonthsMustBeWithinRegistryLimits'],
+    ['a zero principal', () => registry().register({ ...financing(), principalAmount: '0.00' }), 'amountMustBeTwoDecimalCny'],
+  ])('registry: %s is refused before anything is written', async (_what, call, code) => {
+    await expectCode(call(), code);
+    expect(await readdir(dir)).toEqual([]);
+  });
+
   it('registry: a financing id that cannot name a file is refused before anything is written', async () => {
     await expectCode(registry().search('../escape', receivable()), 'financingIdMustBeFileSafe');
     expect(await readdir(dir)).toEqual([]);

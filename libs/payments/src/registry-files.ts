@@ -128,7 +128,7 @@ function checkFinancingId(financingId: string): string {
 
 function checkParty(field: string, party: RegistryParty): RegistryParty {
   checkText(`${field}.name`, party.name, 140);
-  if (!isValidUscc(party.uscc)) throw new PaymentFileError('textMustFitLength', `${field}.uscc ${JSON.stringify(party.uscc)} is not a valid unified social credit code`);
+  if (!isValidUscc(party.uscc)) throw new PaymentFileError('usccMustBeValid', `${field}.uscc ${JSON.stringify(party.uscc)} is not a valid unified social credit code`);
   return { name: party.name, uscc: party.uscc };
 }
 
@@ -141,7 +141,7 @@ function checkAmount(field: string, amount: string): string {
 
 function checkTerm(termMonths: number): number {
   if (!Number.isInteger(termMonths) || termMonths < termMonthsMin || termMonths > termMonthsMax) {
-    throw new PaymentFileError('registryStateForbidsOperation', `termMonths ${termMonths} must be a whole number of months from ${termMonthsMin} to ${termMonthsMax}`);
+    throw new PaymentFileError('termMonthsMustBeWithinRegistryLimits', `termMonths ${termMonths} must be a whole number of months from ${termMonthsMin} to ${termMonthsMax}`);
   }
   return termMonths;
 }
@@ -372,8 +372,8 @@ export class FileExchangeRegistry implements FinancingRegistry {
   }
 
   async #writeAtomically(path: string, text: string): Promise<void> {
-    await mkdir(join(path, '..'), { recursive: true });
-    await mkdir(join(this.#directory, 'inbox'), { recursive: true });
+    // The inbox is made with the first write too, so the deployment's side finds it ready.
+    for (const sub of ['outbox', 'inbox', 'records']) await mkdir(join(this.#directory, sub), { recursive: true });
     const temporary = `${path}.${process.pid}.tmp`;
     await writeFile(temporary, text, 'utf8');
     await rename(temporary, path);

@@ -134,7 +134,10 @@ export interface FinancingRegistryRecord {
  * Rejections (PaymentFileError codes): registryResponseNotYetAvailable (retry later),
  * registryRejected (the registry said no; its code and message follow), registryRequestConflicts
  * (a different request is still pending for this financing), registryStateForbidsOperation
- * (e.g. register before any search, amend after release), registryResponseMalformed.
+ * (e.g. register before any search, amend after release), registryResponseMalformed; and, for
+ * input refused before any request is written: financingIdMustBeFileSafe, usccMustBeValid,
+ * amountMustBeTwoDecimalCny, dateMustBeIsoCalendarDate, termMonthsMustBeWithinRegistryLimits,
+ * textMustNotBeEmpty, textMustFitLength.
  */
 export interface FinancingRegistry {
   /** Searches for earlier registrations on the receivable, before funding `financingId`. */
