@@ -148,7 +148,7 @@ export function parseCamt054(xml: string): Camt054Notification {
       const common = {
         bookingDate,
         account,
-        reversal: text(ntry, 'RvslInd') === 'true',
+        reversal: ['true', '1'].includes(text(ntry, 'RvslInd') ?? ''),
         booked: status === 'BOOK',
       };
       const entryReference = text(ntry, 'AcctSvcrRef');

@@ -1,6 +1,7 @@
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { usccFromNumber } from '@cascade/ids';
 import { XMLParser } from 'fast-xml-parser';
 import { afterEach, describe, expect, it } from 'vitest';
 import { schemaErrors } from '../test/xsd.ts';
@@ -12,7 +13,7 @@ function transfer(n: number, amount: string, overrides: Partial<CreditTransfer> 
     endToEndId: `SETTLE-V${n}`,
     amount,
     currency: 'CNY',
-    creditor: { name: `Supplier ${n} Co., Ltd.`, uscc: '91350211MA2XXXXXX1' },
+    creditor: { name: `Supplier ${n} Co., Ltd.`, uscc: usccFromNumber(1000 + n) },
     creditorAccount: { number: `62220200000000${String(n).padStart(4, '0')}` },
     creditorAgent: { bankCode: '102100099996', name: '中国工商银行总行清算中心' },
     remittance: [`voucher 0190f5a2-0000-7000-8000-00000000000${n % 10}`],
@@ -25,8 +26,8 @@ function batch(transfers: CreditTransfer[], overrides: Partial<CreditTransferBat
     messageId: 'CASCADE-SETTLE-20261203-001',
     createdAt: new Date('2026-12-03T02:15:30.123Z'),
     requestedExecutionDate: '2026-12-04',
-    initiatingParty: { name: 'Cascade Platform Operator', uscc: '91110000MA01ABCDE2' },
-    debtor: { name: '核心企业集团有限公司', uscc: '91110000100000000X' },
+    initiatingParty: { name: 'Cascade Platform Operator', uscc: usccFromNumber(1) },
+    debtor: { name: '核心企业集团有限公司', uscc: usccFromNumber(2) },
     debtorAccount: { number: '0200001234567890123' },
     debtorAgent: { bic: 'ICBKCNBJ', name: 'Industrial and Commercial Bank of China' },
     transfers,
@@ -105,6 +106,7 @@ describe('buildPain001', () => {
     ['a malformed BIC', batch([transfer(1, '1.00', { creditorAgent: { bic: 'ICBK' } })]), 'bicMustBeWellFormed'],
     ['a 36-character message id', batch([transfer(1, '1.00')], { messageId: 'M'.repeat(36) }), 'textMustFitLength'],
     ['a control character in a name', batch([transfer(1, '1.00', { creditor: { name: 'bad\u0007name' } })]), 'textMustHaveNoControlCharacters'],
+    ['a USCC with a wrong check character', batch([transfer(1, '1.00', { creditor: { name: 'x', uscc: '91110000100000000Z' } })]), 'usccMustBeValid'],
     ['a non-existent execution date', batch([transfer(1, '1.00')], { requestedExecutionDate: '2026-02-30' }), 'dateMustBeIsoCalendarDate'],
   ])('pain001: %s is refused with its code', (_what, input, code) => {
     try {

@@ -6,6 +6,7 @@
  */
 import { open } from 'node:fs/promises';
 import { join } from 'node:path';
+import { isValidUscc } from '@cascade/ids';
 import { Amount, fenText } from '@cascade/money';
 import { checkAccount, checkAgent, type AccountRef, type AgentRef } from './accounts.ts';
 import { PaymentFileError, assert } from './errors.ts';
@@ -24,7 +25,7 @@ const controlSumFenLimit = 10n ** 18n;
 export interface PaymentParty {
   /** Registered name (`Nm`, at most 140 characters). */
   readonly name: string;
-  /** Unified social credit code (统一社会信用代码), written as `Id/OrgId/Othr` with scheme `USCC` when given. */
+  /** Unified social credit code (统一社会信用代码, check character verified), written as `Id/OrgId/Othr` with scheme `USCC` when given. */
   readonly uscc?: string;
 }
 
@@ -84,10 +85,10 @@ export interface Pain001Document {
 
 function partyXml(tag: string, field: string, party: PaymentParty): string {
   const name = `<Nm>${escapeXml(checkText(`${field} name`, party.name, 140))}</Nm>`;
-  const id =
-    party.uscc === undefined
-      ? ''
-      : `<Id><OrgId><Othr><Id>${escapeXml(checkText(`${field} uscc`, party.uscc, 35))}</Id><SchmeNm><Prtry>USCC</Prtry></SchmeNm></Othr></OrgId></Id>`;
+  if (party.uscc !== undefined && !isValidUscc(party.uscc)) {
+    throw new PaymentFileError('usccMustBeValid', `${field} uscc ${JSON.stringify(party.uscc)} is not a valid unified social credit code`);
+  }
+  const id = party.uscc === undefined ? '' : `<Id><OrgId><Othr><Id>${party.uscc}</Id><SchmeNm><Prtry>USCC</Prtry></SchmeNm></Othr></OrgId></Id>`;
   return `<${tag}>${name}${id}</${tag}>`;
 }
 
