@@ -121,7 +121,7 @@ export async function runDemo(ctx: DemoContext): Promise<void> {
   const payableId = `AP-${seed}`;
   await confirmPayable(ctx, { payableId, debtor: core.partyId, creditor: tier1.partyId, amount: '1000000.00', invoices: ['3100231130-04561234'] });
   const deadline = Date.now() + factVisibleWaitMs;
-  while (!(await core.client.listPayables({ role: 'debtor' })).items.some((p) => p.payableId === payableId)) {
+  while (!(await core.client.listRecordedPayables({ role: 'debtor' })).items.some((p) => p.payableId === payableId)) {
     if (Date.now() > deadline) throw new Error(`payable ${payableId} not recorded by the ledger within ${factVisibleWaitMs} ms`);
     await new Promise((r) => setTimeout(r, 100));
   }
