@@ -7,6 +7,11 @@
  * both the gateway and the services come back as their problems.
  */
 import { createHash } from 'node:crypto';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { exportPrivateKey } from '@cascade/crypto';
+import { COMMANDS, runCli } from '@cascade/sdk';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventually } from '@cascade/testing';
 import { CascadeProblem, newNonce, newVoucherId, type CascadeClient, type PayableRecord } from '@cascade/sdk/client';
@@ -129,5 +134,70 @@ describe('trade and risk through the gateway', () => {
     expect(score.enterprise).toBe(core.partyId);
     expect((await refusalOf(supplier.client.getEnterpriseScore(core.partyId))).code).toBe('partyOutOfScope');
     expect((await operator.getEnterpriseRecords(core.partyId)).items.map((r) => r.kind)).toEqual(['judicial']);
+  });
+
+  it('does the same with the cascade CLI: import, confirm, and the risk reads, with --json', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'cascade-cli-trade-'));
+    process.env.CASCADE_CONFIG_DIR = path.join(dir, 'config');
+    const cli = async (...argv: string[]) => {
+      const out: string[] = [];
+      const err: string[] = [];
+      const code = await runCli(argv, { out: (l) => out.push(l), err: (l) => err.push(l) }, COMMANDS);
+      return { code, out: out.join('\n'), err: err.join('\n') };
+    };
+    try {
+      for (const [name, p] of [['core', core], ['supplier', supplier], ['bank', bank]] as const) {
+        const keyFile = path.join(dir, `${name}.key.pem`);
+        writeFileSync(keyFile, exportPrivateKey(p.key, 'pem'), { mode: 0o600 });
+        expect((await cli('login', '--party', p.partyId, '--key', keyFile, '--url', stack.gateways[0]!.url, '--profile', name)).code).toBe(0);
+      }
+      const { invoice } = await recordTrade(supplier, core, '5000.00');
+      const id = newInvoiceIdentity();
+      const file = path.join(dir, 'invoices.csv');
+      writeFileSync(file, `code,number,seller,buyer,amountExclTax,tax,total,issuedOn,documentHash,contractId\n${[id.code, id.number, supplier.partyId, core.partyId, '88.50', '11.50', '100.00', daysAgoShanghai(3), documentHashOf(newNonce()), ''].join(',')}\n`);
+      const imported = await cli('invoices', 'import', file, '--mode', 'valid-rows', '--profile', 'supplier', '--json');
+      expect(imported.code, imported.err).toBe(0);
+      expect(JSON.parse(imported.out)).toMatchObject({ rows: 1, accepted: 1, committed: true });
+      const again = await cli('invoices', 'import', file, '--profile', 'supplier');
+      expect(again.code).toBe(1);
+      expect(again.out).toContain('invoiceAlreadyRegistered');
+
+      const payableId = `AP-cli-${newNonce().slice(0, 8)}`;
+      const confirmed = await cli('payables', 'confirm', '--to', supplier.partyId, '--amount', '2000.00', '--due', addMonthsShanghai(4), '--invoices', `${invoice.invoiceKey}:2000.00`, '--payable-id', payableId, '--profile', 'core', '--json');
+      expect(confirmed.code, confirmed.err).toBe(0);
+      expect(JSON.parse(confirmed.out)).toMatchObject({ payableId, status: 'confirmed', amount: '2000.00' });
+      const bySupplier = await cli('payables', 'confirm', '--to', core.partyId, '--amount', '1.00', '--due', addMonthsShanghai(4), '--invoices', `${invoice.invoiceKey}:1.00`, '--profile', 'supplier');
+      expect(bySupplier.code).toBe(3);
+      expect(bySupplier.err).toContain('actorLacksRole');
+      expect((await cli('payables', 'confirm', '--to', supplier.partyId, '--amount', '1.0', '--due', addMonthsShanghai(4), '--invoices', 'x:1.00', '--profile', 'core')).code).toBe(2);
+      const listed = await cli('payables', '--profile', 'supplier');
+      expect(listed.out).toContain(payableId);
+
+      await bank.client.publishProduct('CLI-120', { name: 'Discount up to 120 days', eligibleGrades: ['AAA', 'AA', 'A', 'BBB', 'BB', 'B', 'CCC', 'CC', 'C'], eligibleIssuers: null, amountMin: '100.00', amountMax: '100000.00', tenorDaysMin: 7, tenorDaysMax: 130, annualRate: '0.04', fees: '10.00', dailyLimit: '1000000.00' });
+      const products = await cli('risk', 'products', '--profile', 'bank', '--json');
+      expect(JSON.parse(products.out).items.map((p: { productId: string }) => p.productId)).toContain('CLI-120');
+      await eventually(async () => (await core.client.getPayable(payableId)).status === 'recorded' || undefined, 30_000, 'payable recorded');
+      const voucherId = newVoucherId();
+      await core.client.command('voucher.issue', core.partyId, { voucherId, holder: supplier.partyId, amount: '2000.00', maturityDate: addMonthsShanghai(4), backing: [{ payableId, amount: '2000.00' }] }, [core.signer]);
+      await supplier.client.command('voucher.accept', supplier.partyId, { voucherId }, [supplier.signer]);
+      const match = await eventually(async () => {
+        const r = await cli('risk', 'match', voucherId, '--max-rate', '0.05', '--max-fees', '300.00', '--profile', 'supplier');
+        return r.code === 0 ? r : undefined;
+      }, 30_000, 'risk match');
+      expect(match!.out).toContain(`fits   ${bank.partyId}/CLI-120`);
+      await supplier.client.command('financing.request', supplier.partyId, { voucherId, funder: bank.partyId, productId: 'CLI-120', maxAnnualRate: '0.05', maxFees: '300.00' }, [supplier.signer]);
+      const assessed = await eventually(async () => {
+        const r = await cli('risk', 'assess', voucherId, '--profile', 'bank', '--json');
+        return r.code === 0 && JSON.parse(r.out).items.length > 0 ? JSON.parse(r.out) : undefined;
+      }, 30_000, 'risk assess');
+      expect(assessed.items[0]).toMatchObject({ voucherId, funder: bank.partyId });
+      const refused = await cli('risk', 'assess', voucherId, '--profile', 'supplier');
+      expect(refused.code).toBe(3);
+      const alerts = await cli('risk', 'alerts', '--profile', 'bank', '--json');
+      expect(alerts.code, alerts.err).toBe(0);
+      expect(Array.isArray(JSON.parse(alerts.out).items)).toBe(true);
+    } finally {
+      delete process.env.CASCADE_CONFIG_DIR;
+    }
   });
 });
