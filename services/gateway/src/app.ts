@@ -136,7 +136,7 @@ export async function registerGatewayRoutes(app: FastifyInstance, ctx: GatewayCo
       target.route({
         method: op.method,
         url: op.path,
-        bodyLimit: ctx.config.bodyLimitBytes,
+        bodyLimit: route.bodyLimitBytes ?? ctx.config.bodyLimitBytes,
         config: { operationId: id },
         schema: {
           operationId: id,

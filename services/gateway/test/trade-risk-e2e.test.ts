@@ -13,6 +13,7 @@ import path from 'node:path';
 import { exportPrivateKey } from '@cascade/crypto';
 import { COMMANDS, runCli } from '@cascade/sdk';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { usccFromNumber } from '@cascade/ids';
 import { eventually } from '@cascade/testing';
 import { CascadeProblem, newNonce, newVoucherId, type CascadeClient, type PayableRecord } from '@cascade/sdk/client';
 import { addMonthsShanghai, daysAgoShanghai, documentHashOf, newInvoiceIdentity, recordTrade, Stack, type TestParty } from './stack.ts';
@@ -134,6 +135,13 @@ describe('trade and risk through the gateway', () => {
     expect(score.enterprise).toBe(core.partyId);
     expect((await refusalOf(supplier.client.getEnterpriseScore(core.partyId))).code).toBe('partyOutOfScope');
     expect((await operator.getEnterpriseRecords(core.partyId)).items.map((r) => r.kind)).toEqual(['judicial']);
+    // A file's text larger than the gateway's default body limit (256 KiB) passes on this route, as the service takes up to 4 MiB.
+    const header = 'enterprise,source,observedAt,foundedOn,registeredCapital,industryCode,legalRepresentative,address,status';
+    const lines = Array.from({ length: 3000 }, (_, i) => [usccFromNumber(70_000_000 + i), 'gsxt-feed', new Date(Date.now() - 60_000).toISOString(), '2012-03-01', '1000000.00', 'C3670', `法定代表人 ${i}`, `江苏省无锡市惠山区 ${i} 号 — a long enough address line for the file to be large`, 'active'].join(','));
+    const content = [header, ...lines].join('\n');
+    expect(content.length).toBeGreaterThan(300_000);
+    const big = await operator.importEnterpriseRecords({ kind: 'registration', format: 'csv', content });
+    expect(big).toMatchObject({ rows: 3000, refused: 0 });
   });
 
   it('does the same with the cascade CLI: import, confirm, and the risk reads, with --json', async () => {

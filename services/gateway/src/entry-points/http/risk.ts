@@ -11,7 +11,7 @@
  * and the alerts addressed to it, and acknowledges them (the regulator reads all).
  */
 import type { FastifyRequest } from 'fastify';
-import { riskRouteSchemas as s } from '@cascade/risk';
+import { riskImportBodyBytesMax, riskRouteSchemas as s } from '@cascade/risk';
 import { allRoles, queryString, tradingRoles, type RouteTable } from '../../route-table.ts';
 import { forwardRoute, fromService } from './common.ts';
 
@@ -23,7 +23,7 @@ const funderOrRegulator = ['funder', 'regulator'] as const;
 
 export const riskRoutes = {
   ingestEnterpriseRecords: forwardRoute({ service: 'risk', path: () => '/v1/enterprise-records', summary: 'Ingest enterprise records (registration, tax, judicial, credit bureau); each row is reported created, updated, unchanged or refused', tags: ['enterprises'], access: { auth: token, roles: dataProviders }, schema: fromService(s.ingestEnterpriseRecords) }),
-  importEnterpriseRecords: forwardRoute({ service: 'risk', path: () => '/v1/enterprise-records/import', summary: 'Ingest enterprise records from a file’s text (CSV of one kind, or a JSON array), with a per-row report', tags: ['enterprises'], access: { auth: token, roles: dataProviders }, schema: fromService(s.importEnterpriseRecords) }),
+  importEnterpriseRecords: forwardRoute({ service: 'risk', path: () => '/v1/enterprise-records/import', summary: 'Ingest enterprise records from a file’s text (CSV of one kind, or a JSON array; up to 4 MiB of text), with a per-row report', tags: ['enterprises'], access: { auth: token, roles: dataProviders }, schema: fromService(s.importEnterpriseRecords), bodyLimitBytes: riskImportBodyBytesMax }),
   getEnterpriseScore: forwardRoute({
     service: 'risk',
     path: (r) => `/v1/enterprises/${param(r, 'enterprise')}/score`,

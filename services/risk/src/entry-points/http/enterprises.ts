@@ -15,10 +15,9 @@ import { shanghaiDate } from '../../domain/time.ts';
 import { parkedEvents } from '../../data-access/parking.ts';
 import { recordHistory } from '../../data-access/records.ts';
 import { callerFrom, requireDataProvider, type Caller } from './caller.ts';
-import { importTextCharsMax, riskRouteSchemas as s } from './schemas.ts';
+import { importBodyBytesMax, importTextCharsMax, riskRouteSchemas as s } from './schemas.ts';
 
 export { importTextCharsMax };
-const importBodyBytesMax = importTextCharsMax * 2;
 
 function mayRead(caller: Caller, enterprise: string): void {
   if (caller.partyId !== enterprise && !caller.isRegulator && !caller.isOperator) throw new Problem(riskProblems.notYourEnterprise, `${caller.partyId} may not read ${enterprise}`);

@@ -75,6 +75,8 @@ export const alert = {
 
 /** An import file's text, at most (characters; the route's body limit is a little above). */
 export const importTextCharsMax = 4 * 1024 * 1024;
+/** The body of an import, at most: the text JSON-escaped (the gateway allows the same on its route). */
+export const importBodyBytesMax = importTextCharsMax * 2;
 
 const page = <T extends object>(item: T) => ({ type: 'object', required: ['items', 'next'], properties: { items: { type: 'array', items: item }, next: { type: ['string', 'null'] } } }) as const;
 
