@@ -114,6 +114,15 @@ describe('trade and risk through the gateway', () => {
     // The same key and file again is the stored answer; another file under it is refused.
     expect(await supplier.client.importInvoices(new TextEncoder().encode(csv), { format: 'csv', mode: 'valid-rows', contentDigest: digest, idempotencyKey: key })).toEqual(summary);
     expect((await refusalOf(supplier.client.importInvoices(csv.slice(0, -10), { format: 'csv', mode: 'valid-rows', contentDigest: 'sha-256=:AAAA:', idempotencyKey: key }))).code).toBe('idempotencyKeyReused');
+    // Past GATEWAY_IMPORT_BYTES_MAX the gateway stops the stream and answers 413; nothing is stored in all-or-nothing mode.
+    const small = await stack.gateway({ GATEWAY_IMPORT_BYTES_MAX: '2048' });
+    const smallClient = stack.client(small);
+    await smallClient.login(supplier.partyId, supplier.signer);
+    const many = Array.from({ length: 60 }, (_, i) => [...Object.values(newInvoiceIdentity()), supplier.partyId, core.partyId, '88.50', '11.50', '100.00', daysAgoShanghai(3), documentHashOf(`big ${i} ${newNonce()}`), ''].join(','));
+    const before = (await supplier.client.listInvoices({ limit: 200 })).items.length;
+    const tooLarge = await refusalOf(smallClient.importInvoices(['code,number,seller,buyer,amountExclTax,tax,total,issuedOn,documentHash,contractId', ...many].join('\n'), { format: 'csv', mode: 'all-or-nothing' }));
+    expect([tooLarge.status, tooLarge.code]).toEqual([413, 'payloadTooLarge']);
+    expect((await supplier.client.listInvoices({ limit: 200 })).items.length).toBe(before);
     // A row naming other parties is refused as the single registration would be.
     const foreign = await core.client.importInvoices(`code,number,seller,buyer,amountExclTax,tax,total,issuedOn,documentHash,contractId\n${[...Object.values(newInvoiceIdentity()), supplier.partyId, bank.partyId, '88.50', '11.50', '100.00', daysAgoShanghai(3), documentHashOf(newNonce()), ''].join(',')}`, { format: 'csv', mode: 'all-or-nothing' });
     expect(foreign).toMatchObject({ rows: 1, accepted: 0, refused: 1, committed: false });
