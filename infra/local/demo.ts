@@ -200,8 +200,8 @@ export async function runDemo(ctx: DemoContext): Promise<void> {
   );
   const matching = await until('the risk service seeing tier-2’s piece', () => tier2.client.matchProducts(piece, { maxAnnualRate: '0.05', maxFees: '300.00' }));
   log(`  ✓ tier-2 asks which products fit its piece (GET /v1/vouchers/:id/products; issuer grade ${matching.issuerGrade}):`);
-  for (const e of matching.eligible) log(`      fits  ${e.productId} of ${e.funder === bank.partyId ? 'the bank' : e.funder}: ${e.cost.days} days, interest ${e.cost.interest} + fees ${e.cost.fees} = ${e.cost.total}, net ${e.cost.net}`);
-  for (const x of matching.ineligible) log(`      no    ${x.productId} of ${x.funder === bank.partyId ? 'the bank' : x.funder}: ${x.reasons.map((r) => r.code).join(', ')}`);
+  for (const e of matching.eligible) log(`      fits  ${e.productId} of ${e.funder === bank.partyId ? 'the bank' : `funder ${e.funder} (an earlier run's)`}: ${e.cost.days} days, interest ${e.cost.interest} + fees ${e.cost.fees} = ${e.cost.total}, net ${e.cost.net}`);
+  for (const x of matching.ineligible) log(`      no    ${x.productId} of ${x.funder === bank.partyId ? 'the bank' : `funder ${x.funder}`}: ${x.reasons.map((r) => r.code).join(', ')}`);
   if (!matching.eligible.some((e) => e.funder === bank.partyId && e.productId === product.productId)) throw new Error(`the bank's product does not fit the piece: ${JSON.stringify(matching.ineligible)}`);
   await step('tier-2 asks the bank to discount its piece under DISCOUNT-180', tier2, 'financing.request', { voucherId: piece, funder: bank.partyId, productId: product.productId, maxAnnualRate: '0.05', maxFees: '300.00' });
   const assessment = await until('FinancingAssessed for the request', async () => (await bank.client.listAssessments({ voucherId: piece })).items[0]);
