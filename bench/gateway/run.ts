@@ -214,7 +214,7 @@ async function main(): Promise<void> {
   }
   await producer.disconnect();
   const deadline = Date.now() + readyWaitMsMax;
-  for (const c of cores) while (!(await c.client.listPayables({ role: 'debtor' })).items.length) if (Date.now() > deadline) throw new Error('payables not recorded');
+  for (const c of cores) while (!(await c.client.listRecordedPayables({ role: 'debtor' })).items.length) if (Date.now() > deadline) throw new Error('payables not recorded');
   const maturity = new Date(Date.now() + 90 * 86_400_000 + 8 * 3_600_000).toISOString().slice(0, 10);
   const e2e = Array.from({ length: concurrency }, (_v, client) => {
     const core = cores[client % cores.length]!;

@@ -3,25 +3,27 @@
  * enterprise's own software would run it: through the gateway, with the SDK. The operator logs in
  * with the key its genesis names and onboards a core enterprise, two tiers of suppliers, a bank
  * and a regulator; each logs in by signing with its own key (the tier-2 supplier with SM2); the
- * core enterprise issues a voucher against a confirmed payable, the tier-1 supplier splits it and
- * passes a piece on, the tier-2 supplier discounts it at the bank; then everyone looks at what they
- * may see through the gateway, and the chain is verified and a proof checked offline with the CLI.
+ * tier-1 supplier records its trade with the core enterprise (a contract, a delivery and its
+ * receipt, invoices) and the core enterprise confirms a payable on it — a signed command the
+ * invoices service decides, scoring the four flows and publishing the signed fact the ledger
+ * records. The operator feeds the core enterprise's registration, tax and credit data to the risk
+ * service. The core enterprise issues a voucher on the payable, the tier-1 supplier splits it and
+ * passes a piece on; the bank publishes a financing product, the tier-2 supplier sees which
+ * products fit its piece and asks the bank to discount it, and the bank reads the risk
+ * assessment (FinancingAssessed) before it approves. Then everyone looks at what they may see
+ * through the gateway, and the chain is verified and a proof checked offline with the CLI.
  *
- * The payable confirmation is still a signed fact published on Kafka as the invoices service
- * will publish it (one function below, `confirmPayable`), until the invoices service's own API
- * lands. Settlement needs the maturity date to have come, so the demo shows the settlement it
- * would make rather than waiting months (the ledger's tests settle with a moved clock).
+ * Settlement needs the maturity date to have come, so the demo shows the settlement it would make
+ * rather than waiting months (the ledger's tests settle with a moved clock).
  */
 import { execFileSync } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { exportPrivateKey, generateKeyPair, type PrivateKey } from '@cascade/crypto';
-import { createKafka } from '@cascade/events';
 import { usccFromNumber } from '@cascade/ids';
-import { createLogger } from '@cascade/logging';
-import { LedgerKafkaClient, type DevGenesis } from '@cascade/ledger';
+import type { DevGenesis } from '@cascade/ledger';
 import { CascadeClient, newVoucherId, publicKeyOf, signerFromRawKey, type CommandAccepted, type CommandPayloads, type CommandType, type Role, type Signer } from '@cascade/sdk/client';
 
 export interface DemoContext {
@@ -43,8 +45,11 @@ interface Party {
   client: CascadeClient;
 }
 
-/** How long the demo waits for a fact it published to be visible through the gateway. */
-const factVisibleWaitMs = 30_000;
+/**
+ * How long the demo waits for what one service learns from another's events (the ledger recording
+ * a payable, the risk service seeing a voucher or assessing a request) to show through the gateway.
+ */
+const eventVisibleWaitMs = 30_000;
 
 function addMonths(months: number): string {
   const d = new Date(Date.now() + 8 * 3600_000);
@@ -52,18 +57,21 @@ function addMonths(months: number): string {
   return d.toISOString().slice(0, 10);
 }
 
-/**
- * The payable confirmation, isolated so it can be swapped for the invoices service's API: today a
- * PayableConfirmed fact signed with the invoices service's key from the dev genesis, published on
- * invoices.events exactly as that service will publish it.
- */
-async function confirmPayable(ctx: DemoContext, fact: { payableId: string; debtor: string; creditor: string; amount: string; invoices: string[] }): Promise<void> {
-  const kafka = new LedgerKafkaClient(createKafka({ brokers: ctx.kafkaBrokers, clientId: 'demo-invoices' }), { groupId: `demo-${randomUUID()}`, logger: createLogger({ service: 'demo', level: 'silent' }) });
-  await kafka.start();
-  try {
-    await kafka.confirmPayable(fact, { chain: ctx.dev.genesis.chainId, key: ctx.dev.invoicesKey });
-  } finally {
-    await kafka.stop();
+/** The calendar date in Asia/Shanghai `days` days ago. */
+function daysAgo(days: number): string {
+  return new Date(Date.now() + 8 * 3600_000 - days * 86_400_000).toISOString().slice(0, 10);
+}
+
+const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
+
+/** Polls `probe` until it gives a value (an error counts as not yet), for at most eventVisibleWaitMs. */
+async function until<T>(what: string, probe: () => Promise<T | undefined>): Promise<T> {
+  const deadline = Date.now() + eventVisibleWaitMs;
+  for (;;) {
+    const value = await probe().catch(() => undefined);
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`${what}: not seen within ${eventVisibleWaitMs} ms`);
+    await new Promise((r) => setTimeout(r, 100));
   }
 }
 
@@ -117,15 +125,64 @@ export async function runDemo(ctx: DemoContext): Promise<void> {
     log(`  ✓ register and log in ${p.name.padEnd(42)} seq ${String(r.seq).padStart(4)}  ${(performance.now() - started).toFixed(0)} ms`);
   }
 
-  log('\nTrade background: the core enterprise confirms a payable of 1,000,000.00 to its tier-1 supplier');
+  const timed = async <T>(label: string, action: () => Promise<T>, detail: (t: T) => string = () => ''): Promise<T> => {
+    const started = performance.now();
+    const t = await action();
+    const extra = detail(t);
+    log(`  ✓ ${label.padEnd(62)} ${(performance.now() - started).toFixed(0).padStart(4)} ms${extra ? `  ${extra}` : ''}`);
+    return t;
+  };
+
+  log('\nTrade background (四流合一), recorded through the gateway (the invoices service answers)');
+  const contract = await timed('tier-1 records its contract with the core: 1,130,000.00', () =>
+    tier1.client.recordContract({ contractNumber: `HD-SZ-${seed}`, buyer: core.partyId, seller: tier1.partyId, amount: '1130000.00', signedOn: daysAgo(60), validUntil: null, documentHash: sha256(`contract ${seed}`), lines: [{ item: 'brake caliper BC-200', quantity: '5000', unit: 'piece' }] }),
+  );
+  await timed('tier-1 records the delivery, received in full by the core', () =>
+    tier1.client.recordDelivery({ contractId: contract.contractId, deliveryNumber: `DN-${seed}`, shippedOn: daysAgo(40), receivedOn: daysAgo(38), receiver: '华东汽车 receiving dock 2', lines: [{ item: 'brake caliper BC-200', quantity: '5000', unit: 'piece' }] }),
+  );
+  const invoiceNo = String(seed % 100_000_000).padStart(8, '0');
+  const classicInput = { code: '3100231130', number: invoiceNo, seller: tier1.partyId, buyer: core.partyId, amountExclTax: '619469.03', tax: '80530.97', total: '700000.00', issuedOn: daysAgo(35), documentHash: sha256(`invoice 1 ${seed}`), contractId: contract.contractId };
+  const classic = await timed('tier-1 registers an invoice of 700,000.00 (增值税专用发票)', () => tier1.client.registerInvoice(classicInput), (i) => `key ${i.invoiceKey}`);
+  const digital = await timed('tier-1 registers an invoice of 430,000.00 (数电票)', () =>
+    tier1.client.registerInvoice({ code: null, number: `2531${String(seed).padStart(16, '0')}`, seller: tier1.partyId, buyer: core.partyId, amountExclTax: '380530.97', tax: '49469.03', total: '430000.00', issuedOn: daysAgo(35), documentHash: sha256(`invoice 2 ${seed}`), contractId: contract.contractId }),
+    (i) => `key ${i.invoiceKey}`,
+  );
+  await timed('the core records a payment to tier-1 on an earlier order', () =>
+    core.client.recordPayment({ payer: core.partyId, payee: tier1.partyId, amount: '130000.00', paidOn: daysAgo(20), bankReference: `ICBC-${seed}`, invoiceId: null }),
+  );
+  const again = await tier1.client.registerInvoice(classicInput).then(() => 'registered (wrong!)', (e: Error) => e.message);
+  log(`    the same invoice registered again: ${again}`);
+
+  log('\nThe core confirms a payable of 1,000,000.00 on both invoices: a signed payable.confirm through the gateway');
   const payableId = `AP-${seed}`;
-  await confirmPayable(ctx, { payableId, debtor: core.partyId, creditor: tier1.partyId, amount: '1000000.00', invoices: ['3100231130-04561234'] });
-  const deadline = Date.now() + factVisibleWaitMs;
-  while (!(await core.client.listPayables({ role: 'debtor' })).items.some((p) => p.payableId === payableId)) {
-    if (Date.now() > deadline) throw new Error(`payable ${payableId} not recorded by the ledger within ${factVisibleWaitMs} ms`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  log(`  ✓ PayableConfirmed ${payableId} (signed by the invoices service key) recorded; the core enterprise sees it at GET /v1/payables`);
+  const payable = await timed('payable.confirm, decided by the invoices service', () =>
+    core.client.confirmPayable(core.partyId, { payableId, payee: tier1.partyId, amount: '1000000.00', dueDate: addMonths(5), invoices: [{ invoiceId: classic.invoiceId, amount: '700000.00' }, { invoiceKey: digital.invoiceKey, amount: '300000.00' }] }, [core.signer]),
+  );
+  const flows = payable.fourFlow.flows;
+  log(`    four-flow score ${payable.fourFlow.score}/100 (floor ${payable.fourFlow.floor}): contract ${flows.contract}, delivery ${flows.delivery}, payment ${flows.payment}, verification ${flows.verification} of 25`);
+  for (const r of payable.fourFlow.reasons) log(`      −${r.points} ${r.code}: ${r.detail}`);
+  await until('the ledger recording the payable', async () => ((await core.client.getPayable(payableId)).status === 'recorded' ? true : undefined));
+  const ledgerView = (await core.client.listRecordedPayables({ role: 'debtor' })).items.find((p) => p.payableId === payableId);
+  log(`  ✓ the invoices service signed PayableConfirmed; the ledger verified and recorded it (GET /v1/recorded-payables: ${ledgerView?.remaining} to issue)`);
+  const usage = (await tier1.client.getInvoice(digital.invoiceId)).usage;
+  log(`    invoice ${digital.invoiceKey}: ${usage.committed} committed to the payable, ${usage.remaining} left (一票一融)`);
+
+  log('\nThe operator feeds the core enterprise’s data to the risk service (POST /v1/enterprise-records)');
+  const observedAt = new Date(Date.now() - 3_600_000).toISOString();
+  const taxMonths = Array.from({ length: 12 }, (_, i) => {
+    const d = new Date(Date.now() + 8 * 3600_000);
+    d.setUTCDate(1);
+    d.setUTCMonth(d.getUTCMonth() - 1 - i);
+    return d.toISOString().slice(0, 7);
+  });
+  const fed = await operatorClient.ingestEnterpriseRecords([
+    { kind: 'registration', enterprise: core.partyId, source: 'gsxt-feed', observedAt, foundedOn: '2003-04-18', registeredCapital: '800000000.00', industryCode: 'C3670', legalRepresentative: '王建国', address: '上海市嘉定区安亭镇 1 号', status: 'active' },
+    ...taxMonths.map((period) => ({ kind: 'tax', enterprise: core.partyId, source: 'tax-feed', observedAt, period, taxPaid: '4200000.00', invoiceCount: 850, invoiceAmount: '98000000.00', creditGrade: 'A' })),
+    { kind: 'bureau', enterprise: core.partyId, source: 'pbc-credit-feed', observedAt, reportDate: daysAgo(10), overdueCount: 0, overdueAmount: '0.00' },
+  ]);
+  log(`  ✓ ${fed.rows} records (registration, 12 months of tax, a credit report): ${fed.created} created, ${fed.refused} refused`);
+  const score = await core.client.getEnterpriseScore(core.partyId);
+  log(`    the core reads its own score: ${score.score}, PD ${(score.pd * 100).toFixed(2)} %, grade ${score.grade}`);
 
   const rootId = newVoucherId();
   const piece = newVoucherId();
@@ -136,7 +193,22 @@ export async function runDemo(ctx: DemoContext): Promise<void> {
   await step('tier-1 accepts', tier1, 'voucher.accept', { voucherId: rootId });
   await step('tier-1 splits: 300,000.00 to tier-2, keeps 700,000.00', tier1, 'voucher.transfer', { voucherId: rootId, pieces: [{ childId: piece, recipient: tier2.partyId, amount: '300000.00' }], remainder: { childId: kept, amount: '700000.00' } });
   await step('tier-2 accepts (SM2 signature)', tier2, 'voucher.accept', { voucherId: piece });
-  await step('tier-2 asks the bank to discount its piece', tier2, 'financing.request', { voucherId: piece, funder: bank.partyId, productId: 'DISCOUNT-90', maxAnnualRate: '0.05', maxFees: '300.00' });
+
+  log('\nFinancing: the bank publishes a product, tier-2 sees what fits, the risk service assesses the request');
+  const product = await timed('bank publishes DISCOUNT-180 (3.65 %, fees 150.00, grades AAA–BB)', () =>
+    bank.client.publishProduct('DISCOUNT-180', { name: '应收账款贴现 180 天', eligibleGrades: ['AAA', 'AA', 'A', 'BBB', 'BB'], eligibleIssuers: null, amountMin: '10000.00', amountMax: '5000000.00', tenorDaysMin: 7, tenorDaysMax: 180, annualRate: '0.0365', fees: '150.00', dailyLimit: '20000000.00' }),
+  );
+  const matching = await until('the risk service seeing tier-2’s piece', () => tier2.client.matchProducts(piece, { maxAnnualRate: '0.05', maxFees: '300.00' }));
+  log(`  ✓ tier-2 asks which products fit its piece (GET /v1/vouchers/:id/products; issuer grade ${matching.issuerGrade}):`);
+  for (const e of matching.eligible) log(`      fits  ${e.productId} of ${e.funder === bank.partyId ? 'the bank' : `funder ${e.funder} (an earlier run's)`}: ${e.cost.days} days, interest ${e.cost.interest} + fees ${e.cost.fees} = ${e.cost.total}, net ${e.cost.net}`);
+  for (const x of matching.ineligible) log(`      no    ${x.productId} of ${x.funder === bank.partyId ? 'the bank' : `funder ${x.funder}`}: ${x.reasons.map((r) => r.code).join(', ')}`);
+  if (!matching.eligible.some((e) => e.funder === bank.partyId && e.productId === product.productId)) throw new Error(`the bank's product does not fit the piece: ${JSON.stringify(matching.ineligible)}`);
+  await step('tier-2 asks the bank to discount its piece under DISCOUNT-180', tier2, 'financing.request', { voucherId: piece, funder: bank.partyId, productId: product.productId, maxAnnualRate: '0.05', maxFees: '300.00' });
+  const assessment = await until('FinancingAssessed for the request', async () => (await bank.client.listAssessments({ voucherId: piece })).items[0]);
+  log(`  ✓ the bank reads the assessment (GET /v1/assessments?voucherId=…): ${assessment.result.decision.toUpperCase()}; issuer score ${assessment.result.score}, grade ${assessment.result.grade}`);
+  for (const r of assessment.result.reasons.filter((x) => x.kind !== 'score')) log(`      ${r.kind}: ${r.text}`);
+  if (assessment.result.terms) log(`      terms: interest ${assessment.result.terms.interest}, fees ${assessment.result.terms.fees}, net ${assessment.result.terms.net}`);
+  if (assessment.result.decision === 'reject') throw new Error(`the risk service rejected the demo's financing: ${assessment.result.hardRules.join(', ')}`);
   const approved = await step('bank approves at 3.65 % a year, fees 150.00', bank, 'financing.approve', { voucherId: piece, annualRate: '0.0365', fees: '150.00' });
   const financed = (approved.events as { type: string; data: { terms?: { days: number; interest: string; net: string } } }[] | undefined)?.find((e) => e.type === 'VoucherFinanced');
   const terms = financed?.data.terms;
@@ -154,6 +226,8 @@ export async function runDemo(ctx: DemoContext): Promise<void> {
   await show(tier2, 'tier-2');
   const hidden = await tier2.client.getVoucher(kept).then(() => 'visible (wrong!)', (e: Error) => e.message);
   log(`  tier-2 asking for tier-1's remainder: ${hidden}`);
+  const afterFinancing = (await tier1.client.getInvoice(classic.invoiceId)).usage;
+  log(`  tier-1's invoice ${classic.invoiceKey}: used ${afterFinancing.used}, financed ${afterFinancing.financed} of ${classic.total} (filled in the payable's order)`);
   const balances = await bank.client.getBalances(bank.partyId);
   log(`  bank balances: ${balances.balances.map((b) => `${b.account.split(':')[0]} ${b.amount}`).join(', ')}`);
 

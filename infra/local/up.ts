@@ -190,6 +190,10 @@ async function main(): Promise<void> {
         LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
         LEDGER_GENESIS_FILE: dev.genesisFile,
         LEDGER_SIGNING_KEY_FILE: dev.signingKeyFile,
+        // The invoices service signs PayableConfirmed with the key the genesis names for it; the
+        // risk service checks those signatures with the genesis, so four-flow scores are believed.
+        INVOICES_SIGNING_KEY_FILE: dev.invoicesKeyFile,
+        RISK_GENESIS_FILE: dev.genesisFile,
         INTERNAL_AUTH_KEY_FILE: internalAuthKeyFile,
         // Local work: webhook endpoints on this machine over plain http are allowed.
         WORKFLOWS_WEBHOOK_ALLOW_HTTP: 'true',

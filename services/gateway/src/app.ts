@@ -5,6 +5,7 @@
  * party scope (onRequest, before a body is read), schema validation, Idempotency-Key
  * (preHandler), then the answer. Never listens.
  */
+import type { Readable } from 'node:stream';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import swagger from '@fastify/swagger';
@@ -13,7 +14,7 @@ import { Ajv } from 'ajv';
 import client from 'prom-client';
 import { parseJsonStrict } from '@cascade/crypto';
 import { Problem, commonProblems, problemContentType } from '@cascade/errors';
-import { operations, type OperationId } from '@cascade/sdk/contract';
+import { operations, type OperationId, type OperationSpec } from '@cascade/sdk/contract';
 import type { Principal } from './edge/auth.ts';
 import { checkChainAndTime, checkRoute, checkSignatures, type SignedBody } from './edge/command-checks.ts';
 import { handleCommand } from './edge/commands.ts';
@@ -128,14 +129,14 @@ export async function registerGatewayRoutes(app: FastifyInstance, ctx: GatewayCo
     const queryAjv = new Ajv({ strict: false, coerceTypes: true, removeAdditional: false, useDefaults: true, allErrors: false });
     scope.setValidatorCompiler(({ schema, httpPart }) => (httpPart === 'body' ? strictAjv : queryAjv).compile(schema));
 
-    for (const [id, route] of Object.entries(table) as [OperationId, RouteDefinition][]) {
-      const op = operations[id];
+    const addRoute = (target: FastifyInstance, id: OperationId, route: RouteDefinition) => {
+      const op: OperationSpec = operations[id];
       const mutating = op.method !== 'GET' && id !== 'login';
       const validators = responseAjv ? Object.fromEntries(Object.entries(route.schema.response).map(([code, s]) => [code, responseAjv.compile(s)])) : null;
-      scope.route({
+      target.route({
         method: op.method,
         url: op.path,
-        bodyLimit: ctx.config.bodyLimitBytes,
+        bodyLimit: route.bodyLimitBytes ?? ctx.config.bodyLimitBytes,
         config: { operationId: id },
         schema: {
           operationId: id,
@@ -155,7 +156,10 @@ export async function registerGatewayRoutes(app: FastifyInstance, ctx: GatewayCo
         preHandler: async (request, reply) => {
           if (!mutating) return;
           const key = String(request.headers[idempotencyHeader]);
-          const claim = await ctx.idempotency.claim(request.principal!.partyId, key, requestHash(request.method, request.url, request.body));
+          // A streamed file is not read before it is forwarded: its request is named by its type,
+          // length and the client's Content-Digest (RFC 9530), not by its bytes.
+          const hashed = op.stream ? { contentType: request.headers['content-type'] ?? null, contentLength: request.headers['content-length'] ?? null, contentDigest: request.headers['content-digest'] ?? null } : request.body;
+          const claim = await ctx.idempotency.claim(request.principal!.partyId, key, requestHash(request.method, request.url, hashed));
           if (claim.kind === 'replay') {
             void reply.status(claim.response.status).headers({ ...claim.response.headers, 'idempotent-replayed': 'true' }).serializer((p: unknown) => p as string);
             return reply.send(claim.response.body);
@@ -197,7 +201,10 @@ export async function registerGatewayRoutes(app: FastifyInstance, ctx: GatewayCo
             checkChainAndTime(body.command, ctx.genesis.chainId, Date.now(), ctx.config.commandAgeMaxMs);
             await checkSignatures(body, ctx.registry);
           }
-          const res = await ctx.upstreams.call(route.answer.service, { method: op.method, path: route.answer.path(request), caller: request.principal!.partyId, traceId: request.traceId, ...(op.method === 'GET' ? {} : { body: request.body }) });
+          const upstream = { path: route.answer.path(request), caller: request.principal!.partyId, traceId: request.traceId };
+          const res = op.stream
+            ? await ctx.upstreams.stream(route.answer.service, { ...upstream, method: 'POST', contentType: String(request.headers['content-type']), body: request.body as Readable, bytesMax: ctx.config.importBytesMax, timeoutMs: ctx.config.importTimeoutMs })
+            : await ctx.upstreams.call(route.answer.service, { ...upstream, method: op.method, ...(op.method === 'GET' || request.body === undefined ? {} : { body: request.body }) });
           if (res.status >= 400) {
             // The service's refusal, as its problem (a 5xx of its own is ours to report).
             if (res.status >= 500) throw new Problem(gatewayProblems.upstreamUnavailable, `the ${route.answer.service} service answered ${res.status}`);
@@ -206,6 +213,16 @@ export async function registerGatewayRoutes(app: FastifyInstance, ctx: GatewayCo
           return reply.status(res.status).send(res.body);
         },
       });
-    }
+    };
+
+    const entries = Object.entries(table) as [OperationId, RouteDefinition][];
+    for (const [id, route] of entries) if (!(operations[id] as OperationSpec).stream) addRoute(scope, id, route);
+    // A streamed file (a bulk import) is forwarded as it arrives: these routes take the body as a
+    // stream, in a context of their own, instead of parsing it as strict JSON.
+    await scope.register(async (streaming) => {
+      streaming.removeAllContentTypeParsers();
+      streaming.addContentTypeParser(['text/csv', 'application/json'], (_request, payload, done) => done(null, payload));
+      for (const [id, route] of entries) if ((operations[id] as OperationSpec).stream) addRoute(streaming, id, route);
+    });
   });
 }

@@ -23,6 +23,8 @@ export const gatewaySettings = {
   idempotencyTtlSeconds: { env: 'GATEWAY_IDEMPOTENCY_TTL_SECONDS', doc: 'how long an Idempotency-Key and its response are kept', parse: parse.int(60, 7 * 86_400), default: 86_400 },
   redisPrefix: { env: 'GATEWAY_REDIS_PREFIX', doc: "prefix of the gateway's Redis keys (isolates environments sharing a Redis)", parse: parse.string, default: 'gw:' },
   bodyLimitBytes: { env: 'GATEWAY_BODY_LIMIT_BYTES', doc: 'largest request body accepted (a command of the largest transfer fits well below)', parse: parse.int(1_024, 1_000_000), default: 262_144 },
+  importBytesMax: { env: 'GATEWAY_IMPORT_BYTES_MAX', doc: 'largest file a streamed import (POST /v1/invoice-imports) may carry; it is streamed through, never held in memory', parse: parse.int(1_024, 4 * 1024 ** 3), default: 1024 ** 3 },
+  importTimeoutMs: { env: 'GATEWAY_IMPORT_TIMEOUT_MS', doc: 'how long a streamed import may take, upload and answer', parse: parse.int(1_000, 3_600_000), default: 600_000 },
   upstreamTimeoutMs: { env: 'GATEWAY_UPSTREAM_TIMEOUT_MS', doc: 'how long a call to an internal service may take', parse: parse.int(100, 60_000), default: 5_000 },
   commandAgeMaxMs: { env: 'GATEWAY_COMMAND_AGE_MAX_MS', doc: "oldest createdAt the gateway forwards (the ledger's own bound still applies)", parse: parse.int(60_000, 7 * 86_400_000), default: 24 * 3_600_000 },
   responseValidation: { env: 'GATEWAY_RESPONSE_VALIDATION', doc: 'check every response against its route schema before it leaves (tests and staging; a mismatch is a 500 and a log line)', parse: parse.bool, default: false },

@@ -57,6 +57,8 @@ export interface RouteDefinition {
   tags: string[];
   access: Access;
   schema: RouteSchema;
+  /** A larger body than GATEWAY_BODY_LIMIT_BYTES, for a route whose service takes one (a file's text). */
+  bodyLimitBytes?: number;
   /**
    * How it is answered: a signed command to the ledger; a read forwarded to an internal service
    * (`path` builds the upstream path and query from the request); or the gateway's own handler.

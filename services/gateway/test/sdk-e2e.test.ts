@@ -78,8 +78,8 @@ describe('the SDK against a running gateway', () => {
     expect(seen.sort()).toEqual([rootId, piece, kept].sort());
     expect((await tier2.client.listVouchers()).items.map((v) => v.voucherId)).toEqual([]); // tier-2 sold its piece to the bank
     expect((await bank.client.listVouchers({ role: 'holder' })).items.map((v) => v.voucherId)).toEqual([piece]);
-    expect((await core.client.listPayables({ role: 'debtor' })).items.map((p) => p.payableId)).toContain(payableId);
-    expect((await tier2.client.listPayables()).items).toEqual([]);
+    expect((await core.client.listRecordedPayables({ role: 'debtor' })).items.map((p) => p.payableId)).toContain(payableId);
+    expect((await tier2.client.listRecordedPayables()).items).toEqual([]);
     const balances = await bank.client.getBalances(bank.partyId);
     expect(balances.balances.length).toBeGreaterThan(0);
 

@@ -1,10 +1,11 @@
 /**
  * The platform for the gateway's tests: the real ledger as a process (its own database, prefixed
- * topics on the test broker), and gateways in this process on one database of their own and the
+ * topics on the test broker) — with the invoices and risk services as processes too when a test
+ * asks for them (`Stack.start({ services: true })`) — and gateways in this process on one database of their own and the
  * test Redis — as many as a test asks for, all sharing that database and Redis as gateway
  * processes of one deployment do. Each gateway listens on a port the system picks.
  */
-import { randomBytes, randomInt } from 'node:crypto';
+import { createHash, randomBytes, randomInt } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -16,7 +17,7 @@ import { createKafka, makeEnvelope, EventProducer, signFact, type TopicKey, type
 import { usccFromNumber } from '@cascade/ids';
 import { createLogger } from '@cascade/logging';
 import { writeDevGenesis, type DevGenesis } from '@cascade/ledger';
-import { CascadeClient, signerFromRawKey, type Role, type Signer } from '@cascade/sdk/client';
+import { CascadeClient, signerFromRawKey, type ContractRecord, type DeliveryRecord, type InvoiceRecord, type Role, type Signer } from '@cascade/sdk/client';
 import { buildServiceApp, createPlatform, internalIdentityHeader, serviceSpec, signInternalToken, type Part, type Platform } from '@cascade/service';
 import { createTestDatabase, createTestTopics, eventually, infra, spawnServiceProcess, type ServiceProcess, type TestDatabase } from '@cascade/testing';
 import { composeGateway, definition, type GatewayConfig } from '../src/index.ts';
@@ -64,9 +65,10 @@ export class Stack {
     readonly ledgerUrl: string,
     readonly redisPrefix: string,
     private readonly producer: EventProducer,
+    readonly services: { invoices: ServiceProcess; invoicesUrl: string; risk: ServiceProcess; riskUrl: string; dbs: TestDatabase[] } | null,
   ) {}
 
-  static async start(): Promise<Stack> {
+  static async start(options: { services?: boolean } = {}): Promise<Stack> {
     const settings = infra();
     const [ledgerDb, gatewayDb, topics] = await Promise.all([createTestDatabase('gwledger'), createTestDatabase('gw'), createTestTopics()]);
     const prefix = topics.ledgerCommands.name.slice(0, -'.ledger.commands'.length);
@@ -87,10 +89,27 @@ export class Stack {
         INTERNAL_AUTH_KEY: internalKey.toString('hex'),
       },
     });
+    let services: Stack['services'] = null;
+    if (options.services) {
+      const [invoicesDb, riskDb] = await Promise.all([createTestDatabase('gwinvoices'), createTestDatabase('gwrisk')]);
+      const common = { ...process.env, REDIS_URL: settings.redisUrl, KAFKA_BROKERS: settings.kafkaBrokers.join(','), TOPIC_PREFIX: prefix, INTERNAL_AUTH_KEY: internalKey.toString('hex') };
+      const invoices = spawnServiceProcess({
+        entry: path.join(root, 'services/invoices/src/main.ts'),
+        cwd: root,
+        env: { ...common, DATABASE_URL: invoicesDb.url, LEDGER_GENESIS_FILE: dev.genesisFile, INVOICES_SIGNING_KEY_FILE: dev.invoicesKeyFile, INVOICES_LEDGER_GROUP: `invoices-${prefix}` },
+      });
+      const risk = spawnServiceProcess({
+        entry: path.join(root, 'services/risk/src/main.ts'),
+        cwd: root,
+        env: { ...common, DATABASE_URL: riskDb.url, RISK_GENESIS_FILE: dev.genesisFile, RISK_CONSUMER_GROUP: `risk-${prefix}` },
+      });
+      const [invoicesPort, riskPort] = await Promise.all([invoices.port(90_000), risk.port(90_000)]);
+      services = { invoices, invoicesUrl: `http://127.0.0.1:${invoicesPort}`, risk, riskUrl: `http://127.0.0.1:${riskPort}`, dbs: [invoicesDb, riskDb] };
+    }
     const port = await ledger.port(90_000);
     const producer = new EventProducer(createKafka({ brokers: settings.kafkaBrokers, clientId: 'gateway-test' }), null);
     await producer.connect();
-    const stack = new Stack(ledgerDb, gatewayDb, topics, prefix, dev, internalKey, ledger, `http://127.0.0.1:${port}`, `gw-${prefix}:`, producer);
+    const stack = new Stack(ledgerDb, gatewayDb, topics, prefix, dev, internalKey, ledger, `http://127.0.0.1:${port}`, `gw-${prefix}:`, producer, services);
     stack.operator = { partyId: dev.genesis.operator.partyId, roles: ['operator'], key: dev.operatorKey, signer: signerOf(dev.operatorKey) };
     return stack;
   }
@@ -105,6 +124,7 @@ export class Stack {
       INTERNAL_AUTH_KEY: this.internalKey.toString('hex'),
       LEDGER_GENESIS_FILE: this.dev.genesisFile,
       LEDGER_URL: this.ledgerUrl,
+      ...(this.services ? { INVOICES_URL: this.services.invoicesUrl, RISK_URL: this.services.riskUrl } : {}),
       GATEWAY_REDIS_PREFIX: this.redisPrefix,
       GATEWAY_REGISTRY_GROUP: `registry-${this.prefix}`,
       GATEWAY_RESPONSE_VALIDATION: 'true',
@@ -154,6 +174,7 @@ export class Stack {
     const client = this.client(gateway);
     const signer = signerOf(key);
     await client.login(partyId, signer);
+    await this.seenByServices(partyId);
     return { partyId, roles, key, signer, client };
   }
 
@@ -177,6 +198,18 @@ export class Stack {
     return payableId;
   }
 
+  /**
+   * Waits until the invoices and risk services know `partyId` (they learn parties from the
+   * ledger's events): until then they refuse it as not registered.
+   */
+  async seenByServices(partyId: string): Promise<void> {
+    if (!this.services) return;
+    const { invoicesUrl, riskUrl } = this.services;
+    const as = (aud: string) => ({ [internalIdentityHeader]: signInternalToken(this.internalKey, { sub: partyId, aud }) });
+    await eventually(async () => ((await fetch(`${invoicesUrl}/v1/payables`, { headers: as('invoices') })).status === 200) || undefined, 30_000, `${partyId} seen by the invoices service`);
+    await eventually(async () => ((await fetch(`${riskUrl}/v1/enterprises/${partyId}/score`, { headers: as('risk') })).status !== 403) || undefined, 30_000, `${partyId} seen by the risk service`);
+  }
+
   /** A read on the ledger's internal API as `party` (what only the gateway can do). */
   async ledgerGet(party: string, url: string): Promise<{ status: number; body: unknown }> {
     const res = await fetch(`${this.ledgerUrl}${url}`, { headers: { [internalIdentityHeader]: signInternalToken(this.internalKey, { sub: party, aud: 'ledger' }) } });
@@ -191,6 +224,13 @@ export class Stack {
       await Promise.race([this.ledger.exited(), new Promise((r) => setTimeout(r, 10_000))]);
       if (this.ledger.child.exitCode === null) this.ledger.child.kill('SIGKILL');
     }
+    for (const svc of this.services ? [this.services.invoices, this.services.risk] : []) {
+      if (svc.child.exitCode !== null) continue;
+      svc.child.kill('SIGTERM');
+      await Promise.race([svc.exited(), new Promise((r) => setTimeout(r, 10_000))]);
+      if (svc.child.exitCode === null) svc.child.kill('SIGKILL');
+    }
+    for (const db of this.services?.dbs ?? []) await db.drop().catch(() => undefined);
     await this.ledgerDb.drop().catch(() => undefined);
     await this.gatewayDb.drop().catch(() => undefined);
   }
@@ -200,4 +240,43 @@ export function addMonthsShanghai(months: number): string {
   const d = new Date(Date.now() + 8 * 3600_000);
   d.setUTCMonth(d.getUTCMonth() + months);
   return d.toISOString().slice(0, 10);
+}
+
+/** The calendar date in Asia/Shanghai `days` days ago (the invoices service refuses future dates). */
+export function daysAgoShanghai(days: number): string {
+  return new Date(Date.now() + 8 * 3600_000 - days * 86_400_000).toISOString().slice(0, 10);
+}
+
+/** A classic invoice identity (10-digit code, 8-digit number) unique within the run. */
+export function newInvoiceIdentity(): { code: string; number: string } {
+  return { code: `31${String(randomInt(1e8)).padStart(8, '0')}`, number: String(randomInt(1e8)).padStart(8, '0') };
+}
+
+export const documentHashOf = (seed: string): string => createHash('sha256').update(seed).digest('hex');
+
+/**
+ * The trade behind a payable, recorded through the gateway by the seller: a contract with the
+ * buyer, a delivery received in full, and an invoice of `total` under the contract — enough for a
+ * four-flow score above the invoices service's floor (no payment history and no tax verification
+ * yet: 80 of 100).
+ */
+export async function recordTrade(seller: { partyId: string; client: CascadeClient }, buyer: { partyId: string }, total: string): Promise<{ contract: ContractRecord; delivery: DeliveryRecord; invoice: InvoiceRecord }> {
+  const tag = randomBytes(4).toString('hex');
+  const contract = await seller.client.recordContract({
+    contractNumber: `C-${tag}`,
+    buyer: buyer.partyId,
+    seller: seller.partyId,
+    amount: total,
+    signedOn: daysAgoShanghai(30),
+    validUntil: null,
+    documentHash: documentHashOf(`contract ${tag}`),
+    lines: [{ item: 'M8 fasteners', quantity: '1000', unit: 'box' }],
+  });
+  const delivery = await seller.client.recordDelivery({ contractId: contract.contractId, deliveryNumber: `D-${tag}`, shippedOn: daysAgoShanghai(20), receivedOn: daysAgoShanghai(18), receiver: 'warehouse 3', lines: [{ item: 'M8 fasteners', quantity: '1000', unit: 'box' }] });
+  const [whole, cents] = total.split('.') as [string, string];
+  const fen = BigInt(whole) * 100n + BigInt(cents);
+  const tax = (fen * 13n) / 113n;
+  const fmt = (f: bigint) => `${f / 100n}.${String(f % 100n).padStart(2, '0')}`;
+  const invoice = await seller.client.registerInvoice({ ...newInvoiceIdentity(), seller: seller.partyId, buyer: buyer.partyId, amountExclTax: fmt(fen - tax), tax: fmt(tax), total, issuedOn: daysAgoShanghai(15), documentHash: documentHashOf(`invoice ${tag}`), contractId: contract.contractId });
+  return { contract, delivery, invoice };
 }

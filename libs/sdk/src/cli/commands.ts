@@ -6,9 +6,11 @@ import type { CliCommand } from './io.ts';
 import { keysNewCommand } from './keys-new.ts';
 import { verifyProofCommand } from './verify-proof.ts';
 import { platformCommands } from './platform-commands.ts';
+import { tradeAndRiskCommands } from './trade-commands.ts';
 
 export const COMMANDS: readonly CliCommand[] = [
   keysNewCommand,
   verifyProofCommand,
   ...platformCommands,
+  ...tradeAndRiskCommands,
 ];

@@ -22,25 +22,25 @@ import { readLedgerKey } from './verify-proof.ts';
 export const EXIT_REFUSED = 3;
 export const EXIT_NOT_LOGGED_IN = 4;
 
-const common: FlagSpec = { profile: { type: 'string' }, url: { type: 'string' }, json: { type: 'boolean' } };
+export const common: FlagSpec = { profile: { type: 'string' }, url: { type: 'string' }, json: { type: 'boolean' } };
 const amountPattern = /^(0|[1-9][0-9]{0,14})\.[0-9]{2}$/;
 
-function amount(value: string | true | undefined, flag: string): string {
+export function amount(value: string | true | undefined, flag: string): string {
   if (typeof value !== 'string' || !amountPattern.test(value)) throw new UsageError(`--${flag} must be an amount with two decimals, e.g. 1000.00`);
   return value;
 }
-function required(flags: Record<string, string | true>, name: string): string {
+export function required(flags: Record<string, string | true>, name: string): string {
   const v = flags[name];
   if (typeof v !== 'string') throw new UsageError(`--${name} is required`);
   return v;
 }
-function one(positionals: string[], what: string): string {
+export function one(positionals: string[], what: string): string {
   if (positionals.length !== 1) throw new UsageError(`give exactly one ${what}`);
   return positionals[0]!;
 }
 
 /** Runs a platform action and turns its failures into exit codes and messages a person can act on. */
-async function guarded(io: CliIo, json: boolean, action: () => Promise<number>): Promise<number> {
+export async function guarded(io: CliIo, json: boolean, action: () => Promise<number>): Promise<number> {
   try {
     return await action();
   } catch (error) {

@@ -5,7 +5,7 @@
  * (`retriesMax`), a mutating request always with the same Idempotency-Key, so a retry can never
  * act twice. Commands are built, canonicalised and signed here; a 202 is followed to the outcome.
  */
-import type { Command, CommandPayloads, CommandType, LoginCommand, SignedCommand } from '../contract/commands.ts';
+import type { AnyCommandPayloads, AnyCommandType, Command, CommandPayloads, CommandType, LoginCommand, ServiceCommandPayloads, SignedCommand } from '../contract/commands.ts';
 import { commandOperation, operations, pathOf, type OperationId } from '../contract/operations.ts';
 import type {
   Balances,
@@ -28,6 +28,32 @@ import type {
   VoucherTree,
   VoucherView,
 } from '../contract/schemas.ts';
+import type {
+  Alert,
+  Assessment,
+  AssessmentRerun,
+  AssessmentWithInputs,
+  ContractInput,
+  ContractRecord,
+  DeliveryInput,
+  DeliveryRecord,
+  EnterpriseRecordVersion,
+  EnterpriseScore,
+  ImportFormat,
+  ImportMode,
+  ImportSummary,
+  IngestReport,
+  InvoiceInput,
+  InvoiceRecord,
+  Matching,
+  Page,
+  PayableRecord,
+  PaymentInput,
+  PaymentRecord,
+  Product,
+  ProductTerms,
+  VerificationStatus,
+} from '../contract/services.ts';
 import { newNonce, signBytes, signCommand, type Signer } from './signing.ts';
 import { canonicalBytes } from '@cascade/crypto/browser';
 
@@ -71,10 +97,18 @@ export interface ClientOptions {
 
 export interface RequestOptions {
   params?: Record<string, string>;
-  query?: Record<string, string | number | undefined>;
+  query?: Record<string, string | number | boolean | undefined>;
   body?: unknown;
   idempotencyKey?: string;
+  /**
+   * A body sent as it is, not as JSON (a file to import), with its content type and any extra
+   * headers (`content-digest`). A stream is sent once (it cannot be read twice): no retry.
+   */
+  raw?: { body: string | Uint8Array | Blob | ReadableStream<Uint8Array>; contentType: string; headers?: Record<string, string> };
 }
+
+/** A file to import: its bytes, or a stream of them (sent once, without retries). */
+export type ImportBody = string | Uint8Array | Blob | ReadableStream<Uint8Array>;
 
 export interface CommandOptions {
   /** Defaults to the first signer's party, as `actor` is set by `as`. */
@@ -116,14 +150,17 @@ export class CascadeClient {
     const headers: Record<string, string> = { accept: 'application/json' };
     if (this.token) headers.authorization = `Bearer ${this.token}`;
     if (options.body !== undefined) headers['content-type'] = 'application/json';
+    if (options.raw) Object.assign(headers, { 'content-type': options.raw.contentType }, options.raw.headers ?? {});
     if (op.method !== 'GET' && operation !== 'login') headers['idempotency-key'] = options.idempotencyKey ?? newNonce();
-    const body = options.body === undefined ? undefined : JSON.stringify(options.body);
+    const body = options.raw ? options.raw.body : options.body === undefined ? undefined : JSON.stringify(options.body);
+    const streamed = typeof ReadableStream !== 'undefined' && body instanceof ReadableStream;
+    const attemptsMax = streamed ? 0 : this.retriesMax;
     let lastError: unknown;
-    for (let attempt = 0; attempt <= this.retriesMax; attempt++) {
+    for (let attempt = 0; attempt <= attemptsMax; attempt++) {
       if (attempt > 0) await sleep(Math.min(retryDelayMsMax, retryDelayMsFirst * 2 ** (attempt - 1)));
       let res: Response;
       try {
-        res = await this.fetchFn(url, { method: op.method, headers, body });
+        res = await this.fetchFn(url, { method: op.method, headers, body, ...(streamed ? { duplex: 'half' } : {}) } as RequestInit);
       } catch (error) {
         lastError = error;
         continue;
@@ -133,14 +170,14 @@ export class CascadeClient {
       if (res.status === 429 || res.status >= 500) {
         lastError = new CascadeProblem(res.status, parsed as Problem);
         const after = Number(res.headers.get('retry-after'));
-        if (Number.isFinite(after) && after > 0 && attempt < this.retriesMax) await sleep(Math.min(after * 1000, retryDelayMsMax * 5));
+        if (Number.isFinite(after) && after > 0 && attempt < attemptsMax) await sleep(Math.min(after * 1000, retryDelayMsMax * 5));
         continue;
       }
       if (res.status >= 400) throw new CascadeProblem(res.status, parsed as Problem);
       return { status: res.status, body: parsed as T, headers: res.headers };
     }
     if (lastError instanceof CascadeProblem) throw lastError;
-    throw new CascadeUnavailable(`${op.method} ${url} failed after ${this.retriesMax + 1} attempts: ${(lastError as Error)?.message ?? lastError}`);
+    throw new CascadeUnavailable(`${op.method} ${url} failed after ${attemptsMax + 1} attempt(s): ${(lastError as Error)?.message ?? lastError}`);
   }
 
   private async get<T>(operation: OperationId, params?: Record<string, string>, query?: RequestOptions['query']): Promise<T> {
@@ -188,7 +225,7 @@ export class CascadeClient {
   // ---- commands
 
   /** Builds the command `actor` signs: this ledger's chain, a fresh nonce, now. */
-  async buildCommand<T extends CommandType>(type: T, actor: string, payload: CommandPayloads[T], nonce = newNonce()): Promise<Command<T>> {
+  async buildCommand<T extends AnyCommandType>(type: T, actor: string, payload: AnyCommandPayloads[T], nonce = newNonce()): Promise<Command<T>> {
     return { type, chain: await this.chainIdOf(), actor, nonce, createdAt: this.now().toISOString(), payload };
   }
 
@@ -198,7 +235,7 @@ export class CascadeClient {
    * signed body, so the ledger sees one command whatever the network does.
    */
   async command<T extends CommandType>(type: T, actor: string, payload: CommandPayloads[T], signers: readonly Signer[], options: CommandOptions = {}): Promise<CommandAccepted> {
-    const signed = signCommand(await this.buildCommand(type, actor, payload, options.nonce), signers);
+    const signed = signCommand(await this.buildCommand(type, actor, payload as AnyCommandPayloads[T], options.nonce), signers) as SignedCommand;
     return this.submit(signed, options);
   }
 
@@ -262,9 +299,6 @@ export class CascadeClient {
   getBalances(partyId: string): Promise<Balances> {
     return this.get('getBalances', { partyId });
   }
-  listPayables(query: { party?: string; role?: 'debtor' | 'creditor' | 'any'; after?: string; limit?: number } = {}): Promise<PayablePage> {
-    return this.get('listPayables', undefined, query);
-  }
   listCreditLines(query: { party?: string; after?: string; limit?: number } = {}): Promise<CreditLinePage> {
     return this.get('listCreditLines', undefined, query);
   }
@@ -273,5 +307,132 @@ export class CascadeClient {
   }
   getProof(opId: string): Promise<Proof> {
     return this.get('getProof', { opId });
+  }
+  /** Payables as the ledger recorded them (what vouchers are issued on, with what is left of each). */
+  listRecordedPayables(query: { party?: string; role?: 'debtor' | 'creditor' | 'any'; after?: string; limit?: number } = {}): Promise<PayablePage> {
+    return this.get('listRecordedPayables', undefined, query);
+  }
+
+  // ---- trade records (四流合一), answered by the invoices service
+
+  private async post<T>(operation: OperationId, body: unknown, params?: Record<string, string>, idempotencyKey?: string): Promise<T> {
+    return (await this.request<T>(operation, { body, ...(params ? { params } : {}), idempotencyKey: idempotencyKey ?? newNonce() })).body;
+  }
+
+  recordContract(input: ContractInput, options: { idempotencyKey?: string } = {}): Promise<ContractRecord> {
+    return this.post('recordContract', input, undefined, options.idempotencyKey);
+  }
+  listContracts(query: { after?: string; limit?: number } = {}): Promise<Page<ContractRecord>> {
+    return this.get('listContracts', undefined, query);
+  }
+  getContract(contractId: string): Promise<ContractRecord> {
+    return this.get('getContract', { contractId });
+  }
+  registerInvoice(input: InvoiceInput, options: { idempotencyKey?: string } = {}): Promise<InvoiceRecord> {
+    return this.post('registerInvoice', input, undefined, options.idempotencyKey);
+  }
+  listInvoices(query: { after?: string; limit?: number; verification?: VerificationStatus } = {}): Promise<Page<InvoiceRecord>> {
+    return this.get('listInvoices', undefined, query);
+  }
+  getInvoice(invoiceId: string): Promise<InvoiceRecord> {
+    return this.get('getInvoice', { invoiceId });
+  }
+  /**
+   * Imports a CSV or JSON file of invoices, streamed to the invoices service; resolves with the
+   * summary (the refused rows, the first 1,000). `contentDigest` (RFC 9530, `sha-256=:…:`) names
+   * the file in the Idempotency-Key's record, so a retry of another file under the same key is
+   * refused. A stream is sent once; bytes or a Blob are retried like any request.
+   */
+  async importInvoices(file: ImportBody, options: { format: ImportFormat; mode: ImportMode; contentDigest?: string; idempotencyKey?: string }): Promise<ImportSummary> {
+    const contentType = options.format === 'csv' ? 'text/csv' : 'application/json';
+    const raw = { body: file, contentType, ...(options.contentDigest ? { headers: { 'content-digest': options.contentDigest } } : {}) };
+    return (await this.request<ImportSummary>('importInvoices', { query: { format: options.format, mode: options.mode }, raw, idempotencyKey: options.idempotencyKey ?? newNonce() })).body;
+  }
+  recordDelivery(input: DeliveryInput, options: { idempotencyKey?: string } = {}): Promise<DeliveryRecord> {
+    return this.post('recordDelivery', input, undefined, options.idempotencyKey);
+  }
+  listDeliveries(query: { contractId?: string; after?: string; limit?: number } = {}): Promise<Page<DeliveryRecord>> {
+    return this.get('listDeliveries', undefined, query);
+  }
+  getDelivery(deliveryId: string): Promise<DeliveryRecord> {
+    return this.get('getDelivery', { deliveryId });
+  }
+  recordPayment(input: PaymentInput, options: { idempotencyKey?: string } = {}): Promise<PaymentRecord> {
+    return this.post('recordPayment', input, undefined, options.idempotencyKey);
+  }
+  listPayments(query: { after?: string; limit?: number } = {}): Promise<Page<PaymentRecord>> {
+    return this.get('listPayments', undefined, query);
+  }
+  getPayment(paymentId: string): Promise<PaymentRecord> {
+    return this.get('getPayment', { paymentId });
+  }
+
+  /**
+   * The core enterprise confirms a payable against invoices it owes: a `payable.confirm` command,
+   * built and signed like a ledger command (this chain, a fresh nonce, now; RFC 8785 bytes), which
+   * the invoices service decides. Resolves with the payable (status `confirmed`; `recorded` once
+   * the ledger has the signed fact). A retry reuses the Idempotency-Key and the signed body; the
+   * same command sent again later answers the stored payable with `replayed: true`.
+   */
+  async confirmPayable(actor: string, payload: ServiceCommandPayloads['payable.confirm'], signers: readonly Signer[], options: CommandOptions = {}): Promise<PayableRecord> {
+    const signed = signCommand(await this.buildCommand('payable.confirm', actor, payload, options.nonce), signers);
+    return this.post('confirmPayable', signed, undefined, options.idempotencyKey);
+  }
+  /** Payables the caller confirmed or is owed, with four-flow score, usage and status (the invoices service's view). */
+  listPayables(query: { after?: string; limit?: number } = {}): Promise<Page<PayableRecord>> {
+    return this.get('listPayables', undefined, query);
+  }
+  getPayable(payableId: string): Promise<PayableRecord> {
+    return this.get('getPayable', { payableId });
+  }
+
+  // ---- risk, answered by the risk service
+
+  /** (operator, regulator) Ingest enterprise records: registration, tax, judicial, bureau. */
+  ingestEnterpriseRecords(records: Record<string, unknown>[], options: { idempotencyKey?: string } = {}): Promise<IngestReport> {
+    return this.post('ingestEnterpriseRecords', { records }, undefined, options.idempotencyKey);
+  }
+  /** (operator, regulator) The same from a file's text: CSV of one `kind`, or a JSON array. */
+  importEnterpriseRecords(input: { format: 'csv' | 'json'; content: string; kind?: 'registration' | 'tax' | 'judicial' | 'bureau' }, options: { idempotencyKey?: string } = {}): Promise<IngestReport> {
+    return this.post('importEnterpriseRecords', input, undefined, options.idempotencyKey);
+  }
+  getEnterpriseScore(enterprise: string): Promise<EnterpriseScore> {
+    return this.get('getEnterpriseScore', { enterprise });
+  }
+  getEnterpriseRecords(enterprise: string, query: { limit?: number } = {}): Promise<{ items: EnterpriseRecordVersion[] }> {
+    return this.get('getEnterpriseRecords', { enterprise }, query);
+  }
+  listRiskParkedEvents(query: { limit?: number } = {}): Promise<{ items: Record<string, unknown>[] }> {
+    return this.get('listRiskParkedEvents', undefined, query);
+  }
+  /** (funder) Publish one of its products, or a new version of it. */
+  async publishProduct(productId: string, terms: ProductTerms, options: { idempotencyKey?: string } = {}): Promise<Product> {
+    return (await this.request<Product>('publishProduct', { params: { productId }, body: terms, idempotencyKey: options.idempotencyKey ?? newNonce() })).body;
+  }
+  async withdrawProduct(productId: string, options: { idempotencyKey?: string } = {}): Promise<Product> {
+    return (await this.request<Product>('withdrawProduct', { params: { productId }, idempotencyKey: options.idempotencyKey ?? newNonce() })).body;
+  }
+  listProducts(query: { funder?: string; afterFunder?: string; afterProduct?: string; limit?: number } = {}): Promise<{ items: Product[] }> {
+    return this.get('listProducts', undefined, query);
+  }
+  /** Which products fit a voucher the caller holds, cheapest first (and why the others do not). */
+  matchProducts(voucherId: string, limits: { maxAnnualRate?: string; maxFees?: string } = {}): Promise<Matching> {
+    return this.get('matchProducts', { voucherId }, limits);
+  }
+  /** (funder, regulator) Assessments of financing requests made to the caller, newest first. */
+  listAssessments(query: { voucherId?: string; before?: string; limit?: number } = {}): Promise<Page<Assessment>> {
+    return this.get('listAssessments', undefined, query);
+  }
+  getAssessment(assessmentId: string): Promise<AssessmentWithInputs> {
+    return this.get('getAssessment', { assessmentId });
+  }
+  rerunAssessment(assessmentId: string): Promise<AssessmentRerun> {
+    return this.post('rerunAssessment', undefined, { assessmentId });
+  }
+  listAlerts(query: { open?: boolean; subject?: string; before?: string; limit?: number } = {}): Promise<Page<Alert>> {
+    return this.get('listAlerts', undefined, query);
+  }
+  acknowledgeAlert(alertId: string, note?: string, options: { idempotencyKey?: string } = {}): Promise<Alert> {
+    return this.post('acknowledgeAlert', note === undefined ? {} : { note }, { alertId }, options.idempotencyKey);
   }
 }

@@ -3,8 +3,9 @@
  * contract's types. Nothing here imports a node:* module (test/browser-bundle.test.ts proves it
  * on an esbuild bundle and runs that bundle in Chromium).
  */
-export { CascadeClient, CascadeProblem, CascadeUnavailable, type ClientOptions, type CommandOptions, type RequestOptions } from './client.ts';
+export { CascadeClient, CascadeProblem, CascadeUnavailable, type ClientOptions, type CommandOptions, type ImportBody, type RequestOptions } from './client.ts';
 export { generateSigner, newNonce, newVoucherId, publicKeyOf, signCommand, signerFromRawKey, type Signer } from './signing.ts';
 export { operations, commandOperation, pathOf, type OperationId } from '../contract/operations.ts';
 export type * from '../contract/commands.ts';
 export type * from '../contract/schemas.ts';
+export type * from '../contract/services.ts';

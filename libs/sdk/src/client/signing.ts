@@ -15,7 +15,7 @@ import {
   sm2PublicKeyFromPrivate,
   sm2Sign,
 } from '@cascade/crypto/browser';
-import type { Command, CommandType, PublicKeyInput, Signature, SignatureAlg, SignedCommand } from '../contract/commands.ts';
+import type { AnyCommandType, Command, PublicKeyInput, Signature, SignatureAlg, SignedCommand } from '../contract/commands.ts';
 
 export interface Signer {
   readonly keyId: string;
@@ -59,7 +59,7 @@ export function signBytes(message: Uint8Array, signers: readonly Signer[]): Sign
 }
 
 /** Signs the canonical bytes of `command` with every signer. */
-export function signCommand<T extends CommandType>(command: Command<T>, signers: readonly Signer[]): SignedCommand<T> {
+export function signCommand<T extends AnyCommandType>(command: Command<T>, signers: readonly Signer[]): SignedCommand<T> {
   return { command, signatures: signBytes(canonicalBytes(command), signers) };
 }
 

@@ -43,8 +43,34 @@ export interface CommandPayloads {
 
 export type CommandType = keyof CommandPayloads;
 
+/**
+ * Signed commands an internal service decides itself rather than the ledger (DESIGN §3: the core
+ * enterprise confirms a payable, signed; the invoices service checks it and publishes the signed
+ * fact the ledger records). The gateway checks them as it checks ledger commands (actor, role,
+ * chain, time, signatures) and forwards them to their service.
+ */
+export interface ServiceCommandPayloads {
+  'payable.confirm': {
+    /** Chosen by the client (letters, digits, `._:/-`, ≤ 128), so a retry names the same payable. */
+    payableId: string;
+    /** The creditor: a supplier (or core enterprise) the actor owes. */
+    payee: string;
+    /** CNY, exactly two decimals: the sum of the invoice amounts below. */
+    amount: string;
+    /** Calendar date (Asia/Shanghai), not before today. */
+    dueDate: string;
+    /** 1–100 invoices, each by `invoiceId` or by `invoiceKey` (exactly one), and what this payable takes from it; filled in this order. */
+    invoices: ({ invoiceId: string; amount: string } | { invoiceKey: string; amount: string })[];
+  };
+}
+
+export type ServiceCommandType = keyof ServiceCommandPayloads;
+/** Every signed command type a route takes: the ledger's and the services' own. */
+export type AnyCommandType = CommandType | ServiceCommandType;
+export type AnyCommandPayloads = CommandPayloads & ServiceCommandPayloads;
+
 /** The object whose RFC 8785 canonical bytes are signed. */
-export interface Command<T extends CommandType = CommandType> {
+export interface Command<T extends AnyCommandType = CommandType> {
   type: T;
   /** The ledger's chain id (its genesis): a signature is valid on that ledger only. */
   chain: string;
@@ -54,7 +80,7 @@ export interface Command<T extends CommandType = CommandType> {
   nonce: string;
   /** UTC instant the client made the command. */
   createdAt: string;
-  payload: CommandPayloads[T];
+  payload: AnyCommandPayloads[T];
 }
 
 export interface Signature {
@@ -65,7 +91,7 @@ export interface Signature {
 }
 
 /** The body of every mutating request: the command and 1–8 signatures over its canonical bytes. */
-export interface SignedCommand<T extends CommandType = CommandType> {
+export interface SignedCommand<T extends AnyCommandType = CommandType> {
   command: Command<T>;
   signatures: Signature[];
 }

@@ -5,23 +5,26 @@
  * SDK calls these paths; a test checks the SDK's table against the served OpenAPI document. No
  * runtime imports: this module is part of the browser SDK.
  */
-import type { CommandType } from './commands.ts';
+import type { AnyCommandType } from './commands.ts';
 
-export type HttpMethod = 'GET' | 'POST' | 'DELETE';
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE';
 
 export interface OperationSpec {
   method: HttpMethod;
   /** fastify style: `:name` for a path parameter. */
   path: string;
-  /** For a command route: the command type its body must carry. */
-  command?: CommandType;
+  /** For a command route: the command type its body must carry (a ledger command, or one a service decides: `payable.confirm`). */
+  command?: AnyCommandType;
+  /** The body is not JSON but a file streamed as it is read (`text/csv`, `application/json`). */
+  stream?: true;
   /** Path parameter → the payload field (or `actor`) it must equal. */
   bind?: Readonly<Record<string, string>>;
 }
 
-const command = (path: string, type: CommandType, bind?: Record<string, string>): OperationSpec => ({ method: 'POST', path, command: type, ...(bind ? { bind } : {}) });
-const voucherCommand = (verb: string, type: CommandType): OperationSpec => command(`/v1/vouchers/:voucherId/${verb}`, type, { voucherId: 'voucherId' });
+const command = (path: string, type: AnyCommandType, bind?: Record<string, string>): OperationSpec => ({ method: 'POST', path, command: type, ...(bind ? { bind } : {}) });
+const voucherCommand = (verb: string, type: AnyCommandType): OperationSpec => command(`/v1/vouchers/:voucherId/${verb}`, type, { voucherId: 'voucherId' });
 const get = (path: string): OperationSpec => ({ method: 'GET', path });
+const post = (path: string): OperationSpec => ({ method: 'POST', path });
 
 export const operations = {
   // Public, no token: what a client needs before it can sign anything.
@@ -37,10 +40,44 @@ export const operations = {
   addKey: command('/v1/parties/:partyId/keys', 'key.add', { partyId: 'actor' }),
   revokeKey: command('/v1/parties/:partyId/keys/:keyId/revoke', 'key.revoke', { partyId: 'actor', keyId: 'keyId' }),
   changePolicy: command('/v1/policy', 'policy.change'),
-  // Credit lines and payables (the ledger's view of them).
+  // Credit lines, and payables as the ledger recorded them (what issuance draws on).
   setCreditLine: command('/v1/credit-lines', 'creditLine.set'),
   listCreditLines: get('/v1/credit-lines'),
+  listRecordedPayables: get('/v1/recorded-payables'),
+  // Trade background (四流合一), answered by the invoices service: contracts, invoices, deliveries,
+  // payments, and payables — confirmed by the core enterprise with a signed command.
+  recordContract: post('/v1/contracts'),
+  listContracts: get('/v1/contracts'),
+  getContract: get('/v1/contracts/:contractId'),
+  registerInvoice: post('/v1/invoices'),
+  listInvoices: get('/v1/invoices'),
+  getInvoice: get('/v1/invoices/:invoiceId'),
+  importInvoices: { method: 'POST', path: '/v1/invoice-imports', stream: true },
+  recordDelivery: post('/v1/deliveries'),
+  listDeliveries: get('/v1/deliveries'),
+  getDelivery: get('/v1/deliveries/:deliveryId'),
+  recordPayment: post('/v1/payments'),
+  listPayments: get('/v1/payments'),
+  getPayment: get('/v1/payments/:paymentId'),
+  confirmPayable: command('/v1/payables', 'payable.confirm'),
   listPayables: get('/v1/payables'),
+  getPayable: get('/v1/payables/:payableId'),
+  // Risk, answered by the risk service: enterprise data and scores, funders' products and the
+  // products that fit a voucher, financing assessments, early-warning alerts.
+  ingestEnterpriseRecords: post('/v1/enterprise-records'),
+  importEnterpriseRecords: post('/v1/enterprise-records/import'),
+  getEnterpriseScore: get('/v1/enterprises/:enterprise/score'),
+  getEnterpriseRecords: get('/v1/enterprises/:enterprise/records'),
+  listRiskParkedEvents: get('/v1/risk/parked-events'),
+  publishProduct: { method: 'PUT', path: '/v1/products/:productId' },
+  withdrawProduct: { method: 'DELETE', path: '/v1/products/:productId' },
+  listProducts: get('/v1/products'),
+  matchProducts: get('/v1/vouchers/:voucherId/products'),
+  listAssessments: get('/v1/assessments'),
+  getAssessment: get('/v1/assessments/:assessmentId'),
+  rerunAssessment: post('/v1/assessments/:assessmentId/rerun'),
+  listAlerts: get('/v1/alerts'),
+  acknowledgeAlert: post('/v1/alerts/:alertId/acknowledge'),
   // Voucher commands.
   issueVoucher: command('/v1/vouchers', 'voucher.issue'),
   acceptVoucher: voucherCommand('accept', 'voucher.accept'),
@@ -83,6 +120,6 @@ export function pathOf(path: string, params: Readonly<Record<string, string>>): 
 }
 
 /** The operation id of the route a command type goes to. */
-export const commandOperation: Readonly<Record<CommandType, OperationId>> = Object.fromEntries(
+export const commandOperation: Readonly<Record<AnyCommandType, OperationId>> = Object.fromEntries(
   (Object.entries(operations) as [OperationId, OperationSpec][]).filter(([, o]) => o.command).map(([id, o]) => [o.command!, id]),
-) as Record<CommandType, OperationId>;
+) as Record<AnyCommandType, OperationId>;

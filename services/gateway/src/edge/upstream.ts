@@ -3,7 +3,8 @@
  * a fresh internal token for that service's audience (`signInternalToken`), carries the trace id,
  * and is bounded by `upstreamTimeoutMs`. A service that does not answer is `upstreamUnavailable`.
  */
-import { Problem } from '@cascade/errors';
+import { Transform, type Readable } from 'node:stream';
+import { Problem, commonProblems } from '@cascade/errors';
 import { traceHeader } from '@cascade/logging';
 import { internalIdentityHeader, signInternalToken } from '@cascade/service';
 import { gatewayProblems } from '../problems.ts';
@@ -40,6 +41,46 @@ export class Upstreams {
     } catch (error) {
       throw new Problem(gatewayProblems.upstreamUnavailable, `the ${service} service did not answer: ${(error as Error).name}`);
     }
+    return this.read(service, res);
+  }
+
+  /**
+   * A request whose body is a file streamed through as it arrives (a bulk import): never held in
+   * memory, cut off past `bytesMax` (the service then reports the file as unreadable at that point).
+   */
+  async stream(service: InternalService, input: { method: 'POST'; path: string; caller: string; traceId: string; contentType: string; body: Readable; bytesMax: number; timeoutMs: number }): Promise<UpstreamResponse> {
+    const url = new URL(input.path, this.options.urls[service]);
+    let seen = 0;
+    let tooLarge = false;
+    const limited = new Transform({
+      transform(chunk: Buffer, _encoding, done) {
+        seen += chunk.length;
+        if (seen > input.bytesMax) {
+          tooLarge = true;
+          return done(new Error(`the file is larger than ${input.bytesMax} bytes`));
+        }
+        done(null, chunk);
+      },
+    });
+    input.body.on('error', (error) => limited.destroy(error));
+    input.body.pipe(limited);
+    let res: Response;
+    try {
+      res = await fetch(url, {
+        method: input.method,
+        headers: { [internalIdentityHeader]: signInternalToken(this.options.key, { sub: input.caller, aud: service }), [traceHeader]: input.traceId, 'content-type': input.contentType },
+        body: limited as unknown as ReadableStream,
+        duplex: 'half',
+        signal: AbortSignal.timeout(input.timeoutMs),
+      } as RequestInit & { duplex: 'half' });
+    } catch (error) {
+      if (tooLarge) throw new Problem(commonProblems.payloadTooLarge, `the file is larger than ${input.bytesMax} bytes (GATEWAY_IMPORT_BYTES_MAX)`);
+      throw new Problem(gatewayProblems.upstreamUnavailable, `the ${service} service did not take the file: ${(error as Error).name}`);
+    }
+    return this.read(service, res);
+  }
+
+  private async read(service: InternalService, res: Response): Promise<UpstreamResponse> {
     const text = await res.text();
     if (text.length > upstreamBodyBytesMax) throw new Problem(gatewayProblems.upstreamUnavailable, `the ${service} service answered more than ${upstreamBodyBytesMax} bytes`);
     let body: unknown = null;

@@ -88,13 +88,13 @@ async function score(deps: InvoicesDeps, client: PoolClient, draft: PayableDraft
   const contractIds = [...new Set(invoices.flatMap((i) => (i.contractId ? [i.contractId] : [])))];
   const today = shanghaiDate(deps.clock());
   const since = addDays(today, -circleWindowDays);
-  const [contracts, totals, deliveries, prior, edges] = await Promise.all([
-    contractsByIds(client, contractIds),
-    invoicedTotals(client, contractIds),
-    deliveriesOfContracts(client, contractIds),
-    paymentCount(client, draft.debtor, draft.creditor, today),
-    paymentEdgesFrom(client, draft.creditor, since, circleHopsMax),
-  ]);
+  // One after the other: these share the transaction's client, which runs one query at a time
+  // anyway (pg queues concurrent ones, deprecated and removed in pg 9).
+  const contracts = await contractsByIds(client, contractIds);
+  const totals = await invoicedTotals(client, contractIds);
+  const deliveries = await deliveriesOfContracts(client, contractIds);
+  const prior = await paymentCount(client, draft.debtor, draft.creditor, today);
+  const edges = await paymentEdgesFrom(client, draft.creditor, since, circleHopsMax);
   const withTotals = new Map<string, { contract: Contract; invoicedTotal: string }>();
   for (const [id, contract] of contracts) withTotals.set(id, { contract, invoicedTotal: amountOf(totals.get(id) ?? 0n) });
   return scoreFourFlow({ debtor: draft.debtor, creditor: draft.creditor, invoices, contracts: withTotals, deliveries, priorPaymentsFromDebtor: prior, paymentEdges: edges, circleWindowStart: since });

@@ -43,3 +43,30 @@ export function forwardRoute(def: Omit<RouteDefinition, 'answer'> & { service: '
   const { service, path, signedCommand, ...rest } = def;
   return { ...rest, answer: { kind: 'forward', service, path, ...(signedCommand ? { signedCommand } : {}) } };
 }
+
+/** A JSON Schema of an internal service (plain JSON Schema objects) as a route schema. */
+export const json = (schema: object): TSchema => schema as TSchema;
+
+/**
+ * A service route's schemas for the gateway's route: its query, body and success responses as the
+ * service declares them, its path parameter renamed to the public path's (`:id` → `:contractId`),
+ * and the gateway's own problem schema for errors.
+ */
+export function fromService(
+  schemas: { params?: object; querystring?: object; body?: object; response: Record<string, object> },
+  rename: { from: string; to: string } | null = null,
+): { params?: TSchema; querystring?: TSchema; body?: TSchema; response: Record<string, TSchema> } {
+  const response = Object.fromEntries(Object.entries(schemas.response).filter(([code]) => /^[23]/.test(code)).map(([code, s]) => [code, json(s)]));
+  let params = schemas.params as { required?: string[]; properties: Record<string, object> } | undefined;
+  if (params && rename) {
+    const { [rename.from]: schema, ...others } = params.properties;
+    if (!schema) throw new Error(`the service's params have no ${rename.from}`);
+    params = { ...params, required: (params.required ?? []).map((n) => (n === rename.from ? rename.to : n)), properties: { ...others, [rename.to]: schema } };
+  }
+  return {
+    ...(params ? { params: json(params) } : {}),
+    ...(schemas.querystring ? { querystring: json(schemas.querystring) } : {}),
+    ...(schemas.body ? { body: json(schemas.body) } : {}),
+    response: { ...response, ...problems },
+  };
+}

@@ -1,4 +1,8 @@
-/** Credit lines and payables, as the ledger records them. */
+/**
+ * Credit lines, and payables as the ledger recorded them from the invoices service's signed facts
+ * (with what is left to issue on each) — `GET /v1/recorded-payables`. The payables as confirmed,
+ * with their invoices and four-flow score, are the invoices service's `/v1/payables` (trade-records.ts).
+ */
 import { Type } from 'typebox';
 import { CreditLinePageSchema, CursorSchema, PageLimitSchema, PartyIdSchema, PayablePageSchema } from '@cascade/sdk/contract';
 import { queryString, type RouteTable } from '../../route-table.ts';
@@ -16,8 +20,8 @@ export const tradeRoutes = {
     },
     answer: { kind: 'forward', service: 'ledger', path: (request) => `/v1/credit-lines${queryString(request.query)}` },
   },
-  listPayables: {
-    summary: 'Confirmed payables the caller owes or is owed (the regulator: anyone)',
+  listRecordedPayables: {
+    summary: 'Payables the ledger recorded (what vouchers can be issued on, and what is left of each) that the caller owes or is owed (the regulator: anyone)',
     tags: ['payables'],
     access: { auth: 'token', roles: ['core', 'supplier', 'funder', 'regulator'], scope: { in: 'querystring', name: 'party', seesAll: ['regulator'] } },
     schema: {

@@ -2,7 +2,7 @@
  * Operator commands of the invoices service, run against its database directly (DATABASE_URL),
  * the way `cascade ledger verify` reads the ledger's:
  *
- *   cascade invoices import <file> --as <partyId> [--format csv|json] [--mode all-or-nothing|valid-rows]
+ *   cascade invoices import-db <file> --as <partyId> [--format csv|json] [--mode all-or-nothing|valid-rows]
  *                           [--report FILE|-] [--json] [--database URL]
  *   cascade invoices verification-import <file> [--json] [--database URL]
  *
@@ -10,7 +10,7 @@
  * row exactly as the HTTP API checks one registration; its events go to the service's outbox and
  * the running service's relay publishes them. Whoever holds DATABASE_URL can act as any party, so
  * these are the operator's tools; an enterprise imports through the gateway (the internal route
- * `POST /v1/invoice-imports`). A progress bar goes to stderr for files over 1 MiB on a terminal.
+ * `POST /v1/invoice-imports`, `cascade invoices import`). A progress bar goes to stderr for files over 1 MiB on a terminal.
  *
  * Exit codes: 0 every row accepted (and committed), 1 a row refused, nothing committed or the file
  * unreadable, 2 a bad command line.
@@ -60,8 +60,10 @@ function fileSize(file: string): number {
 }
 
 export const invoicesImportCommand: CliCommand = {
-  path: ['invoices', 'import'],
-  summary: 'import invoices from a CSV or JSON file, row by row, with a report',
+  // `invoices import` is the enterprise's, through the gateway (the SDK's CLI); this one writes to
+  // the database directly as any party, so it is named for what it is.
+  path: ['invoices', 'import-db'],
+  summary: '(operator) import invoices from a CSV or JSON file straight into the database, as --as, with a report',
   usage: '<file> --as <partyId> [--format csv|json] [--mode all-or-nothing|valid-rows] [--report FILE|-] [--json] [--database URL]',
   async run(args: readonly string[], io: CliIo): Promise<number> {
     const { flags, positionals } = parseArgs(args, { as: { type: 'string' }, format: { type: 'string' }, mode: { type: 'string' }, report: { type: 'string' }, json: { type: 'boolean' }, database: { type: 'string' }, progress: { type: 'boolean' } });

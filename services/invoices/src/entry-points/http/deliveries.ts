@@ -3,23 +3,21 @@ import type { FastifyInstance } from 'fastify';
 import type { DeliveryInput } from '../../domain/index.ts';
 import { deliveryFor, listScope, lists, recordDelivery } from '../../application/records.ts';
 import type { InvoicesDeps } from '../../application/deps.ts';
-import { deliveryInputSchema, deliverySchema, uuid } from '../../schemas.ts';
 import { asCaller, found } from './problems.ts';
-import { errors, idParams, nextOf, pageOf, uuidPageQuery } from './route-schemas.ts';
+import { invoicesRouteSchemas as s, nextOf } from './route-schemas.ts';
 
 export function deliveryRoutes(app: FastifyInstance, deps: InvoicesDeps): void {
   app.post<{ Body: DeliveryInput }>(
     '/v1/deliveries',
-    { schema: { summary: 'Record a delivery (and its receipt) under a contract the caller is party to', body: deliveryInputSchema, response: { 201: deliverySchema, ...errors } } },
+    { schema: { summary: 'Record a delivery (and its receipt) under a contract the caller is party to', ...s.recordDelivery } },
     async (request, reply) => reply.status(201).send(await asCaller(request, (caller) => recordDelivery(deps, caller, request.body))),
   );
 
-  app.get<{ Params: { id: string } }>('/v1/deliveries/:id', { schema: { params: idParams, response: { 200: deliverySchema, ...errors } } }, async (request) =>
+  app.get<{ Params: { id: string } }>('/v1/deliveries/:id', { schema: s.getDelivery }, async (request) =>
     asCaller(request, async (caller) => found(await deliveryFor(deps, caller, request.params.id), 'delivery', request.params.id, caller)),
   );
 
-  const query = { ...uuidPageQuery, properties: { ...uuidPageQuery.properties, contractId: uuid } } as const;
-  app.get<{ Querystring: { after?: string; limit?: number; contractId?: string } }>('/v1/deliveries', { schema: { querystring: query, response: { 200: pageOf(deliverySchema), ...errors } } }, async (request) =>
+  app.get<{ Querystring: { after?: string; limit?: number; contractId?: string } }>('/v1/deliveries', { schema: s.listDeliveries }, async (request) =>
     asCaller(request, async (caller) => {
       const limit = request.query.limit ?? 50;
       const items = await lists.deliveries(deps.pool, { party: await listScope(deps, caller), after: request.query.after ?? null, limit, contractId: request.query.contractId });

@@ -5,29 +5,11 @@
 import { Transform } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
 import type { InvoiceInput } from '../../domain/index.ts';
-import { ImportFileError, importInvoices, importModes, importFormats, type ImportFormat, type ImportMode } from '../../application/import.ts';
+import { ImportFileError, importInvoices, type ImportFormat, type ImportMode } from '../../application/import.ts';
 import { invoiceFor, listScope, lists, registerInvoice } from '../../application/records.ts';
 import type { InvoicesDeps } from '../../application/deps.ts';
-import { invoiceInputSchema, invoiceSchema } from '../../schemas.ts';
 import { asCaller, found } from './problems.ts';
-import { errors, idParams, nextOf, pageOf, uuidPageQuery } from './route-schemas.ts';
-
-const importSummarySchema = {
-  type: 'object',
-  required: ['format', 'mode', 'rows', 'accepted', 'refused', 'committed', 'error', 'refusals', 'refusalsTruncated', 'elapsedMs'],
-  properties: {
-    format: { enum: importFormats },
-    mode: { enum: importModes },
-    rows: { type: 'integer' },
-    accepted: { type: 'integer' },
-    refused: { type: 'integer' },
-    committed: { type: 'boolean', description: 'whether the accepted rows are stored (all-or-nothing: only when no row was refused)' },
-    error: { anyOf: [{ type: 'string' }, { type: 'null' }], description: 'why the file could not be read to its end' },
-    refusals: { type: 'array', items: { type: 'object', required: ['row', 'status', 'code', 'detail'], properties: { row: { type: 'integer' }, status: { const: 'refused' }, code: { type: 'string' }, detail: { type: 'string' } } } },
-    refusalsTruncated: { type: 'boolean' },
-    elapsedMs: { type: 'integer' },
-  },
-} as const;
+import { invoicesRouteSchemas as s, nextOf } from './route-schemas.ts';
 
 /** Stops a request body past `bytesMax` (the importer then reports the file as cut off). */
 function byteLimit(bytesMax: number): Transform {
@@ -44,16 +26,15 @@ function byteLimit(bytesMax: number): Transform {
 export function invoiceRoutes(app: FastifyInstance, deps: InvoicesDeps, options: { importBytesMax: number }): void {
   app.post<{ Body: InvoiceInput }>(
     '/v1/invoices',
-    { schema: { summary: 'Register an invoice the caller issued or received; the same code and number anywhere on the platform is refused', body: invoiceInputSchema, response: { 201: invoiceSchema, ...errors } } },
+    { schema: { summary: 'Register an invoice the caller issued or received; the same code and number anywhere on the platform is refused', ...s.registerInvoice } },
     async (request, reply) => reply.status(201).send(await asCaller(request, (caller) => registerInvoice(deps, caller, request.body))),
   );
 
-  app.get<{ Params: { id: string } }>('/v1/invoices/:id', { schema: { params: idParams, response: { 200: invoiceSchema, ...errors } } }, async (request) =>
+  app.get<{ Params: { id: string } }>('/v1/invoices/:id', { schema: s.getInvoice }, async (request) =>
     asCaller(request, async (caller) => found(await invoiceFor(deps, caller, request.params.id), 'invoice', request.params.id, caller)),
   );
 
-  const query = { ...uuidPageQuery, properties: { ...uuidPageQuery.properties, verification: { enum: ['unverified', 'verified', 'mismatch', 'void', 'reversed'] } } } as const;
-  app.get<{ Querystring: { after?: string; limit?: number; verification?: string } }>('/v1/invoices', { schema: { querystring: query, response: { 200: pageOf(invoiceSchema), ...errors } } }, async (request) =>
+  app.get<{ Querystring: { after?: string; limit?: number; verification?: string } }>('/v1/invoices', { schema: s.listInvoices }, async (request) =>
     asCaller(request, async (caller) => {
       const limit = request.query.limit ?? 50;
       const items = await lists.invoices(deps.pool, { party: await listScope(deps, caller), after: request.query.after ?? null, limit, verification: request.query.verification });
@@ -70,8 +51,7 @@ export function invoiceRoutes(app: FastifyInstance, deps: InvoicesDeps, options:
       {
         schema: {
           summary: 'Import invoices from a CSV (text/csv) or JSON (application/json, one array) file in the body, streamed; answers a summary with the refused rows',
-          querystring: { type: 'object', additionalProperties: false, required: ['format', 'mode'], properties: { format: { enum: importFormats }, mode: { enum: importModes } } },
-          response: { 200: importSummarySchema, ...errors },
+          ...s.importInvoices,
         },
       },
       async (request) =>

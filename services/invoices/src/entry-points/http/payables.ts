@@ -9,9 +9,8 @@ import { listScope, viewerOf } from '../../application/records.ts';
 import type { InvoicesDeps } from '../../application/deps.ts';
 import { listPayables, payableById } from '../../data-access/payables.ts';
 import { sees } from '../../domain/index.ts';
-import { payableCommandSchema, payableSchema, reference } from '../../schemas.ts';
 import { asCaller, found } from './problems.ts';
-import { errors, nextOf, pageOf } from './route-schemas.ts';
+import { invoicesRouteSchemas as s, nextOf } from './route-schemas.ts';
 
 export function payableRoutes(app: FastifyInstance, deps: InvoicesDeps): void {
   app.post<{ Body: SignedPayableCommand }>(
@@ -19,8 +18,7 @@ export function payableRoutes(app: FastifyInstance, deps: InvoicesDeps): void {
     {
       schema: {
         summary: 'Confirm a payable with a command signed by the debtor (core enterprise); the same command again answers 200 with replayed: true',
-        body: payableCommandSchema,
-        response: { 200: payableSchema, 201: payableSchema, ...errors },
+        ...s.confirmPayable,
       },
     },
     async (request, reply) => {
@@ -29,16 +27,14 @@ export function payableRoutes(app: FastifyInstance, deps: InvoicesDeps): void {
     },
   );
 
-  const params = { type: 'object', additionalProperties: false, required: ['id'], properties: { id: reference } } as const;
-  app.get<{ Params: { id: string } }>('/v1/payables/:id', { schema: { params, response: { 200: payableSchema, ...errors } } }, async (request) =>
+  app.get<{ Params: { id: string } }>('/v1/payables/:id', { schema: s.getPayable }, async (request) =>
     asCaller(request, async (caller) => {
       const [viewer, p] = await Promise.all([viewerOf(deps, caller), payableById(deps.pool, request.params.id)]);
       return { ...found(p && sees(viewer, p.debtor, p.creditor) ? p : undefined, 'payable', request.params.id, caller), replayed: false };
     }),
   );
 
-  const query = { type: 'object', additionalProperties: false, properties: { after: reference, limit: { type: 'integer', minimum: 1, maximum: 200, default: 50 } } } as const;
-  app.get<{ Querystring: { after?: string; limit?: number } }>('/v1/payables', { schema: { querystring: query, response: { 200: pageOf(payableSchema), ...errors } } }, async (request) =>
+  app.get<{ Querystring: { after?: string; limit?: number } }>('/v1/payables', { schema: s.listPayables }, async (request) =>
     asCaller(request, async (caller) => {
       const viewer = await viewerOf(deps, caller);
       if (!viewer) throw new Problem(commonProblems.forbidden, `${caller} is not registered on the ledger`);

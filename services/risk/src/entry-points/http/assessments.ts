@@ -10,9 +10,8 @@ import { rerunAssessment } from '../../application/assess.ts';
 import { riskProblems } from '../../application/problems.ts';
 import { assessmentById, assessmentsOf, type StoredAssessment } from '../../data-access/assessments.ts';
 import { callerFrom, requireFunder } from './caller.ts';
-import { anyJson, assessmentResult, assessmentSummary, pageLimit, uuid } from './schemas.ts';
+import { riskRouteSchemas as s } from './schemas.ts';
 
-const params = { type: 'object', required: ['assessmentId'], properties: { assessmentId: uuid } } as const;
 const summary = ({ inputs: _inputs, ...rest }: StoredAssessment) => rest;
 
 export function assessmentRoutes(app: FastifyInstance, pool: Pool): void {
@@ -26,12 +25,7 @@ export function assessmentRoutes(app: FastifyInstance, pool: Pool): void {
 
   app.get<{ Querystring: { voucherId?: string; before?: string; limit?: number } }>(
     '/v1/assessments',
-    {
-      schema: {
-        querystring: { type: 'object', additionalProperties: false, properties: { voucherId: uuid, before: uuid, limit: pageLimit } },
-        response: { 200: { type: 'object', required: ['items', 'next'], properties: { items: { type: 'array', items: assessmentSummary }, next: { type: ['string', 'null'] } } } },
-      },
-    },
+    { schema: s.listAssessments },
     async (request) => {
       const caller = await callerFrom(pool, request);
       if (!caller.isRegulator) requireFunder(caller);
@@ -43,13 +37,13 @@ export function assessmentRoutes(app: FastifyInstance, pool: Pool): void {
 
   app.get<{ Params: { assessmentId: string } }>(
     '/v1/assessments/:assessmentId',
-    { schema: { params, response: { 200: { ...assessmentSummary, required: [...assessmentSummary.required, 'inputs'], properties: { ...assessmentSummary.properties, inputs: anyJson } } } } },
+    { schema: s.getAssessment },
     async (request) => visible(request, request.params.assessmentId),
   );
 
   app.post<{ Params: { assessmentId: string } }>(
     '/v1/assessments/:assessmentId/rerun',
-    { schema: { params, response: { 200: { type: 'object', required: ['assessmentId', 'same', 'stored', 'rerun'], properties: { assessmentId: { type: 'string' }, same: { type: 'boolean' }, stored: assessmentResult, rerun: assessmentResult } } } } },
+    { schema: s.rerunAssessment },
     async (request) => {
       const a = await visible(request, request.params.assessmentId);
       const { result, same } = await rerunAssessment(pool, a);

@@ -11,34 +11,13 @@ import type { RiskContext } from '../../application/context.ts';
 import { importRowsMax, ingestRows } from '../../application/ingest.ts';
 import { riskProblems } from '../../application/problems.ts';
 import { scoreEnterprise } from '../../application/scoring.ts';
-import { recordKinds } from '../../domain/records.ts';
 import { shanghaiDate } from '../../domain/time.ts';
 import { parkedEvents } from '../../data-access/parking.ts';
 import { recordHistory } from '../../data-access/records.ts';
 import { callerFrom, requireDataProvider, type Caller } from './caller.ts';
-import { anyJson, featureValues, pageLimit, partyId } from './schemas.ts';
+import { importBodyBytesMax, importTextCharsMax, riskRouteSchemas as s } from './schemas.ts';
 
-/** An import file's text, at most (characters; the route's body limit is a little above). */
-export const importTextCharsMax = 4 * 1024 * 1024;
-const importBodyBytesMax = importTextCharsMax * 2;
-
-const importReport = {
-  type: 'object',
-  required: ['rows', 'created', 'updated', 'unchanged', 'refused', 'alerts', 'report'],
-  properties: {
-    rows: { type: 'integer' }, created: { type: 'integer' }, updated: { type: 'integer' }, unchanged: { type: 'integer' }, refused: { type: 'integer' }, alerts: { type: 'integer' },
-    report: {
-      type: 'array',
-      items: {
-        type: 'object',
-        required: ['row', 'status'],
-        properties: { row: { type: 'integer' }, status: { type: 'string' }, enterprise: { type: 'string' }, kind: { type: 'string' }, recordKey: { type: 'string' }, version: { type: 'integer' }, alerts: { type: 'integer' }, code: { type: 'string' }, detail: { type: 'string' } },
-      },
-    },
-  },
-} as const;
-
-const enterpriseParams = { type: 'object', required: ['enterprise'], properties: { enterprise: partyId } } as const;
+export { importTextCharsMax };
 
 function mayRead(caller: Caller, enterprise: string): void {
   if (caller.partyId !== enterprise && !caller.isRegulator && !caller.isOperator) throw new Problem(riskProblems.notYourEnterprise, `${caller.partyId} may not read ${enterprise}`);
@@ -60,12 +39,7 @@ function rowsOf(format: 'csv' | 'json', content: string): Record<string, unknown
 export function enterpriseRoutes(app: FastifyInstance, pool: Pool, ctx: RiskContext): void {
   app.post<{ Body: { records: Record<string, unknown>[] } }>(
     '/v1/enterprise-records',
-    {
-      schema: {
-        body: { type: 'object', additionalProperties: false, required: ['records'], properties: { records: { type: 'array', minItems: 1, maxItems: importRowsMax, items: { type: 'object' } } } },
-        response: { 200: importReport },
-      },
-    },
+    { schema: s.ingestEnterpriseRecords },
     async (request) => {
       requireDataProvider(await callerFrom(pool, request));
       return withTransaction(pool, (c) => ingestRows(c, ctx, request.body.records));
@@ -76,15 +50,7 @@ export function enterpriseRoutes(app: FastifyInstance, pool: Pool, ctx: RiskCont
     '/v1/enterprise-records/import',
     {
       bodyLimit: importBodyBytesMax,
-      schema: {
-        body: {
-          type: 'object',
-          additionalProperties: false,
-          required: ['format', 'content'],
-          properties: { kind: { enum: [...recordKinds] }, format: { enum: ['csv', 'json'] }, content: { type: 'string', minLength: 1, maxLength: importTextCharsMax } },
-        },
-        response: { 200: importReport },
-      },
+      schema: s.importEnterpriseRecords,
     },
     async (request) => {
       requireDataProvider(await callerFrom(pool, request));
@@ -96,18 +62,7 @@ export function enterpriseRoutes(app: FastifyInstance, pool: Pool, ctx: RiskCont
 
   app.get<{ Params: { enterprise: string } }>(
     '/v1/enterprises/:enterprise/score',
-    {
-      schema: {
-        params: enterpriseParams,
-        response: {
-          200: {
-            type: 'object',
-            required: ['enterprise', 'asOf', 'score', 'pd', 'grade', 'reasons', 'scorecardVersion', 'features'],
-            properties: { enterprise: { type: 'string' }, asOf: { type: 'string' }, score: { type: 'number' }, pd: { type: 'number' }, grade: { type: 'string' }, reasons: { type: 'array', items: { type: 'string' } }, scorecardVersion: { type: 'string' }, features: featureValues },
-          },
-        },
-      },
-    },
+    { schema: s.getEnterpriseScore },
     async (request) => {
       mayRead(await callerFrom(pool, request), request.params.enterprise);
       const asOf = shanghaiDate(ctx.now());
@@ -118,19 +73,7 @@ export function enterpriseRoutes(app: FastifyInstance, pool: Pool, ctx: RiskCont
 
   app.get<{ Params: { enterprise: string }; Querystring: { limit?: number } }>(
     '/v1/enterprises/:enterprise/records',
-    {
-      schema: {
-        params: enterpriseParams,
-        querystring: { type: 'object', additionalProperties: false, properties: { limit: pageLimit } },
-        response: {
-          200: {
-            type: 'object',
-            required: ['items'],
-            properties: { items: { type: 'array', items: { type: 'object', required: ['kind', 'recordKey', 'version', 'source', 'observedAt', 'receivedAt', 'data'], properties: { kind: { type: 'string' }, recordKey: { type: 'string' }, version: { type: 'integer' }, source: { type: 'string' }, observedAt: { type: 'string' }, receivedAt: { type: 'string' }, data: anyJson } } } },
-          },
-        },
-      },
-    },
+    { schema: s.getEnterpriseRecords },
     async (request) => {
       mayRead(await callerFrom(pool, request), request.params.enterprise);
       return { items: await recordHistory(pool, request.params.enterprise, request.query.limit ?? 50) };
@@ -139,12 +82,7 @@ export function enterpriseRoutes(app: FastifyInstance, pool: Pool, ctx: RiskCont
 
   app.get<{ Querystring: { limit?: number } }>(
     '/v1/parked-events',
-    {
-      schema: {
-        querystring: { type: 'object', additionalProperties: false, properties: { limit: pageLimit } },
-        response: { 200: { type: 'object', required: ['items'], properties: { items: { type: 'array', items: { type: 'object', additionalProperties: true } } } } },
-      },
-    },
+    { schema: s.listParkedEvents },
     async (request) => {
       requireDataProvider(await callerFrom(pool, request));
       return { items: await parkedEvents(pool, request.query.limit ?? 50) };

@@ -6,36 +6,16 @@ import { publishProduct, withdrawProduct } from '../../application/products.ts';
 import type { ProductTerms } from '../../domain/products.ts';
 import { productsOf } from '../../data-access/products.ts';
 import { callerFrom, requireFunder } from './caller.ts';
-import { amount, grade, pageLimit, partyId, product, rate, reference } from './schemas.ts';
-
-const params = { type: 'object', required: ['productId'], properties: { productId: reference } } as const;
-
-const termsBody = {
-  type: 'object',
-  additionalProperties: false,
-  required: ['name', 'eligibleGrades', 'amountMin', 'amountMax', 'tenorDaysMin', 'tenorDaysMax', 'annualRate', 'fees', 'dailyLimit'],
-  properties: {
-    name: { type: 'string', minLength: 1, maxLength: 200 },
-    eligibleGrades: { type: 'array', items: grade, minItems: 1, maxItems: 9, uniqueItems: true },
-    eligibleIssuers: { anyOf: [{ type: 'array', items: partyId, minItems: 1, maxItems: 1000, uniqueItems: true }, { type: 'null' }] },
-    amountMin: amount,
-    amountMax: amount,
-    tenorDaysMin: { type: 'integer', minimum: 1, maximum: 366 },
-    tenorDaysMax: { type: 'integer', minimum: 1, maximum: 366 },
-    annualRate: rate,
-    fees: amount,
-    dailyLimit: amount,
-  },
-} as const;
+import { riskRouteSchemas as s } from './schemas.ts';
 
 export function productRoutes(app: FastifyInstance, pool: Pool, ctx: RiskContext): void {
-  app.put<{ Params: { productId: string }; Body: ProductTerms }>('/v1/products/:productId', { schema: { params, body: termsBody, response: { 200: product } } }, async (request) => {
+  app.put<{ Params: { productId: string }; Body: ProductTerms }>('/v1/products/:productId', { schema: s.publishProduct }, async (request) => {
     const caller = await callerFrom(pool, request);
     requireFunder(caller);
     return withTransaction(pool, (c) => publishProduct(c, ctx, caller.partyId, request.params.productId, { ...request.body, eligibleIssuers: request.body.eligibleIssuers ?? null }));
   });
 
-  app.delete<{ Params: { productId: string } }>('/v1/products/:productId', { schema: { params, response: { 200: product } } }, async (request) => {
+  app.delete<{ Params: { productId: string } }>('/v1/products/:productId', { schema: s.withdrawProduct }, async (request) => {
     const caller = await callerFrom(pool, request);
     requireFunder(caller);
     return withTransaction(pool, (c) => withdrawProduct(c, ctx, caller.partyId, request.params.productId));
@@ -43,12 +23,7 @@ export function productRoutes(app: FastifyInstance, pool: Pool, ctx: RiskContext
 
   app.get<{ Querystring: { funder?: string; afterFunder?: string; afterProduct?: string; limit?: number } }>(
     '/v1/products',
-    {
-      schema: {
-        querystring: { type: 'object', additionalProperties: false, properties: { funder: partyId, afterFunder: partyId, afterProduct: reference, limit: pageLimit } },
-        response: { 200: { type: 'object', required: ['items'], properties: { items: { type: 'array', items: product } } } },
-      },
-    },
+    { schema: s.listProducts },
     async (request) => {
       const caller = await callerFrom(pool, request);
       if (!caller.isRegulator) requireFunder(caller);
