@@ -65,7 +65,7 @@ export async function composeGateway(app: FastifyInstance, platform: GatewayPlat
     // A claim's lease outlives the longest a request can take (its wait for the ledger and more).
     idempotency: new IdempotencyStore(redis, { prefix: config.redisPrefix, ttlMs: config.idempotencyTtlSeconds * 1000, leaseMs: config.commandWaitMs + 30_000, waitMs: config.commandWaitMs + 5_000 }),
     link,
-    upstreams: new Upstreams({ urls: { ledger: config.ledgerUrl, invoices: config.invoicesUrl, risk: config.riskUrl }, key: config.internalAuthKey, timeoutMs: config.upstreamTimeoutMs }),
+    upstreams: new Upstreams({ urls: { ledger: config.ledgerUrl, invoices: config.invoicesUrl, risk: config.riskUrl, workflows: config.workflowsUrl }, key: config.internalAuthKey, timeoutMs: config.upstreamTimeoutMs }),
   };
   await registerGatewayRoutes(app, context, gatewayRoutes, platform.registry);
   const consumer = createRegistryConsumer({ kafka: platform.kafka, pool: platform.pool, view: registry, topic: topics.ledgerEvents.name, groupId: config.registryGroupId, logger: platform.logger });

@@ -9,6 +9,7 @@ export const gatewaySettings = {
   genesisFile: { env: 'LEDGER_GENESIS_FILE', doc: "the ledger's genesis (public): the chain id commands must name and the operator's first keys", parse: parse.string },
   ledgerUrl: { env: 'LEDGER_URL', doc: "base URL of the ledger's internal HTTP API", parse: parse.url('http', 'https'), default: 'http://127.0.0.1:3001' },
   invoicesUrl: { env: 'INVOICES_URL', doc: "base URL of the invoices service's internal HTTP API", parse: parse.url('http', 'https'), default: 'http://127.0.0.1:3002' },
+  workflowsUrl: { env: 'WORKFLOWS_URL', doc: "base URL of the workflows service's internal HTTP API (webhooks, schedule)", parse: parse.url('http', 'https'), default: 'http://127.0.0.1:3004' },
   riskUrl: { env: 'RISK_URL', doc: "base URL of the risk service's internal HTTP API", parse: parse.url('http', 'https'), default: 'http://127.0.0.1:3003' },
   commandWaitMs: { env: 'GATEWAY_COMMAND_WAIT_MS', doc: "how long a command request waits for the ledger's result before it is answered 202 with an operation URL", parse: parse.int(0, 60_000), default: 10_000 },
   producerLingerMs: { env: 'GATEWAY_PRODUCER_LINGER_MS', doc: 'how long commands accumulate before one produce request carries them all to Kafka', parse: parse.int(0, 100), default: 5 },

@@ -32,7 +32,7 @@ import type { CascadeClient, ProductTerms } from '@cascade/sdk/client';
 type Caller = Role | 'anonymous';
 type Tenancy = 'own' | 'other';
 const callers: Caller[] = ['operator', 'core', 'supplier', 'funder', 'regulator', 'anonymous'];
-type P = TestParty & { client: CascadeClient; token: string; spareTokens: string[]; nonce: string };
+type P = TestParty & { client: CascadeClient; token: string; spareTokens: string[]; nonce: string; webhookToDelete: string; deliveryId: string };
 
 let stack: Stack;
 const own = {} as Record<Role, P>;
@@ -108,6 +108,15 @@ const expected: Record<OperationId, { own: Caller[]; other: Caller[] }> = {
   rerunAssessment: rule(['funder', 'regulator'], ['regulator']),
   listAlerts: rule(['funder', 'regulator'], ['funder', 'regulator']),
   acknowledgeAlert: rule(['funder']),
+  // Webhooks: every party its own endpoints and deliveries (a registration names no tenant, so its
+  // "other" request is the same one); the operator and the regulator replay anyone's deliveries;
+  // nobody deletes another's endpoint; the schedule is theirs to read.
+  registerWebhook: rule(all, all),
+  listWebhooks: rule(all, all),
+  deleteWebhook: rule(all),
+  listWebhookDeliveries: rule(all, all),
+  replayWebhookDelivery: rule(all, ['operator', 'regulator']),
+  listSchedule: rule(['operator', 'regulator'], ['operator', 'regulator']),
   issueVoucher: rule(['core']),
   acceptVoucher: rule(trading),
   rejectVoucher: rule(trading),
@@ -183,6 +192,8 @@ const tag = () => newNonce().slice(0, 8);
 
 const partyOf = (caller: Role, tenancy: Tenancy) => (tenancy === 'own' ? own : other)[caller];
 const anonymousKey = signerOf(generateKeyPair('ed25519').privateKey);
+/** Nothing listens on port 9 here: deliveries to it fail and wait, replayable. */
+const unreachableHook = 'http://127.0.0.1:9/hooks';
 
 /** The request each caller makes on each route for its own tenant or another's. */
 function requestFor(op: OperationId, caller: Caller, tenancy: Tenancy): Request {
@@ -269,6 +280,16 @@ ${columns.map((k) => String(r[k])).join(',')}
       return { method: 'POST', path: pathOf(spec.path, { assessmentId: rec.assessmentId }), token };
     case 'acknowledgeAlert':
       return post(pathOf(spec.path, { alertId: rec.alertId }), { note: 'matrix' });
+    case 'registerWebhook':
+      return post(spec.path, { url: `${unreachableHook}/${caller}-${tenancy}` });
+    case 'listWebhooks':
+    case 'listWebhookDeliveries':
+    case 'listSchedule':
+      return get();
+    case 'deleteWebhook':
+      return { method: 'DELETE', path: pathOf(spec.path, { webhookId: subject.webhookToDelete }), token };
+    case 'replayWebhookDelivery':
+      return post(pathOf(spec.path, { deliveryId: subject.deliveryId }), {});
     default:
       break;
   }
@@ -329,10 +350,10 @@ beforeAll(async () => {
   const make = async (role: Role): Promise<P> => {
     if (role === 'operator' && !own.operator) {
       const client = await stack.operatorClient(g);
-      return { ...stack.operator, client, token: (client as unknown as { token: string }).token, spareTokens: [], nonce: '' };
+      return { ...stack.operator, client, token: (client as unknown as { token: string }).token, spareTokens: [], nonce: '', webhookToDelete: '', deliveryId: '' };
     }
     const party = await stack.register([role]);
-    return { ...party, token: (party.client as unknown as { token: string }).token, spareTokens: [], nonce: '' };
+    return { ...party, token: (party.client as unknown as { token: string }).token, spareTokens: [], nonce: '', webhookToDelete: '', deliveryId: '' };
   };
   for (const role of ['operator', 'core', 'supplier', 'funder', 'regulator'] as Role[]) {
     own[role] = await make(role);
@@ -344,6 +365,16 @@ beforeAll(async () => {
     const c = await p.client.buildCommand('key.revoke', p.partyId, { keyId: `ed25519:${'f'.repeat(32)}` });
     p.nonce = c.nonce;
     await p.client.submit(signCommand(c, [p.signer])).catch(() => undefined);
+    // Two endpoints: one the matrix deletes; events to them fail and wait (a key added makes one).
+    await eventually(() => p.client.listWebhooks().catch(() => undefined), 30_000, `${p.partyId} known to the workflows service`);
+    await p.client.registerWebhook(`${unreachableHook}/${p.partyId}`);
+    p.webhookToDelete = (await p.client.registerWebhook(`${unreachableHook}/${p.partyId}/delete-me`)).id;
+    const extra = generateKeyPair('ed25519').privateKey;
+    await p.client.command('key.add', p.partyId, { key: { keyId: extra.keyId, alg: 'ed25519', publicKey: exportPublicKey(extra, 'hex') } }, [p.signer]);
+  }
+  for (const p of [...Object.values(own), ...Object.values(other)]) {
+    const mine = await eventually(async () => (await p.client.listWebhookDeliveries()).deliveries.find((d) => d.partyId === p.partyId && d.eventType === 'KeyAdded'), 60_000, `a delivery to ${p.partyId}`);
+    p.deliveryId = mine!.id;
   }
   const tree = async (t: Record<Role, P>) => {
     const payableId = await stack.confirmPayable(t.core.partyId, t.supplier.partyId, '200.00');

@@ -65,7 +65,7 @@ export class Stack {
     readonly ledgerUrl: string,
     readonly redisPrefix: string,
     private readonly producer: EventProducer,
-    readonly services: { invoices: ServiceProcess; invoicesUrl: string; risk: ServiceProcess; riskUrl: string; dbs: TestDatabase[] } | null,
+    readonly services: { invoices: ServiceProcess; invoicesUrl: string; risk: ServiceProcess; riskUrl: string; workflows: ServiceProcess; workflowsUrl: string; dbs: TestDatabase[] } | null,
   ) {}
 
   static async start(options: { services?: boolean } = {}): Promise<Stack> {
@@ -91,7 +91,7 @@ export class Stack {
     });
     let services: Stack['services'] = null;
     if (options.services) {
-      const [invoicesDb, riskDb] = await Promise.all([createTestDatabase('gwinvoices'), createTestDatabase('gwrisk')]);
+      const [invoicesDb, riskDb, workflowsDb] = await Promise.all([createTestDatabase('gwinvoices'), createTestDatabase('gwrisk'), createTestDatabase('gwworkflows')]);
       const common = { ...process.env, REDIS_URL: settings.redisUrl, KAFKA_BROKERS: settings.kafkaBrokers.join(','), TOPIC_PREFIX: prefix, INTERNAL_AUTH_KEY: internalKey.toString('hex') };
       const invoices = spawnServiceProcess({
         entry: path.join(root, 'services/invoices/src/main.ts'),
@@ -103,8 +103,14 @@ export class Stack {
         cwd: root,
         env: { ...common, DATABASE_URL: riskDb.url, RISK_GENESIS_FILE: dev.genesisFile, RISK_CONSUMER_GROUP: `risk-${prefix}` },
       });
-      const [invoicesPort, riskPort] = await Promise.all([invoices.port(90_000), risk.port(90_000)]);
-      services = { invoices, invoicesUrl: `http://127.0.0.1:${invoicesPort}`, risk, riskUrl: `http://127.0.0.1:${riskPort}`, dbs: [invoicesDb, riskDb] };
+      // Webhook URLs on this machine over http are allowed here, as in local mode.
+      const workflows = spawnServiceProcess({
+        entry: path.join(root, 'services/workflows/src/main.ts'),
+        cwd: root,
+        env: { ...common, DATABASE_URL: workflowsDb.url, LEDGER_GENESIS_FILE: dev.genesisFile, WORKFLOWS_LEDGER_GROUP: `workflows-${prefix}`, WORKFLOWS_WEBHOOK_ALLOW_HTTP: 'true', WORKFLOWS_WEBHOOK_ALLOW_PRIVATE: 'true' },
+      });
+      const [invoicesPort, riskPort, workflowsPort] = await Promise.all([invoices.port(90_000), risk.port(90_000), workflows.port(90_000)]);
+      services = { invoices, invoicesUrl: `http://127.0.0.1:${invoicesPort}`, risk, riskUrl: `http://127.0.0.1:${riskPort}`, workflows, workflowsUrl: `http://127.0.0.1:${workflowsPort}`, dbs: [invoicesDb, riskDb, workflowsDb] };
     }
     const port = await ledger.port(90_000);
     const producer = new EventProducer(createKafka({ brokers: settings.kafkaBrokers, clientId: 'gateway-test' }), null);
@@ -124,7 +130,7 @@ export class Stack {
       INTERNAL_AUTH_KEY: this.internalKey.toString('hex'),
       LEDGER_GENESIS_FILE: this.dev.genesisFile,
       LEDGER_URL: this.ledgerUrl,
-      ...(this.services ? { INVOICES_URL: this.services.invoicesUrl, RISK_URL: this.services.riskUrl } : {}),
+      ...(this.services ? { INVOICES_URL: this.services.invoicesUrl, RISK_URL: this.services.riskUrl, WORKFLOWS_URL: this.services.workflowsUrl } : {}),
       GATEWAY_REDIS_PREFIX: this.redisPrefix,
       GATEWAY_REGISTRY_GROUP: `registry-${this.prefix}`,
       GATEWAY_RESPONSE_VALIDATION: 'true',
@@ -204,10 +210,11 @@ export class Stack {
    */
   async seenByServices(partyId: string): Promise<void> {
     if (!this.services) return;
-    const { invoicesUrl, riskUrl } = this.services;
+    const { invoicesUrl, riskUrl, workflowsUrl } = this.services;
     const as = (aud: string) => ({ [internalIdentityHeader]: signInternalToken(this.internalKey, { sub: partyId, aud }) });
     await eventually(async () => ((await fetch(`${invoicesUrl}/v1/payables`, { headers: as('invoices') })).status === 200) || undefined, 30_000, `${partyId} seen by the invoices service`);
     await eventually(async () => ((await fetch(`${riskUrl}/v1/enterprises/${partyId}/score`, { headers: as('risk') })).status !== 403) || undefined, 30_000, `${partyId} seen by the risk service`);
+    await eventually(async () => ((await fetch(`${workflowsUrl}/v1/webhooks`, { headers: as('workflows') })).status === 200) || undefined, 30_000, `${partyId} seen by the workflows service`);
   }
 
   /** A read on the ledger's internal API as `party` (what only the gateway can do). */
@@ -224,7 +231,7 @@ export class Stack {
       await Promise.race([this.ledger.exited(), new Promise((r) => setTimeout(r, 10_000))]);
       if (this.ledger.child.exitCode === null) this.ledger.child.kill('SIGKILL');
     }
-    for (const svc of this.services ? [this.services.invoices, this.services.risk] : []) {
+    for (const svc of this.services ? [this.services.invoices, this.services.risk, this.services.workflows] : []) {
       if (svc.child.exitCode !== null) continue;
       svc.child.kill('SIGTERM');
       await Promise.race([svc.exited(), new Promise((r) => setTimeout(r, 10_000))]);

@@ -53,6 +53,9 @@ import type {
   Product,
   ProductTerms,
   VerificationStatus,
+  ScheduledAction,
+  WebhookDelivery,
+  WebhookEndpoint,
 } from '../contract/services.ts';
 import { newNonce, signBytes, signCommand, type Signer } from './signing.ts';
 import { canonicalBytes } from '@cascade/crypto/browser';
@@ -434,5 +437,26 @@ export class CascadeClient {
   }
   acknowledgeAlert(alertId: string, note?: string, options: { idempotencyKey?: string } = {}): Promise<Alert> {
     return this.post('acknowledgeAlert', note === undefined ? {} : { note }, { alertId }, options.idempotencyKey);
+  }
+
+  // Webhooks and the schedule (workflows service).
+  /** Registers a URL for the caller's events; the answer carries the signing secret, shown only now. */
+  registerWebhook(url: string, options: { idempotencyKey?: string } = {}): Promise<WebhookEndpoint & { secret: string }> {
+    return this.post('registerWebhook', { url }, undefined, options.idempotencyKey);
+  }
+  listWebhooks(): Promise<{ endpoints: WebhookEndpoint[] }> {
+    return this.get('listWebhooks');
+  }
+  async deleteWebhook(webhookId: string, options: { idempotencyKey?: string } = {}): Promise<{ id: string; deleted: boolean }> {
+    return (await this.request<{ id: string; deleted: boolean }>('deleteWebhook', { params: { webhookId }, idempotencyKey: options.idempotencyKey ?? newNonce() })).body;
+  }
+  listWebhookDeliveries(query: { state?: WebhookDelivery['state']; after?: string; limit?: number } = {}): Promise<{ deliveries: WebhookDelivery[] }> {
+    return this.get('listWebhookDeliveries', undefined, query);
+  }
+  replayWebhookDelivery(deliveryId: string, options: { idempotencyKey?: string } = {}): Promise<{ id: string; state: string }> {
+    return this.post('replayWebhookDelivery', {}, { deliveryId }, options.idempotencyKey);
+  }
+  listSchedule(query: { state?: 'pending' | 'enqueued' | 'done' | 'cancelled' | 'failed'; limit?: number } = {}): Promise<{ actions: ScheduledAction[] }> {
+    return this.get('listSchedule', undefined, query);
   }
 }

@@ -78,6 +78,13 @@ export const operations = {
   rerunAssessment: post('/v1/assessments/:assessmentId/rerun'),
   listAlerts: get('/v1/alerts'),
   acknowledgeAlert: post('/v1/alerts/:alertId/acknowledge'),
+  // Webhooks and the schedule, answered by the workflows service.
+  registerWebhook: post('/v1/webhooks'),
+  listWebhooks: get('/v1/webhooks'),
+  deleteWebhook: { method: 'DELETE', path: '/v1/webhooks/:webhookId' },
+  listWebhookDeliveries: get('/v1/webhooks/deliveries'),
+  replayWebhookDelivery: post('/v1/webhooks/deliveries/:deliveryId/replay'),
+  listSchedule: get('/v1/schedule'),
   // Voucher commands.
   issueVoucher: command('/v1/vouchers', 'voucher.issue'),
   acceptVoucher: voucherCommand('accept', 'voucher.accept'),

@@ -273,3 +273,35 @@ export interface IngestReport {
   alerts: number;
   report: { row: number; status: string; enterprise?: string; kind?: string; recordKey?: string; version?: number; alerts?: number; code?: string; detail?: string }[];
 }
+
+/** A webhook endpoint (workflows service); the secret is shown only when it is registered. */
+export interface WebhookEndpoint {
+  id: string;
+  url: string;
+  createdAt: string;
+}
+
+export interface WebhookDelivery {
+  id: string;
+  endpointId: string;
+  partyId: string;
+  eventId: string;
+  eventType: string;
+  state: 'pending' | 'enqueued' | 'delivering' | 'delivered' | 'dead';
+  attempts: number;
+  nextAttemptAt: string;
+  lastStatus: number | null;
+  lastError: string | null;
+  deliveredAt: string | null;
+  createdAt: string;
+}
+
+/** A time-driven action of the workflows service (acceptance expiry, maturity reminder, overdue mark). */
+export interface ScheduledAction {
+  id: string;
+  kind: string;
+  dueAt: string;
+  state: string;
+  attempts: number;
+  outcome: string | null;
+}

@@ -1,5 +1,5 @@
 /**
- * Calls to the internal services (ledger, invoices, risk). Every call names the calling party in
+ * Calls to the internal services (ledger, invoices, risk, workflows). Every call names the calling party in
  * a fresh internal token for that service's audience (`signInternalToken`), carries the trace id,
  * and is bounded by `upstreamTimeoutMs`. A service that does not answer is `upstreamUnavailable`.
  */
@@ -9,7 +9,7 @@ import { traceHeader } from '@cascade/logging';
 import { internalIdentityHeader, signInternalToken } from '@cascade/service';
 import { gatewayProblems } from '../problems.ts';
 
-export type InternalService = 'ledger' | 'invoices' | 'risk';
+export type InternalService = 'ledger' | 'invoices' | 'risk' | 'workflows';
 
 export interface UpstreamResponse {
   status: number;

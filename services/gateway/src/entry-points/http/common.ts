@@ -3,6 +3,7 @@ import { Type, type TSchema } from 'typebox';
 import { commandPayloadSchemas, type CommandPayloadName } from '@cascade/events';
 import { CommandAcceptedSchema, CommandPendingSchema, ProblemSchema, signedCommandSchema, type Role } from '@cascade/sdk/contract';
 import type { RouteDefinition } from '../../route-table.ts';
+import type { InternalService } from '../../edge/upstream.ts';
 
 export const problems = { '4xx': ProblemSchema, '5xx': ProblemSchema } as const;
 
@@ -39,7 +40,7 @@ export function commandRoute(type: CommandPayloadName, summary: string, tags: st
  *     access: { auth: 'token', roles: ['core', 'supplier', 'funder', 'regulator'] },
  *     schema: { querystring: invoiceListQuery, response: ok(invoicePage) } }),
  */
-export function forwardRoute(def: Omit<RouteDefinition, 'answer'> & { service: 'ledger' | 'invoices' | 'risk'; path: (request: import('fastify').FastifyRequest) => string; signedCommand?: { type: string; bind?: Record<string, string> } }): RouteDefinition {
+export function forwardRoute(def: Omit<RouteDefinition, 'answer'> & { service: InternalService; path: (request: import('fastify').FastifyRequest) => string; signedCommand?: { type: string; bind?: Record<string, string> } }): RouteDefinition {
   const { service, path, signedCommand, ...rest } = def;
   return { ...rest, answer: { kind: 'forward', service, path, ...(signedCommand ? { signedCommand } : {}) } };
 }

@@ -46,7 +46,26 @@ const actionSchema = {
   properties: { id: { type: 'string' }, kind: { type: 'string' }, dueAt: { type: 'string' }, state: { type: 'string' }, attempts: { type: 'integer' }, outcome: { type: ['string', 'null'] } },
 } as const;
 
-export const workflowsRouteSchemas = { endpointSchema, deliverySchema, actionSchema };
+const registerBody = { type: 'object', required: ['url'], additionalProperties: false, properties: { url: { type: 'string', minLength: 1, maxLength: 2_000 } } } as const;
+const registered = { type: 'object', required: ['id', 'url', 'secret', 'createdAt'], additionalProperties: false, properties: { id: { type: 'string' }, url: { type: 'string' }, secret: { type: 'string' }, createdAt: { type: 'string' } } } as const;
+const deliveriesQuery = {
+  type: 'object',
+  additionalProperties: false,
+  properties: { state: { enum: ['pending', 'enqueued', 'delivering', 'delivered', 'dead'] }, after: { type: 'string', maxLength: 200 }, limit: { type: 'integer', minimum: 1, maximum: pageSizeMax, default: 50 } },
+} as const;
+const scheduleQuery = { type: 'object', additionalProperties: false, properties: { state: { enum: ['pending', 'enqueued', 'done', 'cancelled', 'failed'] }, limit: { type: 'integer', minimum: 1, maximum: pageSizeMax, default: 50 } } } as const;
+const idAnswer = (extra: Record<string, object>) => ({ type: 'object', required: ['id', ...Object.keys(extra)], additionalProperties: false, properties: { id: { type: 'string' }, ...extra } }) as const;
+
+/** Route by route: the service declares its routes with these, and the gateway publishes them. */
+export const workflowsRouteSchemas = {
+  registerWebhook: { body: registerBody, response: { 201: registered } },
+  listWebhooks: { response: { 200: { type: 'object', required: ['endpoints'], properties: { endpoints: { type: 'array', items: endpointSchema } } } } },
+  deleteWebhook: { params: idParams, response: { 200: idAnswer({ deleted: { type: 'boolean' } }) } },
+  listWebhookDeliveries: { querystring: deliveriesQuery, response: { 200: { type: 'object', required: ['deliveries'], properties: { deliveries: { type: 'array', items: deliverySchema } } } } },
+  replayWebhookDelivery: { params: idParams, response: { 200: idAnswer({ state: { type: 'string' } }) } },
+  listSchedule: { querystring: scheduleQuery, response: { 200: { type: 'object', required: ['actions'], properties: { actions: { type: 'array', items: actionSchema } } } } },
+} as const;
+const s = workflowsRouteSchemas;
 
 async function rolesOfCaller(deps: WorkflowsDeps, request: FastifyRequest): Promise<{ partyId: string; seesAll: boolean }> {
   const partyId = callerOf(request);
@@ -58,12 +77,7 @@ async function rolesOfCaller(deps: WorkflowsDeps, request: FastifyRequest): Prom
 export function webhookRoutes(app: FastifyInstance, deps: WorkflowsDeps, allow: { http: boolean; privateHosts: boolean }): void {
   app.post<{ Body: { url: string } }>(
     '/v1/webhooks',
-    {
-      schema: {
-        body: { type: 'object', required: ['url'], additionalProperties: false, properties: { url: { type: 'string', minLength: 1, maxLength: 2_000 } } },
-        response: { 201: { type: 'object', required: ['id', 'url', 'secret', 'createdAt'], additionalProperties: false, properties: { id: { type: 'string' }, url: { type: 'string' }, secret: { type: 'string' }, createdAt: { type: 'string' } } } },
-      },
-    },
+    { schema: s.registerWebhook },
     async (request, reply) => {
       const { partyId } = await rolesOfCaller(deps, request);
       const problem = endpointUrlProblem(request.body.url, allow);
@@ -78,30 +92,21 @@ export function webhookRoutes(app: FastifyInstance, deps: WorkflowsDeps, allow: 
     },
   );
 
-  app.get('/v1/webhooks', { schema: { response: { 200: { type: 'object', required: ['endpoints'], properties: { endpoints: { type: 'array', items: endpointSchema } } } } } }, async (request) => {
+  app.get('/v1/webhooks', { schema: s.listWebhooks }, async (request) => {
     const { partyId } = await rolesOfCaller(deps, request);
     const endpoints = await store.endpointsOf(deps.pool, [partyId]);
     return { endpoints: endpoints.map((e) => ({ id: e.id, url: e.url, createdAt: e.createdAt.toISOString() })) };
   });
 
-  app.delete<{ Params: { id: string } }>('/v1/webhooks/:id', { schema: { params: idParams } }, async (request, reply) => {
+  app.delete<{ Params: { id: string } }>('/v1/webhooks/:id', { schema: s.deleteWebhook }, async (request) => {
     const { partyId } = await rolesOfCaller(deps, request);
     if (!(await store.deleteEndpoint(deps.pool, request.params.id, partyId, deps.clock()))) throw new Problem(commonProblems.notFound, `no endpoint ${request.params.id} of ${partyId}`);
-    return reply.status(204).send();
+    return { id: request.params.id, deleted: true };
   });
 
   app.get<{ Querystring: { state?: string; after?: string; limit?: number } }>(
     '/v1/webhooks/deliveries',
-    {
-      schema: {
-        querystring: {
-          type: 'object',
-          additionalProperties: false,
-          properties: { state: { enum: ['pending', 'enqueued', 'delivering', 'delivered', 'dead'] }, after: { type: 'string', maxLength: 200 }, limit: { type: 'integer', minimum: 1, maximum: pageSizeMax, default: 50 } },
-        },
-        response: { 200: { type: 'object', required: ['deliveries'], properties: { deliveries: { type: 'array', items: deliverySchema } } } },
-      },
-    },
+    { schema: s.listWebhookDeliveries },
     async (request) => {
       const caller = await rolesOfCaller(deps, request);
       const rows = await store.listDeliveries(deps.pool, { partyId: caller.seesAll ? null : caller.partyId, state: request.query.state, after: request.query.after, limit: request.query.limit ?? 50 });
@@ -124,22 +129,17 @@ export function webhookRoutes(app: FastifyInstance, deps: WorkflowsDeps, allow: 
     },
   );
 
-  app.post<{ Params: { id: string } }>('/v1/webhooks/deliveries/:id/replay', { schema: { params: idParams } }, async (request, reply) => {
+  app.post<{ Params: { id: string } }>('/v1/webhooks/deliveries/:id/replay', { schema: s.replayWebhookDelivery }, async (request) => {
     const caller = await rolesOfCaller(deps, request);
     if (!(await store.replayDelivery(deps.pool, request.params.id, caller.seesAll ? null : caller.partyId, deps.clock()))) {
       throw new Problem(commonProblems.notFound, `no undelivered delivery ${request.params.id} for ${caller.partyId}`);
     }
-    return reply.status(202).send();
+    return { id: request.params.id, state: 'pending' };
   });
 
   app.get<{ Querystring: { state?: string; limit?: number } }>(
     '/v1/schedule',
-    {
-      schema: {
-        querystring: { type: 'object', additionalProperties: false, properties: { state: { enum: ['pending', 'enqueued', 'done', 'cancelled', 'failed'] }, limit: { type: 'integer', minimum: 1, maximum: pageSizeMax, default: 50 } } },
-        response: { 200: { type: 'object', required: ['actions'], properties: { actions: { type: 'array', items: actionSchema } } } },
-      },
-    },
+    { schema: s.listSchedule },
     async (request) => {
       const caller = await rolesOfCaller(deps, request);
       if (!caller.seesAll) throw new Problem(commonProblems.forbidden, 'the schedule is the operator\'s and the regulator\'s to read');
