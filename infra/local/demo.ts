@@ -11,13 +11,16 @@
  * passes a piece on; the bank publishes a financing product, the tier-2 supplier sees which
  * products fit its piece and asks the bank to discount it, and the bank reads the risk
  * assessment (FinancingAssessed) before it approves. Then everyone looks at what they may see
- * through the gateway, and the chain is verified and a proof checked offline with the CLI.
+ * through the gateway; the tier-2 supplier's webhook endpoint shows the events the workflows
+ * service delivered to it, each signed; and the chain is verified and a proof checked offline with the CLI.
  *
  * Settlement needs the maturity date to have come, so the demo shows the settlement it would make
  * rather than waiting months (the ledger's tests settle with a moved clock).
  */
 import { execFileSync } from 'node:child_process';
-import { createHash } from 'node:crypto';
+import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -188,6 +191,12 @@ export async function runDemo(ctx: DemoContext): Promise<void> {
   const piece = newVoucherId();
   const kept = newVoucherId();
   const maturity = addMonths(5);
+  // Tier-2's own software listens for its events: the workflows service posts each one, signed.
+  const hook = await webhookReceiver();
+  const registered = await tier2.client.registerWebhook(hook.url);
+  hook.secret = registered.secret;
+  log(`\nTier-2 registers a webhook (POST /v1/webhooks → the workflows service): ${hook.url}; the signing secret is answered once`);
+
   log(`\nThe voucher's life, every step a signed command through the gateway (maturity ${maturity})`);
   const issued = await step('core issues 1,000,000.00 to tier-1 against the payable', core, 'voucher.issue', { voucherId: rootId, holder: tier1.partyId, amount: '1000000.00', maturityDate: maturity, backing: [{ payableId, amount: '1000000.00' }] });
   await step('tier-1 accepts', tier1, 'voucher.accept', { voucherId: rootId });
@@ -231,6 +240,11 @@ export async function runDemo(ctx: DemoContext): Promise<void> {
   const balances = await bank.client.getBalances(bank.partyId);
   log(`  bank balances: ${balances.balances.map((b) => `${b.account.split(':')[0]} ${b.amount}`).join(', ')}`);
 
+  const events = await hook.waitFor(['VoucherTransferred', 'VoucherAccepted', 'VoucherFinanced'], 20_000);
+  log(`\nTier-2's webhook received ${events.length} event(s), each checked against cascade-signature (HMAC-SHA256 of "t.body" with its secret):`);
+  for (const e of events) log(`  ${e.verified ? '✓' : '✗'} ${e.type.padEnd(20)} delivery ${e.delivery}`);
+  hook.close();
+
   log(`\nAt maturity the core pays 1,000,000.00 once: 700,000.00 to tier-1 and 300,000.00 to the bank (see services/ledger/test/lifecycle.test.ts)`);
 
   log('\nTamper evidence, with the cascade CLI');
@@ -249,4 +263,44 @@ export async function runDemo(ctx: DemoContext): Promise<void> {
   const proofFile = path.join(configDir, 'issue-proof.json');
   log(`  $ cascade proof ${issued.opId} --out issue-proof.json --profile tier1\n    ${cli('proof', issued.opId, '--out', proofFile, '--profile', 'tier1')}`);
   log(`  $ cascade verify-proof issue-proof.json --key ed25519:<ledger public key from the genesis>\n    ${cli('verify-proof', proofFile, '--key', `ed25519:${ctx.dev.genesis.ledgerKey.publicKey}`)}`);
+}
+
+interface ReceivedEvent {
+  type: string;
+  delivery: string;
+  verified: boolean;
+}
+
+/** A webhook endpoint as an enterprise would run one: it checks each delivery's signature. */
+async function webhookReceiver(): Promise<{ url: string; secret: string; waitFor(types: string[], ms: number): Promise<ReceivedEvent[]>; close(): void }> {
+  const received: ReceivedEvent[] = [];
+  const state = { secret: '' };
+  const server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      const body = Buffer.concat(chunks).toString('utf8');
+      const [, t, v1] = /^t=(\d+),v1=([0-9a-f]{64})$/.exec(String(req.headers['cascade-signature'] ?? '')) ?? [];
+      const expected = t ? createHmac('sha256', state.secret).update(`${t}.${body}`).digest() : Buffer.alloc(32);
+      const verified = v1 !== undefined && timingSafeEqual(expected, Buffer.from(v1, 'hex'));
+      received.push({ type: String(req.headers['cascade-event'] ?? '?'), delivery: String(req.headers['cascade-delivery'] ?? '?'), verified });
+      res.writeHead(verified ? 204 : 401).end();
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/cascade-events`,
+    get secret() {
+      return state.secret;
+    },
+    set secret(value: string) {
+      state.secret = value;
+    },
+    async waitFor(types: string[], ms: number) {
+      const deadline = Date.now() + ms;
+      while (Date.now() < deadline && !types.every((t) => received.some((r) => r.type === t))) await new Promise((r) => setTimeout(r, 200));
+      return received;
+    },
+    close: () => server.close(),
+  };
 }
