@@ -57,14 +57,14 @@ export function App() {
         </SessionContext.Provider>
       ) : (
         <main>
-          <SignIn t={t} onSignedIn={setSession} />
+          <SignIn t={t} lang={lang} onSignedIn={setSession} />
         </main>
       )}
     </>
   );
 }
 
-function SignIn({ t, onSignedIn }: { t: (key: MessageKey) => string; onSignedIn: (s: Session) => void }) {
+function SignIn({ t, lang, onSignedIn }: { t: (key: MessageKey) => string; lang: Lang; onSignedIn: (s: Session) => void }) {
   const [partyId, setPartyId] = useState('');
   const [signer, setSigner] = useState<Signer | null>(null);
   const [token, setToken] = useState('');
@@ -78,7 +78,7 @@ function SignIn({ t, onSignedIn }: { t: (key: MessageKey) => string; onSignedIn:
       setError(null);
     } catch (e) {
       setSigner(null);
-      setError(describeError(e));
+      setError(describeError(e, lang));
     }
   }
 
@@ -99,7 +99,7 @@ function SignIn({ t, onSignedIn }: { t: (key: MessageKey) => string; onSignedIn:
       }
       onSignedIn({ client, partyId: id, roles, signer });
     } catch (e) {
-      setError(describeError(e));
+      setError(describeError(e, lang));
     } finally {
       setBusy(false);
     }

@@ -178,6 +178,7 @@ describe('the web console in headless Chromium', () => {
     await t1.screenshot({ path: path.join(screenshotsDir, 'refused-transfer.png'), fullPage: true });
     expect(refusal).toMatch(/^被拒绝: .+\(\w+, HTTP 4\d\d\)$/);
     expect(refusal).not.toMatch(/undefined|\[object/);
+    expect(refusal).toContain('该凭证已被监管方冻结');
 
     // The English switch.
     await t1.getByRole('button', { name: 'OK' }).click();
@@ -201,7 +202,7 @@ describe('the web console in headless Chromium', () => {
     expect(party.name).toBe('无锡紧固件厂');
   });
 
-  it('logged no console errors on any page (but Chromium's own line for the one refusal the scenario provokes)', () => {
+  it('logs no console errors on any page, but for Chromium\'s line about the one refusal the scenario provokes', () => {
     // Chromium logs every HTTP error response as "Failed to load resource"; the frozen voucher's
     // transfer is refused with 409 on purpose, and that must be the only one.
     const network = consoleErrors.filter((m) => m.startsWith('Failed to load resource'));

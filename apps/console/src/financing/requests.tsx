@@ -8,7 +8,7 @@ import { SignDialog, type PendingCommand } from '../shared/sign-dialog.tsx';
 import { VoucherTable } from '../vouchers/holdings.tsx';
 
 export function FinancingRequests() {
-  const { session, t } = useSession();
+  const { session, t, lang } = useSession();
   const [items, setItems] = useState<VoucherView[] | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [pending, setPending] = useState<PendingCommand | null>(null);
@@ -21,7 +21,7 @@ export function FinancingRequests() {
       setItems(page.items.filter((v) => v.financingRequest?.funder === session.partyId));
       setError(null);
     } catch (e) {
-      setError(describeError(e));
+      setError(describeError(e, lang));
     }
   }, [session]);
   useEffect(() => void load(), [load]);
@@ -34,7 +34,7 @@ export function FinancingRequests() {
       setItems((current) => [...(current ?? []).filter((v) => v.voucherId !== voucher.voucherId), voucher]);
       setError(null);
     } catch (e) {
-      setError(describeError(e));
+      setError(describeError(e, lang));
     }
   }
 

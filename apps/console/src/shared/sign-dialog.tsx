@@ -14,7 +14,7 @@ export interface PendingCommand<T extends CommandType = CommandType> {
 }
 
 export function SignDialog({ pending, onDone }: { pending: PendingCommand; onDone: (committed: boolean) => void }) {
-  const { session, t } = useSession();
+  const { session, t, lang } = useSession();
   const [command, setCommand] = useState<Command | null>(null);
   const [outcome, setOutcome] = useState<{ ok: boolean; text: string } | null>(null);
   const [busy, setBusy] = useState(false);
@@ -24,7 +24,7 @@ export function SignDialog({ pending, onDone }: { pending: PendingCommand; onDon
     let live = true;
     session.client.buildCommand(pending.type, session.partyId, pending.payload as never).then(
       (built) => live && setCommand(built as Command),
-      (error: unknown) => live && setOutcome({ ok: false, text: describeError(error) }),
+      (error: unknown) => live && setOutcome({ ok: false, text: describeError(error, lang) }),
     );
     return () => {
       live = false;
@@ -39,7 +39,7 @@ export function SignDialog({ pending, onDone }: { pending: PendingCommand; onDon
       const accepted = await session.client.submit(signCommand(command, [session.signer]));
       setOutcome({ ok: true, text: `${t('committed')}: ${accepted.opId}` });
     } catch (error) {
-      setOutcome({ ok: false, text: describeError(error) });
+      setOutcome({ ok: false, text: describeError(error, lang) });
     } finally {
       setBusy(false);
     }

@@ -8,7 +8,7 @@ import { VoucherTable } from '../vouchers/holdings.tsx';
 import { TreeView } from '../vouchers/tree-view.tsx';
 
 export function Supervision() {
-  const { session, t } = useSession();
+  const { session, t, lang } = useSession();
   const [voucherId, setVoucherId] = useState('');
   const [found, setFound] = useState<{ voucher: VoucherView; tree: VoucherTree } | null>(null);
   const [reason, setReason] = useState('');
@@ -22,7 +22,7 @@ export function Supervision() {
       setError(null);
     } catch (e) {
       setFound(null);
-      setError(describeError(e));
+      setError(describeError(e, lang));
     }
   }
 

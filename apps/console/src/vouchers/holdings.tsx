@@ -49,7 +49,7 @@ export function VoucherTable({ items, actions }: { items: VoucherView[]; actions
 }
 
 export function Holdings() {
-  const { session, t } = useSession();
+  const { session, t, lang } = useSession();
   const [items, setItems] = useState<VoucherView[] | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [pending, setPending] = useState<PendingCommand | null>(null);
@@ -62,7 +62,7 @@ export function Holdings() {
       setItems(page.items);
       setError(null);
     } catch (e) {
-      setError(describeError(e));
+      setError(describeError(e, lang));
     }
   }, [session]);
   useEffect(() => void load(), [load]);
@@ -71,7 +71,7 @@ export function Holdings() {
     try {
       setTree({ tree: await session.client.getVoucherTree(voucherId), focusId: voucherId });
     } catch (e) {
-      setError(describeError(e));
+      setError(describeError(e, lang));
     }
   }
 
