@@ -7,7 +7,7 @@
  * refused with the ledger's readable message; the operator onboards a party. No console errors.
  * Screenshots of each role's main page go to docs/console/.
  */
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromium, type Browser, type Page } from 'playwright-core';
@@ -34,11 +34,17 @@ beforeAll(async () => {
   // build; the console is tested as it ships.
   const nodeEnv = process.env.NODE_ENV;
   process.env.NODE_ENV = 'production';
+  // Built beside dist and swapped in, so a gateway another test file starts meanwhile sees the
+  // old build or the new one, never a half-written folder.
+  const dist = path.join(root, 'apps/console/dist');
+  const fresh = `${dist}-${process.pid}`;
   try {
-    await build({ configFile: path.join(root, 'apps/console/vite.config.ts'), logLevel: 'warn' });
+    await build({ configFile: path.join(root, 'apps/console/vite.config.ts'), logLevel: 'warn', build: { outDir: fresh, emptyOutDir: true } });
   } finally {
     process.env.NODE_ENV = nodeEnv;
   }
+  rmSync(dist, { recursive: true, force: true });
+  renameSync(fresh, dist);
   stack = await Stack.start();
   baseUrl = (await stack.gateway()).url;
   [core, tier1, tier2, bank, regulator] = [await stack.register(['core']), await stack.register(['supplier']), await stack.register(['supplier'], 'sm2'), await stack.register(['funder']), await stack.register(['regulator'])];
