@@ -2,7 +2,7 @@
  * The web console end to end in Debian's headless Chromium: Vite builds it, a gateway (in front of
  * the real ledger process, on PostgreSQL, Redis and Kafka) serves it at `/`, and each party signs
  * in with its PEM key file in a browser context of its own. The demo scenario by clicking: the core
- * enterprise issues (through the SDK), tier 1 accepts and splits, tier 2 accepts and requests
+ * enterprise issues against its confirmed payable, tier 1 accepts and splits, tier 2 accepts and requests
  * financing, the bank approves, the regulator freezes the tree, and tier 1's next transfer is
  * refused with the ledger's readable message; the operator onboards a party. No console errors.
  * Screenshots of each role's main page go to docs/console/.
@@ -13,7 +13,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { build } from 'vite';
 import { exportPrivateKey, exportPublicKey, generateKeyPair, type PrivateKey } from '@cascade/crypto';
-import { newVoucherId } from '@cascade/sdk/client';
 import { addMonthsShanghai, newUscc, root, Stack, type TestParty } from '../../../services/gateway/test/stack.ts';
 import type { CascadeClient } from '@cascade/sdk/client';
 
@@ -106,10 +105,19 @@ describe('the web console in headless Chromium', () => {
     const signInPage = await open();
     await signInPage.screenshot({ path: path.join(screenshotsDir, 'sign-in.png'), fullPage: true });
 
-    // The core enterprise issues through the SDK (issuing in the console is not built yet).
+    // The core enterprise issues against its confirmed payable (the invoices service's fact).
     const payableId = await stack.confirmPayable(core.partyId, tier1.partyId, '1000000.00');
-    const rootId = newVoucherId();
-    await core.client.command('voucher.issue', core.partyId, { voucherId: rootId, holder: tier1.partyId, amount: '1000000.00', maturityDate: addMonthsShanghai(5), backing: [{ payableId, amount: '1000000.00' }] }, [core.signer]);
+    const c = await signIn(core.partyId, core.key);
+    await c.getByLabel('已确认应付账款').selectOption(payableId);
+    await expect.poll(() => c.locator('input[name="issueAmount"]').inputValue()).toBe('1000000.00');
+    await c.locator('input[name="maturityDate"]').fill(addMonthsShanghai(5));
+    await c.getByRole('button', { name: '预览待签名指令' }).click();
+    await signShown(c, 'voucher.issue');
+    const issued = c.locator('tr[data-status="pending_acceptance"]');
+    await expect.poll(() => issued.count()).toBe(1);
+    const rootId = (await issued.getAttribute('data-voucher'))!;
+    expect(await row(c, rootId).textContent()).toContain('1,000,000.00');
+    await c.screenshot({ path: path.join(screenshotsDir, 'core.png'), fullPage: true });
 
     // Tier 1 accepts and splits 300,000.00 off to tier 2.
     const t1 = await signIn(tier1.partyId, tier1.key);

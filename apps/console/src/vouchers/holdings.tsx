@@ -11,6 +11,7 @@ import { formatAmount, isAmount, remainderOf } from '../shared/money.ts';
 import { describeError } from '../shared/problem.ts';
 import { useSession } from '../shared/session.tsx';
 import { SignDialog, type PendingCommand } from '../shared/sign-dialog.tsx';
+import { IssueForm } from './issue.tsx';
 import { TreeView } from './tree-view.tsx';
 
 type Form = { kind: 'transfer' | 'finance'; voucher: VoucherView } | null;
@@ -55,11 +56,13 @@ export function Holdings() {
   const [pending, setPending] = useState<PendingCommand | null>(null);
   const [form, setForm] = useState<Form>(null);
   const [tree, setTree] = useState<{ tree: VoucherTree; focusId: string } | null>(null);
+  const [loads, setLoads] = useState(0);
 
   const load = useCallback(async () => {
     try {
       const page = await session.client.listVouchers(session.roles.includes('core') ? { role: 'any' } : {});
       setItems(page.items);
+      setLoads((n) => n + 1);
       setError(null);
     } catch (e) {
       setError(describeError(e, lang));
@@ -116,6 +119,7 @@ export function Holdings() {
           )}
         />
       )}
+      {session.roles.includes('core') && <IssueForm onPrepare={setPending} reloadKey={loads} />}
       {form?.kind === 'transfer' && <TransferForm voucher={form.voucher} onPrepare={setPending} />}
       {form?.kind === 'finance' && <FinanceForm voucher={form.voucher} onPrepare={setPending} />}
       {tree && <TreeView tree={tree.tree} focusId={tree.focusId} />}
