@@ -194,10 +194,29 @@ describe('the web console in headless Chromium', () => {
     expect(refusal).not.toMatch(/undefined|\[object/);
     expect(refusal).toContain('该凭证已被监管方冻结');
 
-    // The English switch.
+    // The regulator lifts the freeze, with a reason; tier 1's voucher is active again.
+    await r.getByLabel('原因').fill('协查结束');
+    await r.getByRole('button', { name: '解冻' }).click();
+    await signShown(r, 'voucher.unfreeze');
+    expect((await tier1.client.getVoucher(kept)).status).toBe('active');
+
+    // The English switch, on a tablet's width.
     await t1.getByRole('button', { name: 'OK' }).click();
     await t1.getByTestId('switch-lang').click();
     await expect.poll(() => t1.getByRole('heading', { level: 1 }).textContent()).toBe('Cascade supply-chain finance console');
+    await t1.getByRole('button', { name: 'Refresh' }).click();
+    await expect.poll(() => row(t1, kept).getAttribute('data-status')).toBe('active');
+    await t1.setViewportSize({ width: 820, height: 1180 });
+    await t1.screenshot({ path: path.join(screenshotsDir, 'supplier-en-tablet.png'), fullPage: true });
+  });
+
+  it('signs in with a pasted bearer token and finds the party and its roles from it', async () => {
+    const login = await stack.client().login(tier2.partyId, tier2.signer, { label: 'pasted' });
+    const page = await open();
+    await page.getByLabel('访问令牌').fill(login.token);
+    await page.getByRole('button', { name: '使用令牌登录' }).click();
+    await expect.poll(() => page.getByTestId('whoami').textContent()).toContain(tier2.partyId);
+    expect(await page.getByTestId('whoami').textContent()).toContain('供应商');
   });
 
   it('lets the operator onboard a party with its roles and public key', async () => {

@@ -37,7 +37,7 @@ export function VoucherTable({ items, actions }: { items: VoucherView[]; actions
           <tr key={v.voucherId} data-voucher={v.voucherId} data-status={v.status}>
             <td><code>{v.voucherId}</code></td>
             <td className="num">{formatAmount(v.amount)}</td>
-            <td>{formatDate(v.maturityDate)}</td>
+            <td className="date">{formatDate(v.maturityDate)}</td>
             <td>{v.tier}</td>
             <td>{v.holder ?? '—'}</td>
             <td>{t(statusKey(v.status))}</td>
