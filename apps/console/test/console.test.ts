@@ -127,6 +127,7 @@ describe('the web console in headless Chromium', () => {
     await expect.poll(() => row(t1, rootId).getAttribute('data-status')).toBe('active');
     await row(t1, rootId).getByRole('button', { name: '拆分/转让' }).click();
     await t1.getByLabel('收款方编号').fill(tier2.partyId);
+    await expect.poll(() => t1.getByTestId('recipient-name').textContent()).toBe(`party ${tier2.partyId} (supplier)`);
     await t1.getByLabel('转让金额').fill('300000.00');
     expect(await t1.getByTestId('remainder').textContent()).toBe('700,000.00');
     await t1.getByRole('button', { name: '预览待签名指令' }).click();

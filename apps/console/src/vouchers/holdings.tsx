@@ -127,10 +127,30 @@ export function Holdings() {
   );
 }
 
+/** The recipient as the directory names it (GET /v1/parties/:id), so the holder sees whom it pays before signing. */
+function useCounterpartyName(partyId: string): string | null {
+  const { session } = useSession();
+  const [name, setName] = useState<string | null>(null);
+  useEffect(() => {
+    setName(null);
+    if (!/^[0-9A-HJ-NPQRTUWXY]{18}$/.test(partyId)) return;
+    let live = true;
+    session.client.getParty(partyId).then(
+      (party) => live && setName(`${party.name} (${party.roles.join(', ')})`),
+      () => live && setName(null),
+    );
+    return () => {
+      live = false;
+    };
+  }, [partyId, session]);
+  return name;
+}
+
 function TransferForm({ voucher, onPrepare }: { voucher: VoucherView; onPrepare: (p: PendingCommand) => void }) {
   const { t } = useSession();
   const [recipient, setRecipient] = useState('');
   const [amount, setAmount] = useState('');
+  const recipientName = useCounterpartyName(recipient.trim());
   const remainder = remainderOf(voucher.amount, amount);
   const valid = recipient.trim() !== '' && isAmount(amount) && remainder !== null && amount !== '0.00';
   return (
@@ -152,8 +172,9 @@ function TransferForm({ voucher, onPrepare }: { voucher: VoucherView; onPrepare:
       <h3>{t('transfer')} · {formatAmount(voucher.amount)}</h3>
       <label>
         {t('recipient')}
-        <input name="recipient" value={recipient} onChange={(e) => setRecipient(e.target.value)} required />
+        <input name="recipient" value={recipient} onChange={(e) => setRecipient(e.target.value)} aria-describedby="recipient-name" required />
       </label>
+      <p id="recipient-name" data-testid="recipient-name">{recipientName ?? ''}</p>
       <label>
         {t('pieceAmount')}
         <input name="pieceAmount" inputMode="decimal" placeholder="0.00" value={amount} onChange={(e) => setAmount(e.target.value)} required />
