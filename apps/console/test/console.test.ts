@@ -169,6 +169,10 @@ describe('the web console in headless Chromium', () => {
     await b.getByRole('button', { name: '批准', exact: true }).click();
     await signShown(b, 'financing.approve');
     expect((await bank.client.getVoucher(piece)).status).toBe('financed');
+    // The disbursement as the bank's holdings show it: interest ACT/360, fees, net — to the cent.
+    await b.getByRole('button', { name: '凭证', exact: true }).click();
+    await expect.poll(() => row(b, piece).getByTestId('financing-terms').textContent()).toMatch(/^利息 [\d,]+\.\d{2} · 费用 150\.00 · 实付 [\d,]+\.\d{2} · \d{4}-\d{2}-\d{2}$/);
+    await b.screenshot({ path: path.join(screenshotsDir, 'funder-holdings.png'), fullPage: true });
 
     // The regulator freezes the whole tree with a reason.
     const r = await signIn(regulator.partyId, regulator.key);

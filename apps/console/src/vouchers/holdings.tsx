@@ -40,7 +40,14 @@ export function VoucherTable({ items, actions }: { items: VoucherView[]; actions
             <td className="date">{formatDate(v.maturityDate)}</td>
             <td>{v.tier}</td>
             <td>{v.holder ?? '—'}</td>
-            <td>{t(statusKey(v.status))}</td>
+            <td>
+              {t(statusKey(v.status))}
+              {v.financing && (
+                <small className="terms" data-testid="financing-terms">
+                  {`${t('interest')} ${formatAmount(v.financing.interest)} · ${t('fees')} ${formatAmount(v.financing.fees)} · ${t('net')} ${formatAmount(v.financing.net)} · ${v.financing.financedOn}`}
+                </small>
+              )}
+            </td>
             <td className="actions">{actions(v)}</td>
           </tr>
         ))}
