@@ -8,6 +8,7 @@ export default defineConfig({
       'services/*/src/**/*.test.ts',
       'services/*/test/**/*.test.ts',
       'infra/**/*.test.ts',
+      'apps/*/test/**/*.test.ts',
     ],
     globalSetup: ['libs/testing/src/global-setup.ts'],
     // The ledger validates the events it builds against their schemas in tests only (store.ts).

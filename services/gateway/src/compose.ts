@@ -13,6 +13,7 @@ import { prefixedTopics } from '@cascade/events';
 import type { Logger } from '@cascade/logging';
 import type { Part } from '@cascade/service';
 import { registerGatewayRoutes } from './app.ts';
+import { registerConsole } from './entry-points/console/static.ts';
 import { readGatewayGenesis, type GatewayConfig } from './config.ts';
 import { TokenStore } from './data-access/tokens.ts';
 import { Authenticator } from './edge/auth.ts';
@@ -68,6 +69,7 @@ export async function composeGateway(app: FastifyInstance, platform: GatewayPlat
     upstreams: new Upstreams({ urls: { ledger: config.ledgerUrl, invoices: config.invoicesUrl, risk: config.riskUrl, workflows: config.workflowsUrl }, key: config.internalAuthKey, timeoutMs: config.upstreamTimeoutMs }),
   };
   await registerGatewayRoutes(app, context, gatewayRoutes, platform.registry);
+  await registerConsole(app, platform.logger);
   const consumer = createRegistryConsumer({ kafka: platform.kafka, pool: platform.pool, view: registry, topic: topics.ledgerEvents.name, groupId: config.registryGroupId, logger: platform.logger });
   if (platform.readiness) {
     platform.readiness.results = async () => {

@@ -1,0 +1,129 @@
+/**
+ * The console's shell: sign-in (a signed login with the key file, or a pasted bearer token), the
+ * language switch, and one tab per role the party holds. The private key is read from the file in
+ * the page and kept in memory; only signatures and the bearer token leave the browser.
+ */
+import { useMemo, useState } from 'react';
+import { CascadeClient, type Role, type Signer } from '@cascade/sdk/client';
+import { FinancingRequests } from './financing/requests.tsx';
+import { signerFromPem } from './keys/pem.ts';
+import { Onboarding } from './parties/onboard.tsx';
+import { translate, type Lang, type MessageKey } from './shared/i18n.ts';
+import { describeError } from './shared/problem.ts';
+import { SessionContext, type Session } from './shared/session.tsx';
+import { Supervision } from './supervision/lookup.tsx';
+import { Holdings } from './vouchers/holdings.tsx';
+
+type Tab = 'vouchers' | 'financing' | 'supervision' | 'onboarding';
+const tabsOfRole: Record<Role, Tab[]> = { core: ['vouchers'], supplier: ['vouchers'], funder: ['financing', 'vouchers'], regulator: ['supervision'], operator: ['onboarding'] };
+const tabLabel: Record<Tab, MessageKey> = { vouchers: 'navVouchers', financing: 'navFinancing', supervision: 'navSupervision', onboarding: 'navOnboarding' };
+
+export function App() {
+  const [lang, setLang] = useState<Lang>('zh');
+  const [session, setSession] = useState<Session | null>(null);
+  const [tab, setTab] = useState<Tab | null>(null);
+  const t = useMemo(() => (key: MessageKey) => translate(lang, key), [lang]);
+  const tabs = session ? [...new Set(session.roles.flatMap((r) => tabsOfRole[r]))] : [];
+  const current = tab && tabs.includes(tab) ? tab : tabs[0];
+  document.documentElement.lang = lang === 'zh' ? 'zh-CN' : 'en';
+
+  return (
+    <>
+      <header>
+        <h1>{t('appTitle')}</h1>
+        <button type="button" onClick={() => setLang(lang === 'zh' ? 'en' : 'zh')} data-testid="switch-lang">{t('switchLang')}</button>
+        {session && (
+          <>
+            <p data-testid="whoami">
+              {t('signedInAs')}: <strong>{session.partyId}</strong> · {t('roles')}: {session.roles.map((r) => t(`role_${r}` as MessageKey)).join('、')}
+            </p>
+            <button type="button" onClick={() => { setSession(null); setTab(null); }}>{t('signOut')}</button>
+          </>
+        )}
+      </header>
+      {session ? (
+        <SessionContext.Provider value={{ session, lang, t }}>
+          <nav aria-label="main">
+            {tabs.map((name) => (
+              <button type="button" key={name} aria-current={name === current ? 'page' : undefined} onClick={() => setTab(name)}>{t(tabLabel[name])}</button>
+            ))}
+          </nav>
+          <main>
+            {current === 'vouchers' && <Holdings />}
+            {current === 'financing' && <FinancingRequests />}
+            {current === 'supervision' && <Supervision />}
+            {current === 'onboarding' && <Onboarding />}
+          </main>
+        </SessionContext.Provider>
+      ) : (
+        <main>
+          <SignIn t={t} lang={lang} onSignedIn={setSession} />
+        </main>
+      )}
+    </>
+  );
+}
+
+function SignIn({ t, lang, onSignedIn }: { t: (key: MessageKey) => string; lang: Lang; onSignedIn: (s: Session) => void }) {
+  const [partyId, setPartyId] = useState('');
+  const [signer, setSigner] = useState<Signer | null>(null);
+  const [token, setToken] = useState('');
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+
+  async function loadKey(file: File | undefined) {
+    if (!file) return;
+    try {
+      setSigner(signerFromPem(await file.text()));
+      setError(null);
+    } catch (e) {
+      setSigner(null);
+      setError(describeError(e, lang));
+    }
+  }
+
+  async function signIn(withToken: boolean) {
+    setBusy(true);
+    try {
+      const client = new CascadeClient({ baseUrl: window.location.origin });
+      let id = partyId.trim();
+      let roles: Role[];
+      if (withToken) {
+        client.setToken(token.trim());
+        const tokens = await client.listTokens();
+        id = tokens.items[0]?.partyId ?? id;
+        roles = (await client.getParty(id)).roles;
+      } else {
+        if (!signer) throw new Error(t('keyNeeded'));
+        roles = (await client.login(id, signer, { label: 'web console' })).roles;
+      }
+      onSignedIn({ client, partyId: id, roles, signer });
+    } catch (e) {
+      setError(describeError(e, lang));
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  return (
+    <form aria-labelledby="signin-title" onSubmit={(e) => { e.preventDefault(); void signIn(false); }}>
+      <h2 id="signin-title">{t('signIn')}</h2>
+      <label>
+        {t('partyId')}
+        <input name="partyId" autoComplete="username" value={partyId} onChange={(e) => setPartyId(e.target.value)} />
+      </label>
+      <label>
+        {t('keyFile')}
+        <input name="keyFile" type="file" accept=".pem,.key,application/x-pem-file" onChange={(e) => void loadKey(e.target.files?.[0])} />
+      </label>
+      {signer && <p role="status" data-testid="key-loaded">{t('keyLoaded')}: <code>{signer.keyId}</code></p>}
+      <button type="submit" disabled={busy || !signer || !partyId.trim()}>{t('signInWithKey')}</button>
+      <label>
+        {t('token')}
+        <input name="token" type="password" autoComplete="off" value={token} onChange={(e) => setToken(e.target.value)} />
+      </label>
+      <button type="button" disabled={busy || !token.trim()} onClick={() => void signIn(true)}>{t('signInWithToken')}</button>
+      {error && <p role="alert">{error}</p>}
+    </form>
+  );
+}
