@@ -22,7 +22,7 @@ export function IssueForm({ onPrepare, reloadKey }: { onPrepare: (p: PendingComm
   useEffect(() => {
     setPayableId('');
     setAmount('');
-    session.client.listPayables({ role: 'debtor' }).then(
+    session.client.listRecordedPayables({ role: 'debtor' }).then(
       (page) => setPayables(page.items.filter((p) => p.remaining !== '0.00')),
       (e: unknown) => setError(describeError(e, lang)),
     );
