@@ -20,12 +20,24 @@ export function IssueForm({ onPrepare, reloadKey }: { onPrepare: (p: PendingComm
   const [error, setError] = useState<string | null>(null);
 
   useEffect(() => {
-    setPayableId('');
-    setAmount('');
+    let current = true;
     session.client.listRecordedPayables({ role: 'debtor' }).then(
-      (page) => setPayables(page.items.filter((p) => p.remaining !== '0.00')),
-      (e: unknown) => setError(describeError(e, lang)),
+      (page) => {
+        if (!current) return;
+        const open = page.items.filter((p) => p.remaining !== '0.00');
+        setPayables(open);
+        // A reload keeps what the user chose while it is still open; a payable used up leaves the form.
+        setPayableId((chosen) => {
+          if (chosen === '' || open.some((p) => p.payableId === chosen)) return chosen;
+          setAmount('');
+          return '';
+        });
+      },
+      (e: unknown) => current && setError(describeError(e, lang)),
     );
+    return () => {
+      current = false;
+    };
   }, [session, lang, reloadKey]);
 
   const payable = payables.find((p) => p.payableId === payableId);
