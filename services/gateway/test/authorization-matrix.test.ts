@@ -109,13 +109,13 @@ const expected: Record<OperationId, { own: Caller[]; other: Caller[] }> = {
   listAlerts: rule(['funder', 'regulator'], ['funder', 'regulator']),
   acknowledgeAlert: rule(['funder']),
   // Webhooks: every party its own endpoints and deliveries (a registration names no tenant, so its
-  // "other" request is the same one); the operator and the regulator replay anyone's deliveries;
+  // "other" request is the same one); the operator replays anyone's deliveries (the regulator only reads);
   // nobody deletes another's endpoint; the schedule is theirs to read.
   registerWebhook: rule(all, all),
   listWebhooks: rule(all, all),
   deleteWebhook: rule(all),
   listWebhookDeliveries: rule(all, all),
-  replayWebhookDelivery: rule(all, ['operator', 'regulator']),
+  replayWebhookDelivery: rule(all, ['operator']),
   listSchedule: rule(['operator', 'regulator'], ['operator', 'regulator']),
   issueVoucher: rule(['core']),
   acceptVoucher: rule(trading),

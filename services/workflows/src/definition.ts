@@ -39,6 +39,7 @@ export const definition: ServiceDefinition = {
       secretsKey: webhookSecretsKey(c.internalAuthKey),
       post: postJson,
       staleMs: staleMsDefault,
+      allowPrivateHosts: c.webhookAllowPrivate,
       consumerName: 'workflows-ledger-events',
     };
     webhookRoutes(app, deps, { http: c.webhookAllowHttp, privateHosts: c.webhookAllowPrivate });

@@ -65,6 +65,7 @@ beforeAll(async () => {
     secretsKey: webhookSecretsKey(internalKey),
     post: postJson,
     staleMs: 5 * 60_000,
+    allowPrivateHosts: true,
     consumerName: 'workflows-ledger-events',
   };
   consumer = ledgerEventsConsumer(deps, { kafka, groupId: `wf-events-${randomUUID()}`, topic: ledger.topics.ledgerEvents.name, registry: new client.Registry() });

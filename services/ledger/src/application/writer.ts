@@ -92,7 +92,11 @@ interface InFlight {
 
 const uuidShape = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-/** Every UUID-shaped string in a command's payload, at any depth: the vouchers it may name. */
+/**
+ * Every UUID-shaped string in a command's payload: the vouchers it may name. The bounds are the
+ * schemas' (arrays of at most 1,000, payloads three levels deep): a payload past them is refused
+ * as malformed whatever it names.
+ */
 function idsNamedIn(value: unknown, out: Set<string>, depth = 0): void {
   if (depth > 6) return;
   if (typeof value === 'string') {
@@ -122,6 +126,8 @@ export class LedgerWriter {
   private inFlight: InFlight[] = [];
   /** Set from a failed decision or commit until the state is reloaded. */
   private failed: Error | null = null;
+  /** True while a batch is being decided. */
+  private deciding = false;
   /** Roots of trees committed since the last sweep that may now be closed. */
   private evictCandidates = new Set<string>();
   /**
@@ -297,6 +303,17 @@ export class LedgerWriter {
    * in order, before anything newer.
    */
   async decideBatch(submissions: Submission[]): Promise<{ outcome: BatchOutcome; durable: Promise<void> }> {
+    // One decision at a time: closed trees leave memory only between decisions (dropClosedTrees).
+    if (this.deciding) throw new Error('decideBatch was called while another decision runs: the writer decides one batch at a time');
+    this.deciding = true;
+    try {
+      return await this.decide(submissions);
+    } finally {
+      this.deciding = false;
+    }
+  }
+
+  private async decide(submissions: Submission[]): Promise<{ outcome: BatchOutcome; durable: Promise<void> }> {
     if (!this.initialised) throw new Error('LedgerWriter.init() was not called');
     if (this.failed) throw new WriterRecoveringError(this.failed);
     while (this.inFlight.length >= pipelineDepthMax) await this.inFlight[0]!.durable.catch(() => undefined);

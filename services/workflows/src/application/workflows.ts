@@ -8,7 +8,9 @@ import { createCipheriv, createDecipheriv, hkdfSync, randomBytes, randomUUID } f
 import { claimEvents, withTransaction, type Pool, type PoolClient } from '@cascade/db';
 import type { Logger } from '@cascade/logging';
 import { actionsEndedBy, actionsPlannedBy, outcomeOf, tooEarlyRetryMs, type LedgerEventIn, type PlanningSettings } from '../domain/planning.ts';
-import { backoffMs, deliveryAttemptsMax, deliveryBodyBytesMax, deliveryTimeoutMs, notificationsFor, signatureHeader, type Notification } from '../domain/webhooks.ts';
+import { backoffMs, deliveryAttemptsMax, deliveryBodyBytesMax, deliveryTimeoutMs, isBlockedAddress, notificationsFor, signatureHeader, type Notification } from '../domain/webhooks.ts';
+import { lookup } from 'node:dns/promises';
+import { isIP } from 'node:net';
 import * as store from '../data-access/store.ts';
 
 /** A command as the scheduler signs it: built once per attempt and kept, so a retry is identical. */
@@ -44,6 +46,8 @@ export interface WorkflowsDeps {
   secretsKey: Buffer;
   /** Posts one delivery; tests may point it at a server of their own. */
   post: (url: string, body: string, headers: Record<string, string>) => Promise<{ status: number }>;
+  /** Loopback and private addresses may be called (local work only; the endpoint URL check says the same). */
+  allowPrivateHosts?: boolean;
   /** How long an item may sit queued or running before it is taken again. */
   staleMs: number;
   consumerName: string;
@@ -169,11 +173,12 @@ export async function runAction(deps: WorkflowsDeps, id: string): Promise<string
     await store.finishAction(deps.pool, id, 'done', 'issuer told', deps.clock());
     return 'done';
   }
-  const command = await store.commandOfAttempt(deps.pool, id, () =>
+  const command = await store.commandOfAttempt(deps.pool, id, action.attempts, () =>
     action.kind === 'expireAcceptance'
       ? deps.ledger.command('voucher.expireAcceptance', `workflows:expire:${payload.voucherId}:${action.attempts}`, { voucherId: payload.voucherId! })
       : deps.ledger.command('voucher.markOverdue', `workflows:overdue:${payload.rootId}:${action.attempts}`, { rootId: payload.rootId }),
   );
+  if (command === null) return 'skipped';
   const result = await deps.ledger.run(command, payload.issuer);
   const outcome = outcomeOf(action.kind, result);
   const said = result.status === 'accepted' ? 'accepted' : `${result.problem?.code}: ${result.problem?.detail ?? ''}`;
@@ -190,10 +195,30 @@ export async function actionGaveUp(deps: WorkflowsDeps, id: string, error: Error
 
 /** One attempt of one delivery; the outcome decides the next attempt (or the dead list). */
 export async function runDelivery(deps: WorkflowsDeps, id: string): Promise<string> {
-  const delivery = await store.startDelivery(deps.pool, id);
+  const delivery = await store.startDelivery(deps.pool, id, deps.clock());
   if (!delivery) return 'skipped';
+  try {
+    return await attemptDelivery(deps, delivery);
+  } catch (error) {
+    // Something before or around the POST itself failed for this row (its secret unreadable, its
+    // body refused): it goes to the dead list with the reason instead of coming back forever.
+    await store.deliveryFailed(deps.pool, id, { status: null, error: `not sent: ${(error as Error).message}`, next: null });
+    return 'dead';
+  }
+}
+
+async function attemptDelivery(deps: WorkflowsDeps, delivery: store.DeliveryRow): Promise<string> {
+  const { id } = delivery;
   const endpoint = await store.endpointById(deps.pool, delivery.endpointId);
   const now = deps.clock();
+  if (endpoint && !deps.allowPrivateHosts) {
+    const why = await privateResolution(new URL(endpoint.url).hostname);
+    if (why) {
+      const attempts = delivery.attempts + 1;
+      await store.deliveryFailed(deps.pool, id, { status: null, error: why, next: attempts >= deliveryAttemptsMax ? null : new Date(now.getTime() + backoffMs(attempts)) });
+      return 'retry';
+    }
+  }
   if (!endpoint) {
     await store.deliveryFailed(deps.pool, id, { status: null, error: 'the endpoint was deleted', next: null });
     return 'dead';
@@ -220,6 +245,19 @@ export async function runDelivery(deps: WorkflowsDeps, id: string): Promise<stri
   const next = attempts >= deliveryAttemptsMax ? null : new Date(now.getTime() + backoffMs(attempts));
   await store.deliveryFailed(deps.pool, id, { status, error, next });
   return next === null ? 'dead' : 'retry';
+}
+
+/** Why a host name must not be called now (it resolves to a loopback or private address), or null. */
+async function privateResolution(hostname: string): Promise<string | null> {
+  const host = hostname.replace(/^\[|\]$/g, '');
+  if (isIP(host)) return isBlockedAddress(host) ? `${host} is a loopback or private address` : null;
+  try {
+    const addresses = await lookup(host, { all: true, verbatim: true });
+    const bad = addresses.find((a) => isBlockedAddress(a.address));
+    return bad ? `${hostname} resolves to ${bad.address}, a loopback or private address` : null;
+  } catch (error) {
+    return `${hostname} does not resolve (${(error as NodeJS.ErrnoException).code ?? 'error'})`;
+  }
 }
 
 /** The real HTTP post of a delivery, bounded in time, following no redirect. */

@@ -119,13 +119,19 @@ export async function retryActionAt(db: Db, id: string, dueAt: Date, outcome: st
 }
 
 /** The command of the action's current attempt: the one stored, or `make()`'s, stored now. */
-export async function commandOfAttempt<C>(db: Db, id: string, make: () => C): Promise<C> {
-  const { rows } = await db.query<{ command: C | null }>('SELECT command FROM schedule WHERE id = $1', [id]);
-  if (rows[0]?.command) return rows[0].command;
-  const command = make();
-  await db.query('UPDATE schedule SET command = $2 WHERE id = $1 AND command IS NULL', [id, JSON.stringify(command)]);
-  const again = await db.query<{ command: C }>('SELECT command FROM schedule WHERE id = $1', [id]);
-  return again.rows[0]!.command;
+/**
+ * The command of attempt `attempt`, while that attempt is the action's current one and it is
+ * handed to the queue; null when a newer attempt or an outcome overtook the caller (a job taken
+ * back as stale that finally ran): it must then send nothing.
+ */
+export async function commandOfAttempt<C>(db: Db, id: string, attempt: number, make: () => C): Promise<C | null> {
+  const current = `SELECT command FROM schedule WHERE id = $1 AND attempts = $2 AND state = 'enqueued'`;
+  const { rows } = await db.query<{ command: C | null }>(current, [id, attempt]);
+  if (rows.length === 0) return null;
+  if (rows[0]!.command) return rows[0]!.command;
+  await db.query(`UPDATE schedule SET command = $3 WHERE id = $1 AND attempts = $2 AND state = 'enqueued' AND command IS NULL`, [id, attempt, JSON.stringify(make())]);
+  const again = await db.query<{ command: C | null }>(current, [id, attempt]);
+  return again.rows[0]?.command ?? null;
 }
 
 export async function listActions(db: Db, q: { state?: string; limit: number }): Promise<ActionRow[]> {
@@ -207,8 +213,9 @@ const deliveryOf = (r: Record<string, any>): DeliveryRow => ({
 });
 
 /** Takes a queued delivery for one attempt; undefined when another worker has it or it is done. */
-export async function startDelivery(db: Db, id: string): Promise<DeliveryRow | undefined> {
-  const { rows } = await db.query(`UPDATE webhook_deliveries SET state = 'delivering' WHERE id = $1 AND state = 'enqueued' RETURNING *`, [id]);
+/** Takes an enqueued delivery for one attempt; the stale clock restarts, so a job that waited long in the queue is not taken back mid-POST. */
+export async function startDelivery(db: Db, id: string, at: Date): Promise<DeliveryRow | undefined> {
+  const { rows } = await db.query(`UPDATE webhook_deliveries SET state = 'delivering', enqueued_at = $2 WHERE id = $1 AND state = 'enqueued' RETURNING *`, [id, at]);
   return rows[0] && deliveryOf(rows[0]);
 }
 
@@ -236,7 +243,10 @@ export async function listDeliveries(db: Db, q: { partyId: string | null; state?
 /** A dead (or any undelivered) delivery of the party, tried again from its first attempt now. */
 export async function replayDelivery(db: Db, id: string, partyId: string | null, at: Date): Promise<boolean> {
   const { rowCount } = await db.query(
-    `UPDATE webhook_deliveries SET state = 'pending', attempts = 0, next_attempt_at = $3, last_error = NULL WHERE id = $1 AND ($2::text IS NULL OR party_id = $2) AND state IN ('dead', 'pending')`,
+    // A dead delivery starts its attempts again; a pending one is only brought forward (its
+    // attempts still count towards the dead list, so replaying cannot keep it trying forever).
+    `UPDATE webhook_deliveries SET state = 'pending', attempts = CASE WHEN state = 'dead' THEN 0 ELSE attempts END, next_attempt_at = $3, last_error = NULL
+     WHERE id = $1 AND ($2::text IS NULL OR party_id = $2) AND state IN ('dead', 'pending')`,
     [id, partyId, at],
   );
   return (rowCount ?? 0) > 0;

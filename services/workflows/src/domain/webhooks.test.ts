@@ -65,6 +65,18 @@ describe('endpoint URLs', () => {
     ['https://10.1.2.3/hook', 'loopback or private'],
     ['https://[::1]/hook', 'loopback or private'],
     ['https://localhost:3000/hook', 'loopback or private'],
+    ['https://localhost./hook', 'loopback or private'],
+    ['https://[::]/hook', 'loopback or private'],
+    ['https://[::ffff:127.0.0.1]/hook', 'loopback or private'],
+    ['https://[::ffff:a9fe:a9fe]/latest/meta-data', 'loopback or private'],
+    ['https://[64:ff9b::a00:1]/hook', 'loopback or private'],
+    ['https://[fec0::1]/hook', 'loopback or private'],
+    ['https://0x7f000001/hook', 'loopback or private'],
+    ['https://2130706433/hook', 'loopback or private'],
+    ['https://100.64.1.1/hook', 'loopback or private'],
+    ['https://198.18.0.1/hook', 'loopback or private'],
+    ['https://224.0.0.1/hook', 'loopback or private'],
+    ['https://255.255.255.255/hook', 'loopback or private'],
     ['not a url', 'not a URL'],
   ])('refuse %s', (url, why) => {
     expect(endpointUrlProblem(url, { http: false, privateHosts: false })).toContain(why);
@@ -72,6 +84,8 @@ describe('endpoint URLs', () => {
 
   it('take a public https URL, and loopback http where the deployment allows it', () => {
     expect(endpointUrlProblem('https://erp.example.com/cascade/hooks', { http: false, privateHosts: false })).toBeNull();
+    expect(endpointUrlProblem('https://8.8.8.8/hook', { http: false, privateHosts: false })).toBeNull();
+    expect(endpointUrlProblem('https://[2001:4860:4860::8888]/hook', { http: false, privateHosts: false })).toBeNull();
     expect(endpointUrlProblem('http://127.0.0.1:8080/hook', { http: true, privateHosts: true })).toBeNull();
   });
 });

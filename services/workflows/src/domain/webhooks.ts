@@ -3,6 +3,7 @@
  * ledger's visibility rules: a holder sees its own vouchers, the issuer its whole trees; a split
  * never shows a recipient its siblings), how a delivery is signed, and when it is tried again.
  */
+import { BlockList, isIP } from 'node:net';
 import { createHmac } from 'node:crypto';
 import type { LedgerEventIn } from './planning.ts';
 
@@ -145,22 +146,38 @@ export function notificationsFor(event: LedgerEventIn, issuerOf: (rootId: string
 
 export const endpointUrlLengthMax = 2_000;
 
-function isPrivateHost(host: string): boolean {
-  const h = host.replace(/^\[|\]$/g, '').toLowerCase();
-  if (h === 'localhost' || h.endsWith('.localhost') || h === '::1' || h === '0.0.0.0') return true;
-  const v4 = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(h);
-  if (v4) {
-    const [a, b] = [Number(v4[1]), Number(v4[2])];
-    return a === 10 || a === 127 || (a === 172 && b >= 16 && b <= 31) || (a === 192 && b === 168) || (a === 169 && b === 254) || a === 0;
+/** Addresses the platform must never be made to call: loopback, private, shared, link-local, reserved, multicast. */
+const blocked = new BlockList();
+for (const [net, prefix] of [['0.0.0.0', 8], ['10.0.0.0', 8], ['100.64.0.0', 10], ['127.0.0.0', 8], ['169.254.0.0', 16], ['172.16.0.0', 12], ['192.0.0.0', 24], ['192.168.0.0', 16], ['198.18.0.0', 15], ['224.0.0.0', 4], ['240.0.0.0', 4]] as const) blocked.addSubnet(net, prefix, 'ipv4');
+for (const [net, prefix] of [['::', 128], ['::1', 128], ['fc00::', 7], ['fe80::', 10], ['fec0::', 10], ['ff00::', 8], ['64:ff9b::', 96], ['100::', 64]] as const) blocked.addSubnet(net, prefix, 'ipv6');
+
+/** True for a literal address in a blocked range (an IPv4-mapped IPv6 address is judged as its IPv4). */
+export function isBlockedAddress(address: string): boolean {
+  const a = address.replace(/^\[|\]$/g, '').toLowerCase();
+  const kind = isIP(a);
+  if (kind === 4) return blocked.check(a, 'ipv4');
+  if (kind !== 6) return false;
+  const mapped = /^::ffff:(?:(\d+\.\d+\.\d+\.\d+)|([0-9a-f]{1,4}):([0-9a-f]{1,4}))$/.exec(a);
+  if (mapped) {
+    const v4 = mapped[1] ?? [parseInt(mapped[2]!, 16) >> 8, parseInt(mapped[2]!, 16) & 255, parseInt(mapped[3]!, 16) >> 8, parseInt(mapped[3]!, 16) & 255].join('.');
+    return blocked.check(v4, 'ipv4');
   }
-  return /^f[cd][0-9a-f]{2}:/.test(h) || h.startsWith('fe80:');
+  return blocked.check(a, 'ipv6');
+}
+
+function isPrivateHost(host: string): boolean {
+  const h = host.replace(/^\[|\]$/g, '').toLowerCase().replace(/\.$/, '');
+  if (h === 'localhost' || h.endsWith('.localhost')) return true;
+  return isBlockedAddress(h);
 }
 
 /**
  * Why an endpoint URL is refused, or null: https only (plain http where the deployment allows
  * it, for local work), no credentials in it, and no loopback or private address (the platform
- * must not be made to call its own internal services) unless the deployment allows it. Names
- * are not resolved here: a deployment that must stop DNS rebinding puts an egress proxy in front.
+ * must not be made to call its own internal services) unless the deployment allows it. A name is
+ * resolved again before each delivery (`runDelivery`), and refused if it points at such an
+ * address; a deployment that must also close the window between that lookup and the connection
+ * (DNS rebinding) puts an egress proxy in front.
  */
 export function endpointUrlProblem(raw: string, allow: { http: boolean; privateHosts: boolean }): string | null {
   if (raw.length > endpointUrlLengthMax) return `the URL is longer than ${endpointUrlLengthMax} characters`;

@@ -3,8 +3,8 @@
  * is the service's own (`workflowsRouteSchemas`).
  *
  * Access mirrors what the service enforces: any registered party registers, lists and deletes its
- * own endpoints and reads and replays its own deliveries (the operator and the regulator: anyone's
- * deliveries); the schedule of time-driven actions is the operator's and the regulator's to read.
+ * own endpoints and reads and replays its own deliveries (the operator and the regulator read anyone's
+ * deliveries; the operator replays anyone's); the schedule of time-driven actions is the operator's and the regulator's to read.
  */
 import type { FastifyRequest } from 'fastify';
 import { workflowsRouteSchemas as s } from '@cascade/workflows';

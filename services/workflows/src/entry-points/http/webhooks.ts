@@ -67,11 +67,11 @@ export const workflowsRouteSchemas = {
 } as const;
 const s = workflowsRouteSchemas;
 
-async function rolesOfCaller(deps: WorkflowsDeps, request: FastifyRequest): Promise<{ partyId: string; seesAll: boolean }> {
+async function rolesOfCaller(deps: WorkflowsDeps, request: FastifyRequest): Promise<{ partyId: string; seesAll: boolean; operator: boolean }> {
   const partyId = callerOf(request);
   const roles = await store.rolesOf(deps.pool, partyId);
   if (!roles) throw new Problem(workflowsProblems.partyUnknown, `party ${partyId} is not registered on the ledger`);
-  return { partyId, seesAll: roles.includes('regulator') || roles.includes('operator') };
+  return { partyId, seesAll: roles.includes('regulator') || roles.includes('operator'), operator: roles.includes('operator') };
 }
 
 export function webhookRoutes(app: FastifyInstance, deps: WorkflowsDeps, allow: { http: boolean; privateHosts: boolean }): void {
@@ -131,7 +131,8 @@ export function webhookRoutes(app: FastifyInstance, deps: WorkflowsDeps, allow: 
 
   app.post<{ Params: { id: string } }>('/v1/webhooks/deliveries/:id/replay', { schema: s.replayWebhookDelivery }, async (request) => {
     const caller = await rolesOfCaller(deps, request);
-    if (!(await store.replayDelivery(deps.pool, request.params.id, caller.seesAll ? null : caller.partyId, deps.clock()))) {
+    // The regulator reads everything but changes nothing: only the party and the operator replay.
+    if (!(await store.replayDelivery(deps.pool, request.params.id, caller.operator ? null : caller.partyId, deps.clock()))) {
       throw new Problem(commonProblems.notFound, `no undelivered delivery ${request.params.id} for ${caller.partyId}`);
     }
     return { id: request.params.id, state: 'pending' };
