@@ -278,8 +278,12 @@ export interface ConsumerProgress {
   deadBecause: string | null;
 }
 
+/** The wait before a consumer that kafkajs gave up on joins its group again, doubling up to the last. */
+const rejoinDelaysMs = [1_000, 2_000, 5_000, 10_000, 30_000];
+
 export class BatchConsumer {
-  private readonly consumer: Consumer;
+  private consumer: Consumer;
+  private rejoins = 0;
   private running = false;
   /** `${topic}\u0000${partition}` → when its batch in hand first arrived (kept across redeliveries). */
   private readonly pendingSince = new Map<string, number>();
@@ -296,7 +300,12 @@ export class BatchConsumer {
   private flushTimer: NodeJS.Timeout | null = null;
 
   constructor(private readonly options: BatchConsumerOptions) {
-    this.consumer = options.kafka.consumer({
+    this.consumer = this.newConsumer();
+  }
+
+  private newConsumer(): Consumer {
+    const { options } = this;
+    return options.kafka.consumer({
       groupId: options.groupId,
       sessionTimeout: options.sessionTimeoutMs ?? 10_000,
       heartbeatInterval: options.heartbeatIntervalMs ?? 1_000,
@@ -306,6 +315,33 @@ export class BatchConsumer {
       allowAutoTopicCreation: false,
       retry: { retries: 8 },
     });
+  }
+
+  /**
+   * kafkajs gave up on this consumer (say the group forgot it after a batch that outlasted the
+   * session): a fresh one joins the group again, after a pause, and takes up from the committed
+   * offsets — the handlers' inboxes absorb what comes again. Until it has joined, readiness
+   * reports the consumer dead.
+   */
+  private async rejoin(): Promise<void> {
+    const delay = rejoinDelaysMs[Math.min(this.rejoins, rejoinDelaysMs.length - 1)]!;
+    this.rejoins += 1;
+    const old = this.consumer;
+    await Promise.race([old.disconnect().catch(() => undefined), new Promise((r) => setTimeout(r, 10_000))]);
+    await new Promise((r) => setTimeout(r, delay));
+    if (!this.running) return;
+    this.undurable.clear();
+    this.consumer = this.newConsumer();
+    this.running = false;
+    try {
+      await this.start();
+      this.rejoins = 0;
+      this.options.logger.warn({ groupId: this.options.groupId }, 'Kafka consumer joined its group again after a crash');
+    } catch (error) {
+      this.running = true;
+      this.options.logger.error({ groupId: this.options.groupId, err: (error as Error).message }, 'joining the group again failed; trying later');
+      void this.rejoin();
+    }
   }
 
   /** How far behind this consumer is (see ConsumerProgress). */
@@ -329,7 +365,9 @@ export class BatchConsumer {
     consumer.on(consumer.events.CRASH, (event) => {
       const message = event.payload.error?.message ?? String(event.payload.error);
       options.logger.error({ groupId: options.groupId, err: message, restart: event.payload.restart }, 'Kafka consumer crashed');
-      this.deadBecause = event.payload.restart ? null : `the consumer of group ${options.groupId} crashed and kafkajs will not restart it: ${message}`;
+      if (event.payload.restart) return;
+      this.deadBecause = `the consumer of group ${options.groupId} crashed and kafkajs will not restart it (${message}); joining the group again`;
+      if (this.running) void this.rejoin();
     });
     consumer.on(consumer.events.GROUP_JOIN, (event) => {
       this.deadBecause = null;
@@ -372,14 +410,20 @@ export class BatchConsumer {
         }
         if (!isRunning() || isStale()) return;
         let durable: Promise<void> | undefined;
-        if (events.length > 0) {
-          if (together === 1) {
-            const traceId = events[0]!.envelope.traceId;
-            const handled = await withTrace(traceId, () => options.handleBatch(events, { partition: batch.partition, topic: batch.topic }));
-            durable = (handled as { durable?: Promise<void> } | undefined)?.durable;
-          } else {
-            durable = (await this.joinGroupCommit(events)).durable;
+        // A long batch must not outlast the session: the group would forget this member.
+        const beat = setInterval(() => void heartbeat().catch(() => undefined), options.heartbeatIntervalMs ?? 1_000);
+        try {
+          if (events.length > 0) {
+            if (together === 1) {
+              const traceId = events[0]!.envelope.traceId;
+              const handled = await withTrace(traceId, () => options.handleBatch(events, { partition: batch.partition, topic: batch.topic }));
+              durable = (handled as { durable?: Promise<void> } | undefined)?.durable;
+            } else {
+              durable = (await this.joinGroupCommit(events)).durable;
+            }
           }
+        } finally {
+          clearInterval(beat);
         }
         const last = batch.messages[batch.messages.length - 1];
         const first = batch.messages[0];
