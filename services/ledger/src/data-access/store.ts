@@ -33,7 +33,7 @@ const liveStatusesSql = `status NOT IN ('settled', 'consumed', 'rejected', 'revo
 export async function loadState(pool: Pool, options: { liveOnly?: boolean } = {}): Promise<MemoryLedgerState> {
   const state = new MemoryLedgerState();
   const voucherQuery = options.liveOnly
-    ? `SELECT data FROM vouchers WHERE root_id IN (SELECT root_id FROM vouchers WHERE ${liveStatusesSql}) ORDER BY created_seq, (data->>'createdAt'), voucher_id`
+    ? `SELECT data FROM vouchers v WHERE EXISTS (SELECT 1 FROM vouchers l WHERE l.root_id = v.root_id AND l.${liveStatusesSql}) ORDER BY created_seq, (data->>'createdAt'), voucher_id`
     : `SELECT data FROM vouchers ORDER BY created_seq, (data->>'createdAt'), voucher_id`;
   const [policy, parties, keys, payables, lines, vouchers] = await Promise.all([
     pool.query<{ data: LedgerPolicy }>('SELECT data FROM policy WHERE id = 1'),
@@ -52,8 +52,11 @@ export async function loadState(pool: Pool, options: { liveOnly?: boolean } = {}
   for (const r of vouchers.rows) state.putVoucher(r.data);
   if (options.liveOnly) {
     const refs = await pool.query<{ issuer: string; refs: string[] }>(
-      `SELECT issuer, ARRAY(SELECT jsonb_array_elements_text(data->'paymentReferences')) AS refs FROM vouchers
-       WHERE parent_id IS NULL AND jsonb_array_length(data->'paymentReferences') > 0 AND root_id NOT IN (SELECT root_id FROM vouchers WHERE ${liveStatusesSql})`,
+      // (NOT) EXISTS, not (NOT) IN: a NOT IN over half a million roots outgrows work_mem and is
+      // then re-run per row — minutes at a million vouchers.
+      `SELECT v.issuer, ARRAY(SELECT jsonb_array_elements_text(v.data->'paymentReferences')) AS refs FROM vouchers v
+       WHERE v.parent_id IS NULL AND jsonb_array_length(v.data->'paymentReferences') > 0
+         AND NOT EXISTS (SELECT 1 FROM vouchers l WHERE l.root_id = v.root_id AND l.${liveStatusesSql})`,
     );
     for (const r of refs.rows) for (const ref of r.refs) state.paymentReferences.add(`${r.issuer}\u0000${ref}`);
   }
