@@ -7,7 +7,7 @@
 import { genesisPrevHash, operationLeaf, sealBlock, type HashAlg, type Signer } from '@cascade/chain';
 import type { VerifyItem } from '@cascade/crypto';
 import { verifySignature } from '@cascade/crypto';
-import { uuidv7 } from '@cascade/ids';
+import { isUuid, uuidv7 } from '@cascade/ids';
 import type { Logger } from '@cascade/logging';
 import type { PublicKeyInput } from '../domain/commands.ts';
 import { genesisEvents } from '../domain/decide.ts';
@@ -90,8 +90,6 @@ interface InFlight {
   roots: Set<string>;
 }
 
-const uuidShape = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 /**
  * Every UUID-shaped string in a command's payload: the vouchers it may name. The bounds are the
  * schemas' (arrays of at most 1,000, payloads three levels deep): a payload past them is refused
@@ -100,7 +98,7 @@ const uuidShape = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}
 function idsNamedIn(value: unknown, out: Set<string>, depth = 0): void {
   if (depth > 6) return;
   if (typeof value === 'string') {
-    if (uuidShape.test(value)) out.add(value);
+    if (isUuid(value)) out.add(value);
   } else if (Array.isArray(value)) {
     for (const v of value.slice(0, 1_000)) idsNamedIn(v, out, depth + 1);
   } else if (value !== null && typeof value === 'object') {

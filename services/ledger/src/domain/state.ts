@@ -157,6 +157,12 @@ export class MemoryLedgerState implements LedgerState {
   }
 
   putVoucher(voucher: Voucher): void {
+    this.#index(voucher);
+    this.#dirty.vouchers.add(voucher.voucherId);
+  }
+
+  /** Stores a voucher and its indexes: a new child joins its parent's list; a root's payment references are known. */
+  #index(voucher: Voucher): void {
     const isNew = !this.vouchers.has(voucher.voucherId);
     this.vouchers.set(voucher.voucherId, voucher);
     // The issuer pays a tree's settlements; a root carries the references it cited.
@@ -166,7 +172,6 @@ export class MemoryLedgerState implements LedgerState {
       if (list === undefined) this.children.set(voucher.parentId, [voucher.voucherId]);
       else list.push(voucher.voucherId);
     }
-    this.#dirty.vouchers.add(voucher.voucherId);
   }
 
   recordNonce(actor: string, nonce: string): void {
@@ -207,15 +212,7 @@ export class MemoryLedgerState implements LedgerState {
    * them changed: they are already stored.
    */
   restoreVouchers(vouchers: readonly Voucher[]): void {
-    for (const v of vouchers) {
-      if (this.vouchers.has(v.voucherId)) continue;
-      this.vouchers.set(v.voucherId, v);
-      if (v.parentId !== null) {
-        const list = this.children.get(v.parentId);
-        if (list === undefined) this.children.set(v.parentId, [v.voucherId]);
-        else list.push(v.voucherId);
-      } else for (const ref of v.paymentReferences) this.paymentReferences.add(`${v.issuer}\u0000${ref}`);
-    }
+    for (const v of vouchers) if (!this.vouchers.has(v.voucherId)) this.#index(v);
   }
 
   /** The root and every voucher below it. */
