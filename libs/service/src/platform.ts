@@ -28,6 +28,11 @@ export interface PlatformSettings {
   /** The level the relay thread logs at (the service's). */
   logLevel?: string;
   poolSize?: number;
+  /**
+   * Commands issued in the same turn of the event loop go to Redis in one write (ioredis'
+   * auto-pipelining): for a service that sends Redis commands from many requests at once.
+   */
+  redisAutoPipelining?: boolean;
 }
 
 export interface Platform {
@@ -48,7 +53,7 @@ export function createPlatform(settings: PlatformSettings): Platform {
   const { logger } = settings;
   const pool = createPool({ databaseUrl: settings.databaseUrl, schema: settings.schema, size: settings.poolSize, applicationName: settings.service });
   pool.on('error', (error) => logger.warn({ err: error.message }, 'idle PostgreSQL client failed'));
-  const redis = new Redis(settings.redisUrl, { lazyConnect: true, maxRetriesPerRequest: 3, enableOfflineQueue: false });
+  const redis = new Redis(settings.redisUrl, { lazyConnect: true, maxRetriesPerRequest: 3, enableOfflineQueue: false, enableAutoPipelining: settings.redisAutoPipelining ?? false });
   redis.on('error', (error) => logger.warn({ err: error.message }, 'Redis connection error'));
   const kafka = createKafka({ brokers: settings.kafkaBrokers, clientId: settings.service, logger });
   const producer = new EventProducer(kafka, settings.catalog);

@@ -23,6 +23,8 @@ export interface ServiceDefinition {
    * only from the gateway's internal token on its `/v1` routes (`internal-auth.ts`).
    */
   edge?: boolean;
+  /** Its Redis commands are auto-pipelined (`PlatformSettings.redisAutoPipelining`). */
+  redisAutoPipelining?: boolean;
   /** The service's own settings, read and checked with the common ones at start. */
   settings?: Spec;
   /**
@@ -54,6 +56,7 @@ export async function startService(definition: ServiceDefinition): Promise<void>
     catalog: definition.catalog,
     logger,
     logLevel: config.logLevel,
+    redisAutoPipelining: definition.redisAutoPipelining,
   });
   const app = buildServiceApp({ name: definition.name, logger, readiness: platform.readiness, registry: platform.registry });
   if (!definition.edge) await app.register(internalIdentity, { key: config.internalAuthKey, audience: definition.name });

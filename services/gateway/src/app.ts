@@ -153,8 +153,8 @@ export async function registerGatewayRoutes(app: FastifyInstance, ctx: GatewayCo
           }
           await admit(ctx, route, request, reply);
         },
-        preHandler: async (request, reply) => {
-          if (!mutating) return;
+        // A signed command claims its key with its nonce, once its signatures verified (commands.ts).
+        preHandler: !mutating || route.answer.kind === 'command' ? undefined : async (request, reply) => {
           const key = String(request.headers[idempotencyHeader]);
           // A streamed file is not read before it is forwarded: its request is named by its type,
           // length and the client's Content-Digest (RFC 9530), not by its bytes.
@@ -173,7 +173,7 @@ export async function registerGatewayRoutes(app: FastifyInstance, ctx: GatewayCo
               return payload;
             }
           : undefined,
-        onSend: async (request, reply, payload) => {
+        onSend: !mutating ? undefined : async (request, reply, payload) => {
           const claim = request.idempotencyClaim;
           if (!claim) return payload;
           request.idempotencyClaim = null;

@@ -14,6 +14,10 @@ export const definition: ServiceDefinition = {
   migrationsDirs: [fileURLToPath(new URL('../migrations', import.meta.url))],
   catalog: null,
   edge: true,
+  // Three Redis scripts per signed command (rate limit, claim, completion), from many requests at
+  // once: one write per turn of the event loop instead of one per script (bench/gateway measured
+  // 60–120 µs of CPU less per signed command).
+  redisAutoPipelining: true,
   settings: gatewaySettings,
   compose: async (app, platform, config) =>
     (await composeGateway(app, { pool: platform.pool, redis: platform.redis, kafka: platform.kafka, logger: platform.logger, registry: platform.registry, readiness: platform.readiness }, config as unknown as GatewayConfig)).parts,

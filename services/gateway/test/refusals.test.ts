@@ -167,4 +167,42 @@ describe('gateway refusals', () => {
     await other.login(core.partyId, core.signer);
     expect((await fetch(`${limited.url}/v1/tokens`, { headers: { authorization: `Bearer ${(other as unknown as { token: string }).token}` } })).status).toBe(200);
   });
+
+  it('signed commands count against the limit, refused ones too; past it: 429, nothing sent and the nonce still free', async () => {
+    const limited = await stack.gateway({ GATEWAY_RATE_LIMIT: '3', GATEWAY_REDIS_PREFIX: `${stack.redisPrefix}rlc-` });
+    const client = stack.client(limited);
+    await client.login(supplier.partyId, supplier.signer);
+    const token = (client as unknown as { token: string }).token;
+    const send = async (body: { command: { payload: { voucherId: string } } }) => {
+      const res = await fetch(`${limited.url}/v1/vouchers/${body.command.payload.voucherId}/accept`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${token}`, 'idempotency-key': newNonce() },
+        body: JSON.stringify(body),
+      });
+      return { status: res.status, ratelimit: res.headers.get('ratelimit'), code: ((await res.json()) as { code?: string }).code };
+    };
+    // Two commands the ledger decides (it refuses them: the vouchers do not exist) and one with a
+    // bad signature, refused by the gateway: three counted.
+    const first = await send(signCommand(accept(), [supplier.signer]));
+    expect(first.ratelimit).toMatch(/^"token";r=2;t=\d+$/);
+    expect(first.code).toBe('unknownVoucher');
+    const c = accept();
+    const signed = signCommand(c, [supplier.signer]);
+    expect((await send({ ...signed, command: { ...c, payload: { voucherId: newVoucherId() } } })).code).toBe('signatureInvalid');
+    expect((await send(signCommand(accept(), [supplier.signer]))).ratelimit).toMatch(/^"token";r=0;t=\d+$/);
+    // The fourth: 429, and neither Kafka nor the ledger saw it; its nonce stays unused.
+    const fourth = accept();
+    await refused({ status: 429, code: 'rateLimited' }, async () => {
+      const res = await fetch(`${limited.url}/v1/vouchers/${fourth.payload.voucherId}/accept`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${token}`, 'idempotency-key': newNonce() },
+        body: JSON.stringify(signCommand(fourth, [supplier.signer])),
+      });
+      return { status: res.status, type: res.headers.get('content-type'), body: (await res.json()) as { code: string; type: string } };
+    }, fourth);
+    // Refused again, and the same command through a gateway without that limit is taken: its
+    // nonce was never claimed.
+    expect((await send(signCommand(fourth, [supplier.signer]))).status).toBe(429);
+    expect((await post(`/v1/vouchers/${fourth.payload.voucherId}/accept`, signCommand(fourth, [supplier.signer]))).body.code).toBe('unknownVoucher');
+  });
 });

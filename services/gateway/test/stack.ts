@@ -144,7 +144,7 @@ export class Stack {
   async gateway(overrides: Record<string, string> = {}): Promise<RunningGateway> {
     const config = this.config(overrides);
     const common = config as unknown as { databaseUrl: string; redisUrl: string; kafkaBrokers: string[] };
-    const platform = createPlatform({ service: 'gateway', schema: 'gateway', databaseUrl: common.databaseUrl, redisUrl: common.redisUrl, kafkaBrokers: common.kafkaBrokers, migrationsDirs: definition.migrationsDirs, catalog: null, logger, kafkaIdempotentProducer: true });
+    const platform = createPlatform({ service: 'gateway', schema: 'gateway', databaseUrl: common.databaseUrl, redisUrl: common.redisUrl, kafkaBrokers: common.kafkaBrokers, migrationsDirs: definition.migrationsDirs, catalog: null, logger, kafkaIdempotentProducer: true, redisAutoPipelining: definition.redisAutoPipelining });
     const app = buildServiceApp({ name: 'gateway', logger, readiness: platform.readiness, registry: platform.registry });
     const { parts, context } = await composeGateway(app, { pool: platform.pool, redis: platform.redis, kafka: platform.kafka, logger, registry: platform.registry, readiness: platform.readiness }, config);
     const started: Part[] = [];

@@ -88,7 +88,8 @@ export async function listParties(db: Db, after: string | null, limit: number): 
   return rows.map(partyOf);
 }
 
-export async function issuerOfVoucher(db: Db, voucherId: string): Promise<string | undefined> {
-  const { rows } = await db.query<{ issuer: string }>('SELECT issuer FROM voucher_issuers WHERE voucher_id = $1', [voucherId]);
-  return rows[0]?.issuer;
+/** The issuers of these vouchers' trees, for the ones the view knows (ids are UUIDs). */
+export async function issuersOfVouchers(db: Db, voucherIds: readonly string[]): Promise<Map<string, string>> {
+  const { rows } = await db.query<{ voucher_id: string; issuer: string }>('SELECT voucher_id, issuer FROM voucher_issuers WHERE voucher_id = ANY($1::uuid[])', [voucherIds]);
+  return new Map(rows.map((r) => [r.voucher_id, r.issuer]));
 }

@@ -7,10 +7,13 @@
  *   3. actorNotCaller            command.actor is the party the bearer token was issued to
  *   4. actorLacksRole            that party has a role the route admits (the operator onboards, never moves vouchers)
  *   5. chainMismatch             command.chain is this ledger's chain id
- *   6. commandExpired / commandFromTheFuture   createdAt within the window
- *   7. signaturesMalformed, commandNotCanonicalizable, signerKeyUnknown, signatureAlgorithmMismatch,
+ *   6. signaturesMalformed, commandNotCanonicalizable, signerKeyUnknown, signatureAlgorithmMismatch,
  *      signatureInvalid, signatureMissing      every signature verifies against a registered,
  *      unrevoked key, and one of them is the actor's
+ *   7. the Idempotency-Key and the nonce, claimed together (commands.ts): a request answered
+ *      before gets its answer again; nonceAlreadyUsed when another request used the nonce
+ *   8. commandExpired / commandFromTheFuture   createdAt within the window (after 7, so that a
+ *      retry of an answered request gets its answer however old its command is)
  *
  * The body's shape and the payload's schema were checked before (route schemas). The ledger
  * checks signatures, chain, time and authority again: this is to keep cheap refusals off Kafka.
@@ -47,15 +50,26 @@ export function checkRoute(body: SignedBody, route: RouteCheck, params: Record<s
 }
 
 export function checkChainAndTime(c: SignedBody['command'], chainId: string, now: number, ageMaxMs: number): void {
+  checkChain(c, chainId);
+  checkTime(c, now, ageMaxMs);
+}
+
+export function checkChain(c: SignedBody['command'], chainId: string): void {
   if (c.chain !== chainId) throw new Problem(gatewayProblems.chainMismatch, `this ledger's chain is ${chainId}, the command names ${c.chain}`);
+}
+
+export function checkTime(c: SignedBody['command'], now: number, ageMaxMs: number): void {
   const at = Date.parse(c.createdAt);
   if (!Number.isFinite(at)) throw new Problem(gatewayProblems.payloadMalformed, 'createdAt is not an instant');
   if (at < now - ageMaxMs) throw new Problem(gatewayProblems.commandExpired, `createdAt ${c.createdAt} is more than ${ageMaxMs / 1000} s old`);
   if (at > now + commandFutureSkewMs) throw new Problem(gatewayProblems.commandFromTheFuture, `createdAt ${c.createdAt} is more than ${commandFutureSkewMs / 1000} s ahead of the gateway clock`);
 }
 
-/** Verifies every signature of a command (or of a login) against the registry view. */
-export async function checkSignatures(body: SignedBody, registry: RegistryView, now = Date.now()): Promise<void> {
+/**
+ * Verifies every signature of a command (or of a login) against the registry view; returns the
+ * command's canonical bytes (what was verified).
+ */
+export async function checkSignatures(body: SignedBody, registry: RegistryView, now = Date.now()): Promise<Uint8Array> {
   const seen = new Set<string>();
   for (const s of body.signatures) {
     if (seen.has(s.keyId)) throw new Problem(gatewayProblems.signaturesMalformed, `key ${s.keyId} signs twice`);
@@ -76,4 +90,5 @@ export async function checkSignatures(body: SignedBody, registry: RegistryView, 
     if (key.partyId === body.command.actor) byActor = true;
   }
   if (!byActor) throw new Problem(gatewayProblems.signatureMissing, `no signature is by a key of ${body.command.actor}`);
+  return message;
 }

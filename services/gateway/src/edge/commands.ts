@@ -14,8 +14,8 @@ import type { GatewayContext, RouteDefinition } from '../route-table.ts';
 import { applyLedgerEvent, registryEventTypes } from '../messaging/registry-consumer.ts';
 import type { LedgerResult } from '../messaging/ledger-link.ts';
 import type { Principal } from './auth.ts';
-import { checkChainAndTime, checkRoute, checkSignatures, type SignedBody } from './command-checks.ts';
-import { idempotencyHeader } from './idempotency.ts';
+import { checkChain, checkRoute, checkSignatures, checkTime, type SignedBody } from './command-checks.ts';
+import { commandRequestHash, idempotencyHeader } from './idempotency.ts';
 
 /** A nonce is remembered longer than the ledger accepts a command's createdAt (24 h by default). */
 export const nonceTtlMs = 25 * 3_600_000;
@@ -49,15 +49,26 @@ export async function handleCommand(ctx: GatewayContext, request: FastifyRequest
   const c = body.command;
   checkRoute(body, { commandType: op.command!, bind: op.bind ?? {}, roles: route.access.roles }, request.params as Record<string, string>, principal);
   const now = Date.now();
-  checkChainAndTime(c, ctx.genesis.chainId, now, ctx.config.commandAgeMaxMs);
-  await checkSignatures(body, ctx.registry, now);
+  checkChain(c, ctx.genesis.chainId);
+  const commandBytes = await checkSignatures(body, ctx.registry, now);
 
-  // The nonce is the actor's: once forwarded, another request carrying it is a replay. The same
-  // request again (same party and Idempotency-Key, after a lost answer) may pass on.
-  const scope = `${principal.partyId}:${String(request.headers[idempotencyHeader])}`;
-  if ((await ctx.redis.gwClaimNonce(nonceKey(ctx.config.redisPrefix, c.actor, c.nonce), scope, nonceTtlMs)) !== 1) {
-    throw new Problem(gatewayProblems.nonceAlreadyUsed, `${c.actor} used nonce ${c.nonce} before; sign a new command with a fresh nonce`);
+  // The Idempotency-Key and the nonce in one script, after the signatures (a forged request
+  // cannot take anybody's nonce). The nonce is the actor's: once forwarded, another request
+  // carrying it is a replay; the same request again (same party and key, after a lost answer)
+  // gets the stored answer, or passes on if it has none yet.
+  const idempotencyKey = String(request.headers[idempotencyHeader]);
+  const claim = await ctx.idempotency.claimCommand(principal.partyId, idempotencyKey, commandRequestHash(request.method, request.url, commandBytes, body as unknown as Record<string, unknown>), {
+    key: nonceKey(ctx.config.redisPrefix, c.actor, c.nonce),
+    scope: `${principal.partyId}:${idempotencyKey}`,
+    ttlMs: nonceTtlMs,
+  });
+  if (claim.kind === 'nonceUsed') throw new Problem(gatewayProblems.nonceAlreadyUsed, `${c.actor} used nonce ${c.nonce} before; sign a new command with a fresh nonce`);
+  if (claim.kind === 'replay') {
+    void reply.status(claim.response.status).headers({ ...claim.response.headers, 'idempotent-replayed': 'true' }).serializer((p: unknown) => p as string);
+    return reply.send(claim.response.body);
   }
+  request.idempotencyClaim = claim;
+  checkTime(c, now, ctx.config.commandAgeMaxMs);
 
   const voucherId = voucherOfCommand(c);
   const key = ledgerCommandKey(c, voucherId ? await ctx.registry.issuerOf(voucherId) : undefined);

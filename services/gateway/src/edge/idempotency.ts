@@ -8,9 +8,10 @@
  * process died is taken over when its lease runs out. Failures that deserve a retry (5xx) release
  * the key instead of storing the failure.
  */
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { canonicalize } from '@cascade/crypto';
 import { Problem } from '@cascade/errors';
+import { randomHex } from '@cascade/logging';
 import { gatewayProblems } from '../problems.ts';
 import type { GatewayRedis } from './redis-scripts.ts';
 
@@ -33,6 +34,17 @@ export function requestHash(method: string, url: string, body: unknown): string 
   return createHash('sha256').update(`${method} ${url}\n`).update(body === undefined ? '' : canonicalize(body)).digest('hex');
 }
 
+/**
+ * A signed command's request hash, from the canonical bytes of its command the signature check
+ * made (not canonicalised twice) and the rest of the body.
+ */
+export function commandRequestHash(method: string, url: string, commandBytes: Uint8Array, body: Record<string, unknown>): string {
+  return createHash('sha256').update(`${method} ${url}\n`).update(commandBytes).update('\n').update(canonicalize({ ...body, command: null })).digest('hex');
+}
+
+/** What a command's claim adds: its nonce was used by another request. */
+export type CommandClaim = Claim | { kind: 'nonceUsed' };
+
 export class IdempotencyStore {
   constructor(
     private readonly redis: GatewayRedis,
@@ -45,12 +57,25 @@ export class IdempotencyStore {
 
   /** Claims the key for this request, or returns the stored response; throws 422/409 problems. */
   async claim(partyId: string, key: string, hash: string): Promise<Claim> {
+    return this.claimWith(partyId, key, (record, owner) => this.redis.gwClaimIdempotency(record, hash, owner, Date.now(), this.options.leaseMs, this.options.ttlMs)) as Promise<Claim>;
+  }
+
+  /**
+   * Claims the key and, for a new request, the command's nonce with it (one script, one round
+   * trip): `nonceUsed` when another request used the nonce first.
+   */
+  async claimCommand(partyId: string, key: string, hash: string, nonce: { key: string; scope: string; ttlMs: number }): Promise<CommandClaim> {
+    return this.claimWith(partyId, key, (record, owner) => this.redis.gwClaimCommand(record, nonce.key, hash, owner, Date.now(), this.options.leaseMs, this.options.ttlMs, nonce.scope, nonce.ttlMs));
+  }
+
+  private async claimWith(partyId: string, key: string, run: (record: string, owner: string) => Promise<string[]>): Promise<CommandClaim> {
     const record = this.record(partyId, key);
-    const owner = randomBytes(8).toString('hex');
+    const owner = randomHex(8);
     const deadline = Date.now() + this.options.waitMs;
     for (;;) {
-      const r = await this.redis.gwClaimIdempotency(record, hash, owner, Date.now(), this.options.leaseMs, this.options.ttlMs);
+      const r = await run(record, owner);
       if (r[0] === 'claimed') return { kind: 'claimed', record, owner };
+      if (r[0] === 'nonceUsed') return { kind: 'nonceUsed' };
       if (r[0] === 'mismatch') throw new Problem(gatewayProblems.idempotencyKeyReused, `Idempotency-Key ${JSON.stringify(key)} was used with a different request; use a new key for a new request`);
       if (r[0] === 'done') return { kind: 'replay', response: { status: Number(r[1]), headers: JSON.parse(r[2]!) as Record<string, string>, body: r[3]! } };
       if (Date.now() >= deadline) throw new Problem(gatewayProblems.idempotencyRequestInProgress, `a request with Idempotency-Key ${JSON.stringify(key)} is still being processed`);

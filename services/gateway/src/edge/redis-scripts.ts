@@ -26,6 +26,32 @@ end
 return {'pending'}
 `;
 
+/**
+ * A signed command's Idempotency-Key and its nonce, claimed together once its signatures verified:
+ * KEYS[1] idempotency record, KEYS[2] nonce; ARGV request hash, owner, now ms, lease ms, ttl ms,
+ * nonce scope (party + idempotency key), nonce ttl ms. As claimIdempotency, except that a new
+ * claim also takes the nonce, and returns {'nonceUsed'} (writing nothing) when another request
+ * took it first.
+ */
+const claimCommand = `
+local r = redis.call('HMGET', KEYS[1], 'h', 's', 'lease', 'code', 'hdr', 'body')
+if not r[1] then
+  local v = redis.call('GET', KEYS[2])
+  if v and v ~= ARGV[6] then return {'nonceUsed'} end
+  if not v then redis.call('SET', KEYS[2], ARGV[6], 'PX', ARGV[7]) end
+  redis.call('HSET', KEYS[1], 'h', ARGV[1], 's', 'pending', 'o', ARGV[2], 'lease', tonumber(ARGV[3]) + tonumber(ARGV[4]))
+  redis.call('PEXPIRE', KEYS[1], ARGV[5])
+  return {'claimed'}
+end
+if r[1] ~= ARGV[1] then return {'mismatch'} end
+if r[2] == 'done' then return {'done', r[4], r[5], r[6]} end
+if tonumber(r[3]) < tonumber(ARGV[3]) then
+  redis.call('HSET', KEYS[1], 'o', ARGV[2], 'lease', tonumber(ARGV[3]) + tonumber(ARGV[4]))
+  return {'claimed'}
+end
+return {'pending'}
+`;
+
 /** Store the response of a claimed key: KEYS[1]; ARGV owner, status, headers JSON, body, ttl ms. */
 const completeIdempotency = `
 if redis.call('HGET', KEYS[1], 'o') ~= ARGV[1] then return 0 end
@@ -37,17 +63,6 @@ return 1
 /** Give a claimed key up (the request failed for a transient reason): KEYS[1]; ARGV owner. */
 const releaseIdempotency = `
 if redis.call('HGET', KEYS[1], 'o') == ARGV[1] and redis.call('HGET', KEYS[1], 's') == 'pending' then redis.call('DEL', KEYS[1]) return 1 end
-return 0
-`;
-
-/**
- * Claim a command nonce: KEYS[1]; ARGV scope (party + idempotency key), ttl ms. 1 when claimed
- * now or earlier by the same scope (a retry of the same request), 0 when another request used it.
- */
-const claimNonce = `
-local v = redis.call('GET', KEYS[1])
-if not v then redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2]) return 1 end
-if v == ARGV[1] then return 1 end
 return 0
 `;
 
@@ -71,9 +86,9 @@ return {1, math.floor((estimate + 1) * 1000)}
 
 export interface GatewayRedis extends Redis {
   gwClaimIdempotency(key: string, hash: string, owner: string, nowMs: number, leaseMs: number, ttlMs: number): Promise<string[]>;
+  gwClaimCommand(record: string, nonce: string, hash: string, owner: string, nowMs: number, leaseMs: number, ttlMs: number, scope: string, nonceTtlMs: number): Promise<string[]>;
   gwCompleteIdempotency(key: string, owner: string, status: number, headers: string, body: string, ttlMs: number): Promise<number>;
   gwReleaseIdempotency(key: string, owner: string): Promise<number>;
-  gwClaimNonce(key: string, scope: string, ttlMs: number): Promise<number>;
   gwSlidingWindow(current: string, previous: string, limit: number, windowMs: number, elapsedMs: number): Promise<[number, number]>;
 }
 
@@ -81,9 +96,9 @@ export function withGatewayScripts(redis: Redis): GatewayRedis {
   const r = redis as GatewayRedis;
   if (typeof r.gwClaimIdempotency === 'function') return r;
   r.defineCommand('gwClaimIdempotency', { numberOfKeys: 1, lua: claimIdempotency });
+  r.defineCommand('gwClaimCommand', { numberOfKeys: 2, lua: claimCommand });
   r.defineCommand('gwCompleteIdempotency', { numberOfKeys: 1, lua: completeIdempotency });
   r.defineCommand('gwReleaseIdempotency', { numberOfKeys: 1, lua: releaseIdempotency });
-  r.defineCommand('gwClaimNonce', { numberOfKeys: 1, lua: claimNonce });
   r.defineCommand('gwSlidingWindow', { numberOfKeys: 2, lua: slidingWindow });
   return r;
 }

@@ -7,12 +7,15 @@
  */
 import type { Redis } from 'ioredis';
 import type { Pool } from '@cascade/db';
-import { findKey, findParty, issuerOfVoucher, type KeyRecord, type PartyRecord } from '../data-access/registry.ts';
+import { isUuid } from '@cascade/ids';
+import { findKey, findParty, issuersOfVouchers, type KeyRecord, type PartyRecord } from '../data-access/registry.ts';
 
 export const registryCacheTtlMs = 30_000;
 /** An id asked for and not found is remembered this long, so bogus key ids cannot hammer PostgreSQL. */
 export const registryMissTtlMs = 1_000;
 export const registryCacheEntriesMax = 100_000;
+/** Voucher ids looked up in one query at most. */
+export const issuerLookupBatchMax = 500;
 
 interface Entry<T> {
   value: T | undefined;
@@ -47,6 +50,9 @@ export class RegistryView {
   private readonly keys = new TtlCache<KeyRecord>();
   private readonly issuers = new TtlCache<string>();
   private subscriber: Redis | null = null;
+  /** Voucher ids waiting for the next issuer query, and who waits for each. */
+  private issuerQueue = new Map<string, { resolve: (issuer: string | undefined) => void; reject: (error: Error) => void }[]>();
+  private issuerQueryRunning = false;
   /** Other caches told of every announcement (the authenticator forgets revoked tokens). */
   readonly listeners: ((what: string) => void)[] = [];
 
@@ -107,8 +113,36 @@ export class RegistryView {
   async issuerOf(voucherId: string, now = Date.now()): Promise<string | undefined> {
     const hit = this.issuers.get(voucherId, now);
     if (hit?.value) return hit.value;
-    const value = await issuerOfVoucher(this.pool, voucherId);
+    if (!isUuid(voucherId)) return undefined;
+    const value = await new Promise<string | undefined>((resolve, reject) => {
+      const waiting = this.issuerQueue.get(voucherId);
+      if (waiting) waiting.push({ resolve, reject });
+      else this.issuerQueue.set(voucherId, [{ resolve, reject }]);
+      if (!this.issuerQueryRunning) void this.lookUpIssuers();
+    });
     if (value) this.issuers.set(voucherId, value, Number.MAX_SAFE_INTEGER);
     return value;
+  }
+
+  /**
+   * One query at a time for every voucher asked about meanwhile: under load, the lookups of many
+   * concurrent requests share one round trip to PostgreSQL; alone, a lookup waits for nobody.
+   */
+  private async lookUpIssuers(): Promise<void> {
+    this.issuerQueryRunning = true;
+    try {
+      while (this.issuerQueue.size > 0) {
+        const batch = [...this.issuerQueue].slice(0, issuerLookupBatchMax);
+        for (const [id] of batch) this.issuerQueue.delete(id);
+        try {
+          const found = await issuersOfVouchers(this.pool, batch.map(([id]) => id));
+          for (const [id, waiting] of batch) for (const w of waiting) w.resolve(found.get(id));
+        } catch (error) {
+          for (const [, waiting] of batch) for (const w of waiting) w.reject(error as Error);
+        }
+      }
+    } finally {
+      this.issuerQueryRunning = false;
+    }
   }
 }
