@@ -1,0 +1,225 @@
+/**
+ * Financing registration (中登网) through the workflows service, against a real ledger (in
+ * process, through Kafka), real PostgreSQL and real Redis (BullMQ), with the registry simulator
+ * answering FileExchangeRegistry's files: a financing request is searched (clean), registered when
+ * funded, released when paid off; a receivable with a registration in force elsewhere is a hit,
+ * and the gateway's check, asking the real workflows API, stops the approval before the ledger
+ * sees it.
+ */
+import { randomBytes, randomUUID } from 'node:crypto';
+import { mkdtempSync, readFileSync, readdirSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import { Redis } from 'ioredis';
+import client from 'prom-client';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createPool, migrate, type Pool } from '@cascade/db';
+import { createKafka } from '@cascade/events';
+import { LedgerKafkaClient } from '@cascade/ledger';
+import type { Problem } from '@cascade/errors';
+import { createLogger } from '@cascade/logging';
+import { FileExchangeRegistry } from '@cascade/payments';
+import { buildServiceApp, internalIdentity, internalIdentityHeader, signInternalToken } from '@cascade/service';
+import { createTestDatabase, eventually, infra, type TestDatabase } from '@cascade/testing';
+import { uuidv7 } from '@cascade/ids';
+import { TestLedger, type TestParty } from '../../ledger/test/support.ts';
+import { checkRegistryBeforeApproval } from '../../gateway/src/edge/registry-check.ts';
+import { Upstreams } from '../../gateway/src/edge/upstream.ts';
+import { kafkaLedgerPort } from '../src/application/ledger-port.ts';
+import { postJson, webhookSecretsKey, type WorkflowsDeps } from '../src/application/workflows.ts';
+import { registryRoutes } from '../src/entry-points/http/registry.ts';
+import { webhookRoutes } from '../src/entry-points/http/webhooks.ts';
+import { workQueue, type WorkQueue } from '../src/entry-points/jobs/queue.ts';
+import { ledgerEventsConsumer } from '../src/entry-points/messages/ledger-events.ts';
+import { RegistrySimulator } from '../src/registry-simulator.ts';
+
+const migrationsDir = new URL('../migrations', import.meta.url).pathname;
+const logger = createLogger({ service: 'workflows-registry-test', level: process.env.TEST_LOG_LEVEL ?? 'silent' });
+const internalKey = randomBytes(32);
+const exchange = mkdtempSync(path.join(os.tmpdir(), 'cascade-zdw-'));
+
+let ledger: TestLedger;
+let db: TestDatabase;
+let pool: Pool;
+let deps: WorkflowsDeps;
+let results: LedgerKafkaClient;
+let consumer: ReturnType<typeof ledgerEventsConsumer>;
+let work: WorkQueue;
+let redis: Redis;
+let app: FastifyInstance;
+let simulator: RegistrySimulator;
+let upstreams: Upstreams;
+let core: TestParty, a: TestParty, bank: TestParty, stranger: TestParty;
+
+beforeAll(async () => {
+  ledger = await TestLedger.start({ startAt: new Date('2026-03-02T02:00:00.000Z') });
+  [core, a, bank, stranger] = [await ledger.register(['core']), await ledger.register(['supplier']), await ledger.register(['funder']), await ledger.register(['funder'])];
+  db = await createTestDatabase('wfregistry');
+  await migrate({ databaseUrl: db.url, schema: 'workflows', dirs: [migrationsDir] });
+  pool = createPool({ databaseUrl: db.url, schema: 'workflows' });
+  const kafka = createKafka({ brokers: infra().kafkaBrokers, clientId: 'workflows-registry-test' });
+  const prefixOf = ledger.topics.ledgerCommands.name.replace(/\.ledger\.commands$/, '');
+  results = new LedgerKafkaClient(kafka, { topicPrefix: prefixOf, groupId: `wfr-results-${randomUUID()}`, logger, fromBeginning: false });
+  await results.start();
+  const clock = () => ledger.clock.now;
+  deps = {
+    pool,
+    clock,
+    logger,
+    ledger: kafkaLedgerPort(results, { chainId: ledger.dev.genesis.chainId, operatorId: ledger.operator.partyId, key: ledger.operator.key, clock }),
+    planning: { reminderDays: 7, overdueGraceDays: 0 },
+    secretsKey: webhookSecretsKey(internalKey),
+    post: postJson,
+    staleMs: 5 * 60_000,
+    allowPrivateHosts: true,
+    consumerName: 'workflows-ledger-events',
+    registry: new FileExchangeRegistry({ directory: exchange, now: clock, responseWaitMs: 5_000, pollIntervalMs: 50 }),
+  };
+  simulator = new RegistrySimulator({ directory: exchange, now: clock, pollMs: 50 });
+  await simulator.start();
+  consumer = ledgerEventsConsumer(deps, { kafka, groupId: `wfr-events-${randomUUID()}`, topic: ledger.topics.ledgerEvents.name, registry: new client.Registry() });
+  await consumer.start();
+  redis = new Redis(infra().redisUrl, { maxRetriesPerRequest: null });
+  work = workQueue(deps, { connection: redis, prefix: `bull-wfr-${randomUUID().slice(0, 8)}`, tickMs: 3_600_000, concurrency: 4, logger });
+  for (const p of work.parts) await p.start();
+  app = buildServiceApp({ name: 'workflows', logger, readiness: {} });
+  await app.register(internalIdentity, { key: internalKey, audience: 'workflows' });
+  webhookRoutes(app, deps, { http: true, privateHosts: true });
+  registryRoutes(app, deps);
+  const url = await app.listen({ port: 0, host: '127.0.0.1' });
+  upstreams = new Upstreams({ urls: { workflows: url, ledger: url, invoices: url, risk: url }, key: internalKey, timeoutMs: 5_000 });
+}, 240_000);
+
+afterAll(async () => {
+  for (const p of [...(work?.parts ?? [])].reverse()) await p.stop().catch(() => undefined);
+  await simulator?.stop();
+  await app?.close();
+  await consumer?.stop().catch(() => undefined);
+  await results?.stop().catch(() => undefined);
+  redis?.disconnect();
+  await pool?.end();
+  await db?.drop();
+  await ledger?.stop();
+});
+
+const as = (party: TestParty) => ({ [internalIdentityHeader]: signInternalToken(internalKey, { sub: party.partyId, aud: 'workflows' }) });
+const voucherStatus = async (id: string) => (await ledger.pool.query<{ status: string }>('SELECT status FROM vouchers WHERE voucher_id = $1', [id])).rows[0]?.status;
+
+interface RecordView {
+  financingId: string;
+  state: string;
+  registryStatus: string;
+  search: { state: string; searchReportNumber: string | null; hits: { registrationNumber: string; status: string }[]; activeHits: { registrationNumber: string }[] };
+  registration: { state: string; registrationNumber: string | null; expiresOn: string | null };
+  release: { state: string; releasedAt: string | null };
+}
+
+async function recordOf(voucherId: string, party: TestParty = bank): Promise<{ status: number; body: RecordView }> {
+  const res = await app.inject({ method: 'GET', url: `/v1/financings/${voucherId}/registry`, headers: as(party) });
+  return { status: res.statusCode, body: res.json() as RecordView };
+}
+
+/** Ticks until `ready` holds of the voucher's record (the ticker is driven by the test). */
+async function recordWhen(voucherId: string, ready: (r: RecordView) => boolean, what: string): Promise<RecordView> {
+  return (await eventually(
+    async () => {
+      await work.tickNow();
+      const r = await recordOf(voucherId);
+      return r.status === 200 && ready(r.body) ? r.body : undefined;
+    },
+    30_000,
+    what,
+  ))!;
+}
+
+/** An accepted voucher of a's, issued by core on a payable backed by one invoice of its own. */
+async function acceptedVoucher(invoice: string): Promise<string> {
+  const payableId = `P-${uuidv7()}`;
+  await ledger.publishFact({ payableId, debtor: core.partyId, creditor: a.partyId, amount: '100.00', invoices: [invoice] });
+  await eventually(async () => ((await ledger.pool.query('SELECT 1 FROM payables WHERE payable_id = $1', [payableId])).rowCount ? true : undefined), 30_000, `payable ${payableId}`);
+  const voucherId = randomUUID();
+  await ledger.mustRun('voucher.issue', core, { voucherId, holder: a.partyId, amount: '100.00', maturityDate: '2026-06-30', backing: [{ payableId, amount: '100.00' }] });
+  await ledger.mustRun('voucher.accept', a, { voucherId });
+  return voucherId;
+}
+
+const requestFinancing = (voucherId: string) => ledger.mustRun('financing.request', a, { voucherId, funder: bank.partyId, productId: 'PRODUCT-1', maxAnnualRate: '0.2', maxFees: '10.00' });
+
+describe('financing registration', () => {
+  it('searches a requested financing (clean), registers it when funded and releases it when paid off', async () => {
+    const invoice = `INV-${randomUUID().slice(0, 8)}`;
+    const voucherId = await acceptedVoucher(invoice);
+    await requestFinancing(voucherId);
+    const searched = await recordWhen(voucherId, (r) => r.search.state === 'done', 'the search answered');
+    expect(searched).toMatchObject({ state: 'requested', registryStatus: 'searched', search: { hits: [], activeHits: [] } });
+    expect(searched.search.searchReportNumber).toMatch(/^SIM-S-/);
+    expect(searched.financingId).toMatch(new RegExp(`^${voucherId}\\.20260302T\\d{9}Z$`));
+    // The request the registry was sent names the receivable as the ledger knows it.
+    const request = JSON.parse(readFileSync(path.join(exchange, 'outbox', `search-${searched.financingId}-1.json`), 'utf8')) as { template: string; body: { grantor: { uscc: string }; collateral: { obligor: { uscc: string; name: string }; amount: string; maturityDate: string; invoiceNumbers: string[] } } };
+    expect(request.template).toBe('cascade-zdw-exchange/1');
+    expect(request.body).toMatchObject({ grantor: { uscc: a.partyId }, collateral: { obligor: { uscc: core.partyId, name: `party ${core.partyId}` }, amount: '100.00', maturityDate: '2026-06-30', invoiceNumbers: [invoice] } });
+    // The holder reads it too; a funder the request does not name does not.
+    expect((await recordOf(voucherId, a)).status).toBe(200);
+    expect((await recordOf(voucherId, stranger)).status).toBe(404);
+    // The check at approval lets it through.
+    await checkRegistryBeforeApproval(upstreams, { voucherId, caller: bank.partyId, traceId: 'registry-test-clean', waitMs: 0 });
+
+    await ledger.mustRun('financing.approve', bank, { voucherId, annualRate: '0.0365', fees: '1.00' });
+    const registered = await recordWhen(voucherId, (r) => r.registration.state === 'done', 'the registration answered');
+    expect(registered).toMatchObject({ state: 'funded', registryStatus: 'registered' });
+    expect(registered.registration.registrationNumber).toMatch(/^SIM-R-/);
+    const registerRequest = JSON.parse(readFileSync(path.join(exchange, 'outbox', `register-${searched.financingId}-1.json`), 'utf8')) as { body: Record<string, unknown> };
+    // Discounting is a transfer; 2 March to 30 June is 4 months, and one more.
+    expect(registerRequest.body).toMatchObject({ kind: 'transfer', registrationType: '应收账款转让', securedParty: { uscc: bank.partyId }, financingDate: '2026-03-02', termMonths: 5 });
+    expect((await simulator.registrations()).find((r) => r.registrationNumber === registered.registration.registrationNumber)?.status).toBe('active');
+
+    ledger.clock.advanceDays(120);
+    await ledger.mustRun('voucher.settle', core, { rootId: voucherId, paymentReference: `PAY-${randomUUID().slice(0, 8)}`, paidAmount: '100.00' });
+    const released = await recordWhen(voucherId, (r) => r.release.state === 'done', 'the release answered');
+    expect(released).toMatchObject({ state: 'paidOff', registryStatus: 'released' });
+    expect((await simulator.registrations()).find((r) => r.registrationNumber === registered.registration.registrationNumber)?.status).toBe('released');
+    // One request per step, whatever ran twice.
+    expect(readdirSync(path.join(exchange, 'outbox')).filter((f) => f.includes(searched.financingId)).sort()).toEqual([`register-${searched.financingId}-1.json`, `release-${searched.financingId}-1.json`, `search-${searched.financingId}-1.json`]);
+    ledger.clock.advanceDays(-120);
+  });
+
+  it('finds a registration in force elsewhere on the receivable, and the check stops the approval before the ledger', async () => {
+    const invoice = `INV-${randomUUID().slice(0, 8)}`;
+    const voucherId = await acceptedVoucher(invoice);
+    // A factor registered a transfer of the same invoice outside the platform.
+    const prior = await simulator.seed({
+      kind: 'transfer',
+      registeredAt: '2026-02-01T02:00:00.000Z',
+      expiresOn: '2026-12-31',
+      grantor: { name: `party ${a.partyId}`, uscc: a.partyId },
+      securedParty: { name: '某保理有限公司', uscc: stranger.partyId },
+      amount: '100.00',
+      collateralDescription: `应收账款，发票 ${invoice}`,
+      status: 'active',
+      collateral: { invoiceNumbers: [invoice] },
+    });
+    await requestFinancing(voucherId);
+    // Known to the workflows service, not searched yet (the ticker has not run): pending.
+    await eventually(async () => ((await recordOf(voucherId)).status === 200 ? true : undefined), 30_000, 'the financing recorded');
+    const pending = await checkRegistryBeforeApproval(upstreams, { voucherId, caller: bank.partyId, traceId: 'registry-test-pending', waitMs: 0 }).catch((e: unknown) => e);
+    expect((pending as Problem).toDocument().type).toBe('urn:cascade:problem:registry-search-pending');
+
+    const searched = await recordWhen(voucherId, (r) => r.search.state === 'done', 'the search answered');
+    expect(searched.search.activeHits.map((h) => h.registrationNumber)).toEqual([prior.registrationNumber]);
+    const before = await ledger.snapshot();
+    const refused = (await checkRegistryBeforeApproval(upstreams, { voucherId, caller: bank.partyId, traceId: 'registry-test-hit', waitMs: 0 }).catch((e: unknown) => e)) as Problem;
+    const document = refused.toDocument() as unknown as { type: string; status: number; registrations: { registrationNumber: string }[] };
+    expect(document.type).toBe('urn:cascade:problem:registry-hit');
+    expect(document.status).toBe(409);
+    expect(document.registrations.map((r) => r.registrationNumber)).toEqual([prior.registrationNumber]);
+    expect(await ledger.snapshot()).toEqual(before);
+    expect(await voucherStatus(voucherId)).toBe('pending_financing');
+
+    // Rejected by the bank: nothing is registered; a new request is a new financing, searched again.
+    await ledger.mustRun('financing.reject', bank, { voucherId, reason: 'registered elsewhere' });
+    await eventually(async () => ((await recordOf(voucherId)).body.state === 'rejected' ? true : undefined), 30_000, 'the financing rejected');
+    const steps = await pool.query<{ operation: string }>('SELECT operation FROM registry_steps WHERE financing_id = $1', [searched.financingId]);
+    expect(steps.rows.map((s) => s.operation)).toEqual(['search']);
+  });
+});
