@@ -16,6 +16,7 @@ import type { LedgerResult } from '../messaging/ledger-link.ts';
 import type { Principal } from './auth.ts';
 import { checkChainAndTime, checkRoute, checkSignatures, type SignedBody } from './command-checks.ts';
 import { idempotencyHeader } from './idempotency.ts';
+import { checkRegistryBeforeApproval } from './registry-check.ts';
 
 /** A nonce is remembered longer than the ledger accepts a command's createdAt (24 h by default). */
 export const nonceTtlMs = 25 * 3_600_000;
@@ -51,6 +52,10 @@ export async function handleCommand(ctx: GatewayContext, request: FastifyRequest
   const now = Date.now();
   checkChainAndTime(c, ctx.genesis.chainId, now, ctx.config.commandAgeMaxMs);
   await checkSignatures(body, ctx.registry, now);
+  // The hard stop at approval (edge/registry-check.ts), before the nonce is taken: refused, the same command may come again.
+  if (c.type === 'financing.approve' && ctx.config.registryCheck !== 'off') {
+    await checkRegistryBeforeApproval(ctx.upstreams, { voucherId: String(c.payload.voucherId), caller: principal.partyId, traceId: request.traceId, waitMs: ctx.config.registryWaitMs });
+  }
 
   // The nonce is the actor's: once forwarded, another request carrying it is a replay. The same
   // request again (same party and Idempotency-Key, after a lost answer) may pass on.

@@ -9,6 +9,11 @@
  *   the search failed                     → 409 registrySearchFailed, with the reason
  *   the financing is not pending          → passed on: the ledger decides (and refuses)
  *
+ * When the workflows service knows no financing of the voucher (yet), the ledger is asked, as the
+ * caller, for the voucher: pending financing to the caller → registrySearchPending (the workflows
+ * service has not caught up); anything else (unknown, invisible, not pending) → passed on, and the
+ * ledger refuses it. The ledger's committed state decides, so no lag lets an approval past.
+ *
  * A search under way is waited for a little (`waitMs`), so a client that approves right after the
  * request is not turned away for the registry's usual latency. Only GATEWAY_REGISTRY_CHECK=off
  * turns this off (docs/gateway.md).
@@ -33,6 +38,15 @@ export interface RegistryCheckOptions {
   pollMs?: number;
 }
 
+/** True when the ledger holds the voucher pending financing to the caller. */
+async function pendingFinancingAtLedger(upstreams: Upstreams, o: RegistryCheckOptions): Promise<boolean> {
+  const res = await upstreams.call('ledger', { method: 'GET', path: `/v1/vouchers/${encodeURIComponent(o.voucherId)}`, caller: o.caller, traceId: o.traceId });
+  if (res.status === 404 || res.status === 400) return false;
+  if (res.status !== 200) throw new Problem(gatewayProblems.upstreamUnavailable, `the ledger answered ${res.status} for voucher ${o.voucherId}`);
+  const v = res.body as { status?: string; financingRequest?: { funder?: string } | null };
+  return v.status === 'pending_financing' && v.financingRequest?.funder === o.caller;
+}
+
 /** Throws the problem that stops the approval, or returns when it may go to the ledger. */
 export async function checkRegistryBeforeApproval(upstreams: Upstreams, o: RegistryCheckOptions): Promise<void> {
   const deadline = Date.now() + o.waitMs;
@@ -41,6 +55,7 @@ export async function checkRegistryBeforeApproval(upstreams: Upstreams, o: Regis
     if (res.status !== 200 && res.status !== 404) throw new Problem(gatewayProblems.upstreamUnavailable, `the workflows service answered ${res.status} for the registry record of ${o.voucherId}`);
     const record = res.status === 200 ? (res.body as RegistryRecord) : null;
     if (record && record.state !== 'requested') return;
+    if (!record && !(await pendingFinancingAtLedger(upstreams, o))) return;
     if (record && record.search.state === 'done') {
       if (record.search.activeHits.length === 0) return;
       throw new Problem(gatewayProblems.registryHit, `the registry (中登网) holds ${record.search.activeHits.length} registration(s) in force on this receivable (search ${record.search.searchReportNumber}); the financing cannot be approved`, {

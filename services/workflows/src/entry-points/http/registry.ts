@@ -58,7 +58,7 @@ export const registryRecordSchema = {
 
 export const registryRouteSchemas = {
   getFinancingRegistry: {
-    params: { type: 'object', required: ['voucherId'], additionalProperties: false, properties: { voucherId: { type: 'string', format: 'uuid' } } },
+    params: { type: 'object', required: ['voucherId'], additionalProperties: false, properties: { voucherId: { type: 'string', pattern: '^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$' } } },
     response: { 200: registryRecordSchema },
   },
 } as const;
