@@ -26,6 +26,7 @@ import { uuidv7 } from '@cascade/ids';
 import { TestLedger, type TestParty } from '../../ledger/test/support.ts';
 import { checkRegistryBeforeApproval } from '../../gateway/src/edge/registry-check.ts';
 import { Upstreams } from '../../gateway/src/edge/upstream.ts';
+import { workflowsRegistryLookup, type RegistryLookup } from '../../risk/src/application/registry.ts';
 import { kafkaLedgerPort } from '../src/application/ledger-port.ts';
 import { postJson, webhookSecretsKey, type WorkflowsDeps } from '../src/application/workflows.ts';
 import { registryRoutes } from '../src/entry-points/http/registry.ts';
@@ -50,6 +51,7 @@ let redis: Redis;
 let app: FastifyInstance;
 let simulator: RegistrySimulator;
 let upstreams: Upstreams;
+let riskLookup: RegistryLookup;
 let core: TestParty, a: TestParty, bank: TestParty, stranger: TestParty;
 
 beforeAll(async () => {
@@ -89,6 +91,7 @@ beforeAll(async () => {
   registryRoutes(app, deps);
   const url = await app.listen({ port: 0, host: '127.0.0.1' });
   upstreams = new Upstreams({ urls: { workflows: url, ledger: url, invoices: url, risk: url }, key: internalKey, timeoutMs: 5_000 });
+  riskLookup = workflowsRegistryLookup({ url, key: internalKey });
 }, 240_000);
 
 afterAll(async () => {
@@ -162,8 +165,9 @@ describe('financing registration', () => {
     // The holder reads it too; a funder the request does not name does not.
     expect((await recordOf(voucherId, a)).status).toBe(200);
     expect((await recordOf(voucherId, stranger)).status).toBe(404);
-    // The check at approval lets it through.
+    // The check at approval lets it through; risk reads a clean search.
     await checkRegistryBeforeApproval(upstreams, { voucherId, caller: bank.partyId, traceId: 'registry-test-clean', waitMs: 0 });
+    expect(await riskLookup(voucherId, bank.partyId)).toEqual({ searched: true, activeRegistrations: [] });
 
     await ledger.mustRun('financing.approve', bank, { voucherId, annualRate: '0.0365', fees: '1.00' });
     const registered = await recordWhen(voucherId, (r) => r.registration.state === 'done', 'the registration answered');
@@ -204,6 +208,7 @@ describe('financing registration', () => {
     await eventually(async () => ((await recordOf(voucherId)).status === 200 ? true : undefined), 30_000, 'the financing recorded');
     const pending = await checkRegistryBeforeApproval(upstreams, { voucherId, caller: bank.partyId, traceId: 'registry-test-pending', waitMs: 0 }).catch((e: unknown) => e);
     expect((pending as Problem).toDocument().type).toBe('urn:cascade:problem:registry-search-pending');
+    expect(await riskLookup(voucherId, bank.partyId)).toEqual({ searched: false, activeRegistrations: [] });
 
     const searched = await recordWhen(voucherId, (r) => r.search.state === 'done', 'the search answered');
     expect(searched.search.activeHits.map((h) => h.registrationNumber)).toEqual([prior.registrationNumber]);
@@ -214,6 +219,8 @@ describe('financing registration', () => {
     expect(document.status).toBe(409);
     expect(document.registrations.map((r) => r.registrationNumber)).toEqual([prior.registrationNumber]);
     expect(await ledger.snapshot()).toEqual(before);
+    // Risk reads the same hit (its assessment declines with registryHit).
+    expect(await riskLookup(voucherId, bank.partyId)).toEqual({ searched: true, activeRegistrations: [prior.registrationNumber] });
     expect(await voucherStatus(voucherId)).toBe('pending_financing');
 
     // Rejected by the bank: nothing is registered; a new request is a new financing, searched again.
