@@ -6,108 +6,49 @@
  * and the gateway's check, asking the real workflows API, stops the approval before the ledger
  * sees it.
  */
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { mkdtempSync, readFileSync, readdirSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { FastifyInstance } from 'fastify';
-import { Redis } from 'ioredis';
-import client from 'prom-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createPool, migrate, type Pool } from '@cascade/db';
-import { createKafka } from '@cascade/events';
-import { LedgerKafkaClient } from '@cascade/ledger';
 import type { Problem } from '@cascade/errors';
-import { createLogger } from '@cascade/logging';
-import { FileExchangeRegistry } from '@cascade/payments';
-import { buildServiceApp, internalIdentity, internalIdentityHeader, signInternalToken } from '@cascade/service';
-import { createTestDatabase, eventually, infra, type TestDatabase } from '@cascade/testing';
 import { uuidv7 } from '@cascade/ids';
-import { TestLedger, type TestParty } from '../../ledger/test/support.ts';
+import { FileExchangeRegistry } from '@cascade/payments';
+import { eventually } from '@cascade/testing';
+import type { TestParty } from '../../ledger/test/support.ts';
 import { checkRegistryBeforeApproval } from '../../gateway/src/edge/registry-check.ts';
 import { Upstreams } from '../../gateway/src/edge/upstream.ts';
 import { workflowsRegistryLookup, type RegistryLookup } from '../../risk/src/application/registry.ts';
-import { kafkaLedgerPort } from '../src/application/ledger-port.ts';
-import { postJson, webhookSecretsKey, type WorkflowsDeps } from '../src/application/workflows.ts';
-import { registryRoutes } from '../src/entry-points/http/registry.ts';
-import { webhookRoutes } from '../src/entry-points/http/webhooks.ts';
-import { workQueue, type WorkQueue } from '../src/entry-points/jobs/queue.ts';
-import { ledgerEventsConsumer } from '../src/entry-points/messages/ledger-events.ts';
 import { RegistrySimulator } from '../src/registry-simulator.ts';
+import { startHarness, type Harness } from './harness.ts';
 
-const migrationsDir = new URL('../migrations', import.meta.url).pathname;
-const logger = createLogger({ service: 'workflows-registry-test', level: process.env.TEST_LOG_LEVEL ?? 'silent' });
-const internalKey = randomBytes(32);
 const exchange = mkdtempSync(path.join(os.tmpdir(), 'cascade-zdw-'));
 
-let ledger: TestLedger;
-let db: TestDatabase;
-let pool: Pool;
-let deps: WorkflowsDeps;
-let results: LedgerKafkaClient;
-let consumer: ReturnType<typeof ledgerEventsConsumer>;
-let work: WorkQueue;
-let redis: Redis;
-let app: FastifyInstance;
+let h: Harness;
 let simulator: RegistrySimulator;
 let upstreams: Upstreams;
 let riskLookup: RegistryLookup;
 let core: TestParty, a: TestParty, bank: TestParty, stranger: TestParty;
 
 beforeAll(async () => {
-  ledger = await TestLedger.start({ startAt: new Date('2026-03-02T02:00:00.000Z') });
+  h = await startHarness({
+    name: 'wfregistry',
+    extraDeps: (clock) => ({ registry: new FileExchangeRegistry({ directory: exchange, now: clock, responseWaitMs: 5_000, pollIntervalMs: 50 }) }),
+  });
+  const ledger = h.ledger;
   [core, a, bank, stranger] = [await ledger.register(['core']), await ledger.register(['supplier']), await ledger.register(['funder']), await ledger.register(['funder'])];
-  db = await createTestDatabase('wfregistry');
-  await migrate({ databaseUrl: db.url, schema: 'workflows', dirs: [migrationsDir] });
-  pool = createPool({ databaseUrl: db.url, schema: 'workflows' });
-  const kafka = createKafka({ brokers: infra().kafkaBrokers, clientId: 'workflows-registry-test' });
-  const prefixOf = ledger.topics.ledgerCommands.name.replace(/\.ledger\.commands$/, '');
-  results = new LedgerKafkaClient(kafka, { topicPrefix: prefixOf, groupId: `wfr-results-${randomUUID()}`, logger, fromBeginning: false });
-  await results.start();
-  const clock = () => ledger.clock.now;
-  deps = {
-    pool,
-    clock,
-    logger,
-    ledger: kafkaLedgerPort(results, { chainId: ledger.dev.genesis.chainId, operatorId: ledger.operator.partyId, key: ledger.operator.key, clock }),
-    planning: { reminderDays: 7, overdueGraceDays: 0 },
-    secretsKey: webhookSecretsKey(internalKey),
-    post: postJson,
-    staleMs: 5 * 60_000,
-    allowPrivateHosts: true,
-    consumerName: 'workflows-ledger-events',
-    registry: new FileExchangeRegistry({ directory: exchange, now: clock, responseWaitMs: 5_000, pollIntervalMs: 50 }),
-  };
-  simulator = new RegistrySimulator({ directory: exchange, now: clock, pollMs: 50 });
+  simulator = new RegistrySimulator({ directory: exchange, now: () => h.ledger.clock.now, pollMs: 50 });
   await simulator.start();
-  consumer = ledgerEventsConsumer(deps, { kafka, groupId: `wfr-events-${randomUUID()}`, topic: ledger.topics.ledgerEvents.name, registry: new client.Registry() });
-  await consumer.start();
-  redis = new Redis(infra().redisUrl, { maxRetriesPerRequest: null });
-  work = workQueue(deps, { connection: redis, prefix: `bull-wfr-${randomUUID().slice(0, 8)}`, tickMs: 3_600_000, concurrency: 4, logger });
-  for (const p of work.parts) await p.start();
-  app = buildServiceApp({ name: 'workflows', logger, readiness: {} });
-  await app.register(internalIdentity, { key: internalKey, audience: 'workflows' });
-  webhookRoutes(app, deps, { http: true, privateHosts: true });
-  registryRoutes(app, deps);
-  const url = await app.listen({ port: 0, host: '127.0.0.1' });
-  upstreams = new Upstreams({ urls: { workflows: url, ledger: url, invoices: url, risk: url }, key: internalKey, timeoutMs: 5_000 });
-  riskLookup = workflowsRegistryLookup({ url, key: internalKey });
+  upstreams = new Upstreams({ urls: { workflows: h.url, ledger: h.url, invoices: h.url, risk: h.url }, key: h.internalKey, timeoutMs: 5_000 });
+  riskLookup = workflowsRegistryLookup({ url: h.url, key: h.internalKey });
 }, 240_000);
 
 afterAll(async () => {
-  for (const p of [...(work?.parts ?? [])].reverse()) await p.stop().catch(() => undefined);
   await simulator?.stop();
-  await app?.close();
-  await consumer?.stop().catch(() => undefined);
-  await results?.stop().catch(() => undefined);
-  redis?.disconnect();
-  await pool?.end();
-  await db?.drop();
-  await ledger?.stop();
+  await h?.stop();
 });
 
-const as = (party: TestParty) => ({ [internalIdentityHeader]: signInternalToken(internalKey, { sub: party.partyId, aud: 'workflows' }) });
-const voucherStatus = async (id: string) => (await ledger.pool.query<{ status: string }>('SELECT status FROM vouchers WHERE voucher_id = $1', [id])).rows[0]?.status;
+const voucherStatus = async (id: string) => (await h.ledger.pool.query<{ status: string }>('SELECT status FROM vouchers WHERE voucher_id = $1', [id])).rows[0]?.status;
 
 interface RecordView {
   financingId: string;
@@ -119,7 +60,7 @@ interface RecordView {
 }
 
 async function recordOf(voucherId: string, party: TestParty = bank): Promise<{ status: number; body: RecordView }> {
-  const res = await app.inject({ method: 'GET', url: `/v1/financings/${voucherId}/registry`, headers: as(party) });
+  const res = await h.app.inject({ method: 'GET', url: `/v1/financings/${voucherId}/registry`, headers: h.as(party) });
   return { status: res.statusCode, body: res.json() as RecordView };
 }
 
@@ -127,7 +68,7 @@ async function recordOf(voucherId: string, party: TestParty = bank): Promise<{ s
 async function recordWhen(voucherId: string, ready: (r: RecordView) => boolean, what: string): Promise<RecordView> {
   return (await eventually(
     async () => {
-      await work.tickNow();
+      await h.work.tickNow();
       const r = await recordOf(voucherId);
       return r.status === 200 && ready(r.body) ? r.body : undefined;
     },
@@ -139,15 +80,15 @@ async function recordWhen(voucherId: string, ready: (r: RecordView) => boolean, 
 /** An accepted voucher of a's, issued by core on a payable backed by one invoice of its own. */
 async function acceptedVoucher(invoice: string): Promise<string> {
   const payableId = `P-${uuidv7()}`;
-  await ledger.publishFact({ payableId, debtor: core.partyId, creditor: a.partyId, amount: '100.00', invoices: [invoice] });
-  await eventually(async () => ((await ledger.pool.query('SELECT 1 FROM payables WHERE payable_id = $1', [payableId])).rowCount ? true : undefined), 30_000, `payable ${payableId}`);
+  await h.ledger.publishFact({ payableId, debtor: core.partyId, creditor: a.partyId, amount: '100.00', invoices: [invoice] });
+  await eventually(async () => ((await h.ledger.pool.query('SELECT 1 FROM payables WHERE payable_id = $1', [payableId])).rowCount ? true : undefined), 30_000, `payable ${payableId}`);
   const voucherId = randomUUID();
-  await ledger.mustRun('voucher.issue', core, { voucherId, holder: a.partyId, amount: '100.00', maturityDate: '2026-06-30', backing: [{ payableId, amount: '100.00' }] });
-  await ledger.mustRun('voucher.accept', a, { voucherId });
+  await h.ledger.mustRun('voucher.issue', core, { voucherId, holder: a.partyId, amount: '100.00', maturityDate: '2026-06-30', backing: [{ payableId, amount: '100.00' }] });
+  await h.ledger.mustRun('voucher.accept', a, { voucherId });
   return voucherId;
 }
 
-const requestFinancing = (voucherId: string) => ledger.mustRun('financing.request', a, { voucherId, funder: bank.partyId, productId: 'PRODUCT-1', maxAnnualRate: '0.2', maxFees: '10.00' });
+const requestFinancing = (voucherId: string) => h.ledger.mustRun('financing.request', a, { voucherId, funder: bank.partyId, productId: 'PRODUCT-1', maxAnnualRate: '0.2', maxFees: '10.00' });
 
 describe('financing registration', () => {
   it('searches a requested financing (clean), registers it when funded and releases it when paid off', async () => {
@@ -169,7 +110,7 @@ describe('financing registration', () => {
     await checkRegistryBeforeApproval(upstreams, { voucherId, caller: bank.partyId, traceId: 'registry-test-clean', waitMs: 0 });
     expect(await riskLookup(voucherId, bank.partyId)).toEqual({ searched: true, activeRegistrations: [] });
 
-    await ledger.mustRun('financing.approve', bank, { voucherId, annualRate: '0.0365', fees: '1.00' });
+    await h.ledger.mustRun('financing.approve', bank, { voucherId, annualRate: '0.0365', fees: '1.00' });
     const registered = await recordWhen(voucherId, (r) => r.registration.state === 'done', 'the registration answered');
     expect(registered).toMatchObject({ state: 'funded', registryStatus: 'registered' });
     expect(registered.registration.registrationNumber).toMatch(/^SIM-R-/);
@@ -178,14 +119,14 @@ describe('financing registration', () => {
     expect(registerRequest.body).toMatchObject({ kind: 'transfer', registrationType: '应收账款转让', securedParty: { uscc: bank.partyId }, financingDate: '2026-03-02', termMonths: 5 });
     expect((await simulator.registrations()).find((r) => r.registrationNumber === registered.registration.registrationNumber)?.status).toBe('active');
 
-    ledger.clock.advanceDays(120);
-    await ledger.mustRun('voucher.settle', core, { rootId: voucherId, paymentReference: `PAY-${randomUUID().slice(0, 8)}`, paidAmount: '100.00' });
+    h.ledger.clock.advanceDays(120);
+    await h.ledger.mustRun('voucher.settle', core, { rootId: voucherId, paymentReference: `PAY-${randomUUID().slice(0, 8)}`, paidAmount: '100.00' });
     const released = await recordWhen(voucherId, (r) => r.release.state === 'done', 'the release answered');
     expect(released).toMatchObject({ state: 'paidOff', registryStatus: 'released' });
     expect((await simulator.registrations()).find((r) => r.registrationNumber === registered.registration.registrationNumber)?.status).toBe('released');
     // One request per step, whatever ran twice.
     expect(readdirSync(path.join(exchange, 'outbox')).filter((f) => f.includes(searched.financingId)).sort()).toEqual([`register-${searched.financingId}-1.json`, `release-${searched.financingId}-1.json`, `search-${searched.financingId}-1.json`]);
-    ledger.clock.advanceDays(-120);
+    h.ledger.clock.advanceDays(-120);
   });
 
   it('finds a registration in force elsewhere on the receivable, and the check stops the approval before the ledger', async () => {
@@ -212,21 +153,21 @@ describe('financing registration', () => {
 
     const searched = await recordWhen(voucherId, (r) => r.search.state === 'done', 'the search answered');
     expect(searched.search.activeHits.map((h) => h.registrationNumber)).toEqual([prior.registrationNumber]);
-    const before = await ledger.snapshot();
+    const before = await h.ledger.snapshot();
     const refused = (await checkRegistryBeforeApproval(upstreams, { voucherId, caller: bank.partyId, traceId: 'registry-test-hit', waitMs: 0 }).catch((e: unknown) => e)) as Problem;
     const document = refused.toDocument() as unknown as { type: string; status: number; registrations: { registrationNumber: string }[] };
     expect(document.type).toBe('urn:cascade:problem:registry-hit');
     expect(document.status).toBe(409);
     expect(document.registrations.map((r) => r.registrationNumber)).toEqual([prior.registrationNumber]);
-    expect(await ledger.snapshot()).toEqual(before);
+    expect(await h.ledger.snapshot()).toEqual(before);
     // Risk reads the same hit (its assessment declines with registryHit).
     expect(await riskLookup(voucherId, bank.partyId)).toEqual({ searched: true, activeRegistrations: [prior.registrationNumber] });
     expect(await voucherStatus(voucherId)).toBe('pending_financing');
 
     // Rejected by the bank: nothing is registered; a new request is a new financing, searched again.
-    await ledger.mustRun('financing.reject', bank, { voucherId, reason: 'registered elsewhere' });
+    await h.ledger.mustRun('financing.reject', bank, { voucherId, reason: 'registered elsewhere' });
     await eventually(async () => ((await recordOf(voucherId)).body.state === 'rejected' ? true : undefined), 30_000, 'the financing rejected');
-    const steps = await pool.query<{ operation: string }>('SELECT operation FROM registry_steps WHERE financing_id = $1', [searched.financingId]);
+    const steps = await h.pool.query<{ operation: string }>('SELECT operation FROM registry_steps WHERE financing_id = $1', [searched.financingId]);
     expect(steps.rows.map((s) => s.operation)).toEqual(['search']);
   });
 });
