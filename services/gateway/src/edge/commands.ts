@@ -53,9 +53,7 @@ export async function handleCommand(ctx: GatewayContext, request: FastifyRequest
   checkChainAndTime(c, ctx.genesis.chainId, now, ctx.config.commandAgeMaxMs);
   await checkSignatures(body, ctx.registry, now);
   // The hard stop at approval (edge/registry-check.ts), before the nonce is taken: refused, the same command may come again.
-  if (c.type === 'financing.approve' && ctx.config.registryCheck !== 'off') {
-    await checkRegistryBeforeApproval(ctx.upstreams, { voucherId: String(c.payload.voucherId), caller: principal.partyId, traceId: request.traceId, waitMs: ctx.config.registryWaitMs });
-  }
+  if (c.type === 'financing.approve' && ctx.config.registryCheck !== 'off') await registryStop(ctx, request, c, principal);
 
   // The nonce is the actor's: once forwarded, another request carrying it is a replay. The same
   // request again (same party and Idempotency-Key, after a lost answer) may pass on.
@@ -86,6 +84,22 @@ export async function handleCommand(ctx: GatewayContext, request: FastifyRequest
     return { ...outcome.problem, actor: c.actor, nonce: c.nonce };
   }
   return outcome;
+}
+
+/**
+ * The registry check of an approval. "Not searched yet" is an answer for now, not for good: the
+ * Idempotency-Key is given up (as for a 5xx), so a retry under the same key is checked again.
+ */
+async function registryStop(ctx: GatewayContext, request: FastifyRequest, c: SignedBody['command'], principal: Principal): Promise<void> {
+  try {
+    await checkRegistryBeforeApproval(ctx.upstreams, { voucherId: String(c.payload.voucherId), caller: principal.partyId, traceId: request.traceId, waitMs: ctx.config.registryWaitMs });
+  } catch (error) {
+    if (error instanceof Problem && error.code === gatewayProblems.registrySearchPending.code && request.idempotencyClaim) {
+      await ctx.idempotency.release(request.idempotencyClaim);
+      request.idempotencyClaim = null;
+    }
+    throw error;
+  }
 }
 
 /** Read-your-writes: the registry view takes a party or key from the result at once. */
