@@ -53,9 +53,7 @@ export async function applyRegistryEvent(client: PoolClient, deps: WorkflowsDeps
       return;
     }
     case 'VoucherSettled':
-      for (const voucherId of vouchersPaidOff({ type: e.type, data: d })) {
-        const f = await reg.latestFinancingOf(client, voucherId, ['funded']);
-        if (!f) continue;
+      for (const f of await reg.fundedFinancingsOf(client, vouchersPaidOff({ type: e.type, data: d }))) {
         await reg.setFinancingState(client, f.financingId, ['funded'], 'paidOff', now);
         await reg.planStep(client, { id: stepId('release', f.financingId), financingId: f.financingId, operation: 'release', input: { reason: 'paidOff' }, dueAt: now });
       }
@@ -108,6 +106,7 @@ async function voucherFinanced(client: PoolClient, d: Data, now: Date): Promise<
 
 /** Hands registry steps that are due (and stuck ones) to the queue; returns how many. */
 export async function tickRegistry(deps: WorkflowsDeps, queue: QueuePort): Promise<number> {
+  if (!deps.registry) return 0; // nothing to ask them of: they wait, visible in each financing's record
   const ids = await reg.claimDueSteps(deps.pool, deps.clock(), deps.staleMs);
   for (const id of ids) await queue.add('registry', id);
   return ids.length;

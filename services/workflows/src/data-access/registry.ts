@@ -113,8 +113,10 @@ export async function latestFinancingOf(db: Db, voucherId: string, states?: Fina
   return rows[0] && financingOf(rows[0]);
 }
 
-export async function financingsOf(db: Db, voucherId: string): Promise<FinancingRow[]> {
-  const { rows } = await db.query(`SELECT * FROM registry_financings WHERE voucher_id = $1 ORDER BY requested_at DESC LIMIT 50`, [voucherId]);
+/** The funded financings among `voucherIds` (a settlement's payouts: one query, however many). */
+export async function fundedFinancingsOf(db: Db, voucherIds: string[]): Promise<FinancingRow[]> {
+  if (voucherIds.length === 0) return [];
+  const { rows } = await db.query(`SELECT * FROM registry_financings WHERE voucher_id = ANY($1::uuid[]) AND state = 'funded'`, [voucherIds]);
   return rows.map(financingOf);
 }
 
