@@ -30,7 +30,7 @@ export const workflowsSettings = {
     parse: parse.string,
     default: '',
   },
-  registryWaitMs: { env: 'WORKFLOWS_REGISTRY_WAIT_MS', doc: 'how long one registry step waits for its answer file before it looks again later', parse: parse.int(0, 60_000), default: 2_000 },
+  registryWaitMs: { env: 'WORKFLOWS_REGISTRY_WAIT_MS', doc: 'how long one registry step waits for its answer file before it looks again later (below BullMQ\'s 30 s job lock)', parse: parse.int(0, 20_000), default: 2_000 },
   registrySimulator: { env: 'WORKFLOWS_REGISTRY_SIMULATOR', doc: 'answer the registry requests with the built-in simulator (local mode and tests only)', parse: parse.bool, default: false },
 } satisfies Spec;
 
