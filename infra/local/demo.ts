@@ -218,11 +218,21 @@ export async function runDemo(ctx: DemoContext): Promise<void> {
   for (const r of assessment.result.reasons.filter((x) => x.kind !== 'score')) log(`      ${r.kind}: ${r.text}`);
   if (assessment.result.terms) log(`      terms: interest ${assessment.result.terms.interest}, fees ${assessment.result.terms.fees}, net ${assessment.result.terms.net}`);
   if (assessment.result.decision === 'reject') throw new Error(`the risk service rejected the demo's financing: ${assessment.result.hardRules.join(', ')}`);
+  const searched = await until('the financing registry search (中登网, the simulator here)', async () => {
+    const r = await bank.client.getFinancingRegistry(piece).catch(() => undefined);
+    return r?.search.state === 'done' ? r : undefined;
+  });
+  log(`  ✓ the bank reads the registry search (GET /v1/financings/:id/registry): report ${searched.search.searchReportNumber}, ${searched.search.activeHits.length} registration(s) in force`);
   const approved = await step('bank approves at 3.65 % a year, fees 150.00', bank, 'financing.approve', { voucherId: piece, annualRate: '0.0365', fees: '150.00' });
   const financed = (approved.events as { type: string; data: { terms?: { days: number; interest: string; net: string } } }[] | undefined)?.find((e) => e.type === 'VoucherFinanced');
   const terms = financed?.data.terms;
   if (!terms) throw new Error('financing approval carried no VoucherFinanced event');
   log(`    interest = 300,000.00 × 3.65 % × ${terms.days} days / 360 = ${terms.interest}; net paid to tier-2 = ${terms.net}`);
+  const registryRecord = await until('the financing registered', async () => {
+    const r = await bank.client.getFinancingRegistry(piece);
+    return r.registryStatus === 'registered' ? r : undefined;
+  });
+  log(`  ✓ registered as a transfer of the receivable: ${registryRecord.registration.registrationNumber}, in force until ${registryRecord.registration.expiresOn}`);
 
   log('\nWho sees what (GET /v1/vouchers/:id/tree through the gateway, each with its own token)');
   const show = async (who: Party, label: string) => {

@@ -198,6 +198,8 @@ async function main(): Promise<void> {
         // Local work: webhook endpoints on this machine over plain http are allowed.
         WORKFLOWS_WEBHOOK_ALLOW_HTTP: 'true',
         WORKFLOWS_WEBHOOK_ALLOW_PRIVATE: 'true',
+        // No 中登网 here: the workflows service answers its own registry requests (docs/workflows.md).
+        WORKFLOWS_REGISTRY_SIMULATOR: 'true',
       },
       stdio: ['ignore', 'inherit', 'inherit'],
     });

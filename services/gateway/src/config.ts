@@ -28,6 +28,13 @@ export const gatewaySettings = {
   importTimeoutMs: { env: 'GATEWAY_IMPORT_TIMEOUT_MS', doc: 'how long a streamed import may take, upload and answer', parse: parse.int(1_000, 3_600_000), default: 600_000 },
   upstreamTimeoutMs: { env: 'GATEWAY_UPSTREAM_TIMEOUT_MS', doc: 'how long a call to an internal service may take', parse: parse.int(100, 60_000), default: 5_000 },
   commandAgeMaxMs: { env: 'GATEWAY_COMMAND_AGE_MAX_MS', doc: "oldest createdAt the gateway forwards (the ledger's own bound still applies)", parse: parse.int(60_000, 7 * 86_400_000), default: 24 * 3_600_000 },
+  registryCheck: {
+    env: 'GATEWAY_REGISTRY_CHECK',
+    doc: "'on': a financing.approve is refused (409) while the registry search of the financing is not answered clean (中登网, DESIGN §4); 'off' only by explicit setting",
+    parse: parse.oneOf('on', 'off'),
+    default: 'on',
+  },
+  registryWaitMs: { env: 'GATEWAY_REGISTRY_WAIT_MS', doc: 'how long an approval waits for a registry search under way before it is answered registry-search-pending', parse: parse.int(0, 30_000), default: 3_000 },
   responseValidation: { env: 'GATEWAY_RESPONSE_VALIDATION', doc: 'check every response against its route schema before it leaves (tests and staging; a mismatch is a 500 and a log line)', parse: parse.bool, default: false },
 } satisfies Spec;
 

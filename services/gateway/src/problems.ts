@@ -29,5 +29,8 @@ export const gatewayProblems = defineProblems({
   nonceAlreadyUsed: { title: 'This actor used this nonce before (a replay); sign a new command with a fresh nonce', status: 409 },
   tokenInvalid: { title: 'The bearer token is unknown, expired or revoked', status: 401 },
   upstreamUnavailable: { title: 'An internal service did not answer', status: 503 },
+  registryHit: { title: 'The financing registry (中登网) holds a registration in force on this receivable: it cannot be financed again', status: 409 },
+  registrySearchPending: { title: 'The financing registry has not been searched for this financing yet; retry later with the same command', status: 409 },
+  registrySearchFailed: { title: 'The financing registry search for this financing failed; the operator must look at it', status: 409 },
   ledgerUnavailable: { title: 'The command could not be handed to the ledger (Kafka); it was not sent, retry with the same Idempotency-Key', status: 503 },
 });

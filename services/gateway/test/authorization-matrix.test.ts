@@ -117,6 +117,8 @@ const expected: Record<OperationId, { own: Caller[]; other: Caller[] }> = {
   listWebhookDeliveries: rule(all, all),
   replayWebhookDelivery: rule(all, ['operator']),
   listSchedule: rule(['operator', 'regulator'], ['operator', 'regulator']),
+  // A financing's registry record: its holder (the supplier) and the funder it names; the operator and the regulator any.
+  getFinancingRegistry: rule(['supplier', 'funder', 'operator', 'regulator'], ['operator', 'regulator']),
   issueVoucher: rule(['core']),
   acceptVoucher: rule(trading),
   rejectVoucher: rule(trading),
@@ -290,6 +292,8 @@ ${columns.map((k) => String(r[k])).join(',')}
       return { method: 'DELETE', path: pathOf(spec.path, { webhookId: subject.webhookToDelete }), token };
     case 'replayWebhookDelivery':
       return post(pathOf(spec.path, { deliveryId: subject.deliveryId }), {});
+    case 'getFinancingRegistry':
+      return get({ voucherId: tenancy === 'own' ? v1 : v2 });
     default:
       break;
   }

@@ -107,7 +107,7 @@ export class Stack {
       const workflows = spawnServiceProcess({
         entry: path.join(root, 'services/workflows/src/main.ts'),
         cwd: root,
-        env: { ...common, DATABASE_URL: workflowsDb.url, LEDGER_GENESIS_FILE: dev.genesisFile, WORKFLOWS_LEDGER_GROUP: `workflows-${prefix}`, WORKFLOWS_WEBHOOK_ALLOW_HTTP: 'true', WORKFLOWS_WEBHOOK_ALLOW_PRIVATE: 'true' },
+        env: { ...common, DATABASE_URL: workflowsDb.url, LEDGER_GENESIS_FILE: dev.genesisFile, WORKFLOWS_LEDGER_GROUP: `workflows-${prefix}`, WORKFLOWS_WEBHOOK_ALLOW_HTTP: 'true', WORKFLOWS_WEBHOOK_ALLOW_PRIVATE: 'true', WORKFLOWS_REGISTRY_SIMULATOR: 'true' },
       });
       const [invoicesPort, riskPort, workflowsPort] = await Promise.all([invoices.port(90_000), risk.port(90_000), workflows.port(90_000)]);
       services = { invoices, invoicesUrl: `http://127.0.0.1:${invoicesPort}`, risk, riskUrl: `http://127.0.0.1:${riskPort}`, workflows, workflowsUrl: `http://127.0.0.1:${workflowsPort}`, dbs: [invoicesDb, riskDb, workflowsDb] };
@@ -130,7 +130,8 @@ export class Stack {
       INTERNAL_AUTH_KEY: this.internalKey.toString('hex'),
       LEDGER_GENESIS_FILE: this.dev.genesisFile,
       LEDGER_URL: this.ledgerUrl,
-      ...(this.services ? { INVOICES_URL: this.services.invoicesUrl, RISK_URL: this.services.riskUrl, WORKFLOWS_URL: this.services.workflowsUrl } : {}),
+      // Without the services there is no workflows service to ask about the registry: the check is off, explicitly.
+      ...(this.services ? { INVOICES_URL: this.services.invoicesUrl, RISK_URL: this.services.riskUrl, WORKFLOWS_URL: this.services.workflowsUrl } : { GATEWAY_REGISTRY_CHECK: 'off' }),
       GATEWAY_REDIS_PREFIX: this.redisPrefix,
       GATEWAY_REGISTRY_GROUP: `registry-${this.prefix}`,
       GATEWAY_RESPONSE_VALIDATION: 'true',

@@ -45,6 +45,7 @@ export const riskSettings = {
   litigationLookbackDays: setting('RISK_LITIGATION_LOOKBACK_DAYS', 'warning: a new case as defendant filed within this many days', parse.int(1, 3_660), w.litigationLookbackDays),
   platformConcentrationShareMax: setting('RISK_PLATFORM_CONCENTRATION_SHARE_MAX', "warning: one issuer's share of all financing on the platform above this", share, w.concentrationShareMax),
   platformConcentrationMin: setting('RISK_PLATFORM_CONCENTRATION_MIN', 'the platform concentration warning applies once the platform has financed at least this', amount, w.concentrationPlatformMin),
+  workflowsUrl: setting('RISK_WORKFLOWS_URL', "base URL of the workflows service's internal API: an assessment reads the financing registry (中登网) search there and declines on a registration in force (registryHit); empty: not asked", parse.string, 'http://127.0.0.1:3004'),
 } satisfies Spec;
 
 export type RiskConfig = { [K in keyof typeof riskSettings]: ReturnType<(typeof riskSettings)[K]['parse']> };

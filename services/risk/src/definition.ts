@@ -9,6 +9,7 @@ import { EventCatalog, prefixedTopics, riskPublishedSpecs } from '@cascade/event
 import type { ServiceDefinition } from '@cascade/service';
 import { registerRiskRoutes } from './app.ts';
 import type { RiskContext } from './application/context.ts';
+import { workflowsRegistryLookup } from './application/registry.ts';
 import { assessmentPolicyOf, readFactKey, riskSettings, warningPolicyOf, type RiskConfig } from './config.ts';
 import { saveScorecard } from './data-access/assessments.ts';
 import { readScorecardFile } from './default-scorecard.ts';
@@ -37,6 +38,7 @@ export const definition: ServiceDefinition = {
       factKey: readFactKey(c.genesisFile),
       now: () => new Date(),
       logger: platform.logger,
+      ...(c.workflowsUrl ? { registry: workflowsRegistryLookup({ url: c.workflowsUrl, key: (config as unknown as { internalAuthKey: Buffer }).internalAuthKey }) } : {}),
     };
     const applied = new client.Counter({ name: 'cascade_risk_events_applied_total', help: 'consumed events applied, by type', labelNames: ['type'], registers: [platform.registry] });
     const parked = new client.Counter({ name: 'cascade_risk_events_parked_total', help: 'consumed events set aside (not applied, never retried), by reason', labelNames: ['reason'], registers: [platform.registry] });

@@ -24,6 +24,14 @@ export const workflowsSettings = {
   ledgerGroupId: { env: 'WORKFLOWS_LEDGER_GROUP', doc: 'Kafka consumer group reading ledger.events', parse: parse.string, default: 'workflows-ledger' },
   webhookAllowHttp: { env: 'WORKFLOWS_WEBHOOK_ALLOW_HTTP', doc: 'accept plain-http webhook URLs (local work only)', parse: parse.bool, default: false },
   webhookAllowPrivate: { env: 'WORKFLOWS_WEBHOOK_ALLOW_PRIVATE', doc: 'accept loopback and private-address webhook URLs (local work only)', parse: parse.bool, default: false },
+  registryDir: {
+    env: 'WORKFLOWS_REGISTRY_DIR',
+    doc: 'the financing registry (中登网) exchange directory: requests to outbox/, answers from inbox/, records/ (default: registry-exchange beside LEDGER_GENESIS_FILE)',
+    parse: parse.string,
+    default: '',
+  },
+  registryWaitMs: { env: 'WORKFLOWS_REGISTRY_WAIT_MS', doc: 'how long one registry step waits for its answer file before it looks again later (below BullMQ\'s 30 s job lock)', parse: parse.int(0, 20_000), default: 2_000 },
+  registrySimulator: { env: 'WORKFLOWS_REGISTRY_SIMULATOR', doc: 'answer the registry requests with the built-in simulator (local mode and tests only)', parse: parse.bool, default: false },
 } satisfies Spec;
 
 export type WorkflowsSettings = ConfigOf<typeof workflowsSettings>;
@@ -42,4 +50,9 @@ export function readWorkflowsGenesis(file: string): WorkflowsGenesis {
 export function readOperatorKey(settings: { genesisFile: string; operatorKeyFile: string }): PrivateKey {
   const file = settings.operatorKeyFile || path.join(path.dirname(settings.genesisFile), 'operator-key.pem');
   return importPrivateKey({ format: 'pem', pem: readFileSync(file, 'utf8') });
+}
+
+/** The financing registry's exchange directory: the setting, or `registry-exchange` beside the genesis. */
+export function registryDirOf(settings: { genesisFile: string; registryDir: string }): string {
+  return settings.registryDir || path.join(path.dirname(settings.genesisFile), 'registry-exchange');
 }

@@ -11,7 +11,10 @@ import { LedgerKafkaClient } from '@cascade/ledger';
 import type { ServiceDefinition } from '@cascade/service';
 import { kafkaLedgerPort } from './application/ledger-port.ts';
 import { postJson, staleMsDefault, webhookSecretsKey, type WorkflowsDeps } from './application/workflows.ts';
-import { readOperatorKey, readWorkflowsGenesis, workflowsSettings, type WorkflowsSettings } from './config.ts';
+import { FileExchangeRegistry } from '@cascade/payments';
+import { readOperatorKey, readWorkflowsGenesis, registryDirOf, workflowsSettings, type WorkflowsSettings } from './config.ts';
+import { registryRoutes } from './entry-points/http/registry.ts';
+import { RegistrySimulator } from './registry-simulator.ts';
 import { webhookRoutes } from './entry-points/http/webhooks.ts';
 import { workQueue } from './entry-points/jobs/queue.ts';
 import { ledgerEventsConsumer } from './entry-points/messages/ledger-events.ts';
@@ -41,8 +44,11 @@ export const definition: ServiceDefinition = {
       staleMs: staleMsDefault,
       allowPrivateHosts: c.webhookAllowPrivate,
       consumerName: 'workflows-ledger-events',
+      registry: new FileExchangeRegistry({ directory: registryDirOf(c), now: clock, responseWaitMs: c.registryWaitMs, pollIntervalMs: 100 }),
     };
     webhookRoutes(app, deps, { http: c.webhookAllowHttp, privateHosts: c.webhookAllowPrivate });
+    registryRoutes(app, deps);
+    const simulator = c.registrySimulator ? new RegistrySimulator({ directory: registryDirOf(c), now: clock, pollMs: 100 }) : null;
     const consumer = ledgerEventsConsumer(deps, { kafka: platform.kafka, groupId: c.ledgerGroupId, topic: topics.ledgerEvents.name, registry: platform.registry });
     platform.readiness.ledgerEvents = async () => {
       const dead = consumer.progress().deadBecause;
@@ -57,6 +63,7 @@ export const definition: ServiceDefinition = {
       { name: 'ledger-results', start: () => results.start(), stop: () => results.stop() },
       { name: 'ledger-events', start: () => consumer.start(), stop: () => consumer.stop() },
       ...work.parts,
+      ...(simulator ? [{ name: 'registry-simulator', start: () => simulator.start(), stop: () => simulator.stop() }] : []),
     ];
   },
 };

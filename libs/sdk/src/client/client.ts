@@ -39,6 +39,7 @@ import type {
   DeliveryRecord,
   EnterpriseRecordVersion,
   EnterpriseScore,
+  FinancingRegistryView,
   ImportFormat,
   ImportMode,
   ImportSummary,
@@ -458,5 +459,9 @@ export class CascadeClient {
   }
   listSchedule(query: { state?: 'pending' | 'enqueued' | 'done' | 'cancelled' | 'failed'; limit?: number } = {}): Promise<{ actions: ScheduledAction[] }> {
     return this.get('listSchedule', undefined, query);
+  }
+  /** (the holder, the funder named in the request, operator, regulator) The voucher's latest financing and its registry (中登网) record: the search's hits, the registration, the release. */
+  getFinancingRegistry(voucherId: string): Promise<FinancingRegistryView> {
+    return this.get('getFinancingRegistry', { voucherId });
   }
 }

@@ -85,6 +85,7 @@ export const operations = {
   listWebhookDeliveries: get('/v1/webhooks/deliveries'),
   replayWebhookDelivery: post('/v1/webhooks/deliveries/:deliveryId/replay'),
   listSchedule: get('/v1/schedule'),
+  getFinancingRegistry: get('/v1/financings/:voucherId/registry'),
   // Voucher commands.
   issueVoucher: command('/v1/vouchers', 'voucher.issue'),
   acceptVoucher: voucherCommand('accept', 'voucher.accept'),

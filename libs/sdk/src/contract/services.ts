@@ -305,3 +305,33 @@ export interface ScheduledAction {
   attempts: number;
   outcome: string | null;
 }
+
+/** A registration the financing registry (中登网) holds, as a search shows it. */
+export interface RegistryRegistration {
+  registrationNumber: string;
+  kind: 'transfer' | 'pledge';
+  registeredAt: string;
+  expiresOn: string;
+  grantor: { name: string; uscc: string };
+  securedParty: { name: string; uscc: string };
+  amount?: string;
+  collateralDescription: string;
+  status: 'active' | 'released' | 'expired';
+}
+
+type RegistryStepState = 'none' | 'pending' | 'enqueued' | 'done' | 'cancelled' | 'failed';
+
+/** A voucher's latest financing and what the registry answered for it (workflows service). */
+export interface FinancingRegistryView {
+  voucherId: string;
+  financingId: string;
+  state: 'requested' | 'funded' | 'rejected' | 'withdrawn' | 'paidOff';
+  holder: string;
+  funder: string;
+  amount: string;
+  requestedAt: string;
+  registryStatus: 'new' | 'searched' | 'registered' | 'released';
+  search: { state: RegistryStepState; outcome: string | null; searchReportNumber: string | null; searchedAt: string | null; hits: RegistryRegistration[]; activeHits: RegistryRegistration[] };
+  registration: { state: RegistryStepState; outcome: string | null; registrationNumber: string | null; registeredAt: string | null; expiresOn: string | null };
+  release: { state: RegistryStepState; outcome: string | null; releasedAt: string | null };
+}

@@ -16,6 +16,7 @@ import type { LedgerResult } from '../messaging/ledger-link.ts';
 import type { Principal } from './auth.ts';
 import { checkChain, checkRoute, checkSignatures, checkTime, type SignedBody } from './command-checks.ts';
 import { commandRequestHash, idempotencyHeader } from './idempotency.ts';
+import { checkRegistryBeforeApproval } from './registry-check.ts';
 
 /** A nonce is remembered longer than the ledger accepts a command's createdAt (24 h by default). */
 export const nonceTtlMs = 25 * 3_600_000;
@@ -51,6 +52,11 @@ export async function handleCommand(ctx: GatewayContext, request: FastifyRequest
   const now = Date.now();
   checkChain(c, ctx.genesis.chainId);
   const commandBytes = await checkSignatures(body, ctx.registry, now);
+  // The hard stop at approval (edge/registry-check.ts), before the Idempotency-Key and the nonce
+  // are claimed: refused, the same command may come again under the same key and be checked anew.
+  if (c.type === 'financing.approve' && ctx.config.registryCheck !== 'off') {
+    await checkRegistryBeforeApproval(ctx.upstreams, { voucherId: String(c.payload.voucherId), caller: principal.partyId, traceId: request.traceId, waitMs: ctx.config.registryWaitMs });
+  }
 
   // The Idempotency-Key and the nonce in one script, after the signatures (a forged request
   // cannot take anybody's nonce). The nonce is the actor's: once forwarded, another request
@@ -94,6 +100,10 @@ export async function handleCommand(ctx: GatewayContext, request: FastifyRequest
   return outcome;
 }
 
+/**
+ * The registry check of an approval. "Not searched yet" is an answer for now, not for good: the
+ * Idempotency-Key is given up (as for a 5xx), so a retry under the same key is checked again.
+ */
 /** Read-your-writes: the registry view takes a party or key from the result at once. */
 async function applyRegistryEvents(ctx: GatewayContext, events: unknown[]): Promise<void> {
   const changed: string[] = [];

@@ -57,6 +57,7 @@ export async function gatherInputs(db: Db, ctx: RiskContext, request: FinancingR
     identities: await identities(db, [request.holder, ...others]),
     exposure: position?.exposure ?? { issuerFinanced: '0.00', funderOnIssuer: '0.00', funderBook: '0.00' },
     policy: ctx.policy,
+    ...(ctx.registry ? { registry: await ctx.registry(request.voucherId, request.funder) } : {}),
   };
 }
 

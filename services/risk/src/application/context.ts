@@ -11,6 +11,7 @@ import type { AssessmentPolicy } from '../domain/assessment.ts';
 import type { Scorecard } from '../domain/scorecard.ts';
 import type { WarningPolicy } from '../domain/warnings.ts';
 import type { Db } from '../data-access/platform-view.ts';
+import type { RegistryLookup } from './registry.ts';
 
 export interface RiskContext {
   /** The risk.events topic (prefixed in tests). */
@@ -22,6 +23,8 @@ export interface RiskContext {
   factKey: FactKey | null;
   now: () => Date;
   logger: Logger;
+  /** The financing registry search, from the workflows service (absent: not asked). */
+  registry?: RegistryLookup;
 }
 
 export const producerName = 'risk';

@@ -61,6 +61,18 @@ describe('assess: a clean request', () => {
   });
 });
 
+describe('assess: the financing registry', () => {
+  it('a clean search, or none read (older inputs), changes nothing; a search not answered is noted, not held against the request', () => {
+    expect(codes({ registry: { searched: true, activeRegistrations: [] } })).toEqual({ decision: 'approve', hard: [], soft: [] });
+    expect(codes({})).toEqual({ decision: 'approve', hard: [], soft: [] });
+    const pending = assess(inputs({ registry: { searched: false, activeRegistrations: [] } }), card);
+    expect(pending.decision).toBe('approve');
+    expect(pending.reasons.some((r) => r.kind === 'note' && r.text.includes('registry'))).toBe(true);
+    const hit = assess(inputs({ registry: { searched: true, activeRegistrations: ['R-1', 'R-2'] } }), card);
+    expect(hit.reasons.find((r) => r.code === 'registryHit')?.text).toContain('R-1, R-2');
+  });
+});
+
 describe('assess: hard rules reject', () => {
   it.each([
     ['a frozen voucher', { voucher: { ...inputs().voucher!, status: 'frozen' } }, 'voucherFrozen'],
@@ -72,6 +84,7 @@ describe('assess: hard rules reject', () => {
     ['an issuer grade the product does not take', { issuer: { ...inputs().issuer, features: { taxCreditGrade: 'D' } } }, 'productIneligible'],
     ['a product rate above the holder’s maximum', { request: { ...inputs().request, maxAnnualRate: '0.03' } }, 'productTermsBeyondRequest'],
     ['the daily limit passed', { productUsedToday: '1800000.00' }, 'productDailyLimitExceeded'],
+    ['a registration in force at the financing registry', { registry: { searched: true, activeRegistrations: ['06543210000123456789'] } }, 'registryHit'],
   ] as const)('%s → %s', (_name, over, code) => {
     const r = codes(over as Partial<AssessmentInputs>);
     expect(r.decision).toBe('reject');

@@ -29,6 +29,7 @@ export const hardRuleCodes = {
   productIneligible: 'the voucher does not fit the product',
   productTermsBeyondRequest: "the product's rate or fees are above what the holder accepts",
   productDailyLimitExceeded: "the product's daily limit would be passed",
+  registryHit: 'the financing registry (中登网) holds a registration in force on the receivable',
 } as const;
 export type HardRuleCode = keyof typeof hardRuleCodes;
 
@@ -102,6 +103,8 @@ export interface AssessmentInputs {
   identities: PartyIdentity[];
   exposure: { issuerFinanced: string; funderOnIssuer: string; funderBook: string };
   policy: AssessmentPolicy;
+  /** The registry search as the workflows service had it (application/registry.ts); absent in assessments made before it was read, null when it could not be had. */
+  registry?: { searched: boolean; activeRegistrations: string[] } | null;
 }
 
 export interface Reason {
@@ -188,6 +191,8 @@ export function assess(inputs: AssessmentInputs, card: Scorecard, labels: Featur
     if (limit.length > 0) hard('productDailyLimitExceeded', limit[0]!.text);
     terms = { productId: product.productId, ...financingCost(request.amount, product.annualRate, tenor ?? 0, product.fees) };
   }
+  if (inputs.registry && inputs.registry.activeRegistrations.length > 0) hard('registryHit', `registration(s) ${inputs.registry.activeRegistrations.join(', ')}`);
+  else if (inputs.registry === null || inputs.registry?.searched === false) note('the financing registry search was not answered when assessed: the approval waits for it at the gateway');
 
   // Soft signals.
   if (!voucher) soft('voucherNotSeen', `no VoucherIssued/VoucherTransferred for ${request.voucherId} has reached the risk service`);

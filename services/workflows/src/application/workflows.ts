@@ -12,6 +12,7 @@ import { backoffMs, deliveryAttemptsMax, deliveryBodyBytesMax, deliveryTimeoutMs
 import { lookup } from 'node:dns/promises';
 import { isIP } from 'node:net';
 import * as store from '../data-access/store.ts';
+import { applyRegistryEvent, type FinancingRegistry } from './registry.ts';
 
 /** A command as the scheduler signs it: built once per attempt and kept, so a retry is identical. */
 export interface OperatorCommand {
@@ -33,7 +34,7 @@ export interface LedgerPort {
 
 /** Where due work goes: BullMQ in the service (entry-points/jobs), anything in a unit test. */
 export interface QueuePort {
-  add(kind: 'action' | 'delivery', id: string): Promise<void>;
+  add(kind: 'action' | 'delivery' | 'registry', id: string): Promise<void>;
 }
 
 export interface WorkflowsDeps {
@@ -51,6 +52,8 @@ export interface WorkflowsDeps {
   /** How long an item may sit queued or running before it is taken again. */
   staleMs: number;
   consumerName: string;
+  /** The financing registry (中登网) the registry steps ask (application/registry.ts). */
+  registry?: FinancingRegistry;
 }
 
 export const staleMsDefault = 5 * 60_000;
@@ -110,6 +113,7 @@ async function applyOne(client: PoolClient, deps: WorkflowsDeps, e: ReceivedLedg
   const rootId = (e.data.rootId as string | undefined) ?? (e.data.voucher as { rootId?: string } | undefined)?.rootId;
   const issuers = rootId ? await store.issuersOf(client, [rootId]) : new Map<string, string>();
   await deliver(client, notificationsFor(event, (r) => issuers.get(r)), e.id, e.occurredAt, now);
+  await applyRegistryEvent(client, deps, e, now);
 }
 
 /** Makes a delivery ready for every endpoint of every notified party. */

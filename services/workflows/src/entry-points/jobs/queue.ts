@@ -10,6 +10,7 @@ import { Queue, Worker, type ConnectionOptions } from 'bullmq';
 import type { Logger } from '@cascade/logging';
 import type { Part } from '@cascade/service';
 import { actionGaveUp, runAction, runDelivery, tick, type QueuePort, type WorkflowsDeps } from '../../application/workflows.ts';
+import { registryStepGaveUp, runRegistryStep, tickRegistry } from '../../application/registry.ts';
 
 export const queueName = 'cascade-workflows';
 /** Runs of one job before it is recorded as failed. */
@@ -20,7 +21,7 @@ export interface WorkQueue {
   parts: Part[];
   port: QueuePort;
   /** One ticker round now (tests drive the clock and then tick). */
-  tickNow(): Promise<{ actions: number; deliveries: number }>;
+  tickNow(): Promise<{ actions: number; deliveries: number; registrySteps: number }>;
 }
 
 export function workQueue(deps: WorkflowsDeps, options: { connection: ConnectionOptions; prefix: string; tickMs: number; concurrency: number; logger: Logger; runWorker?: boolean }): WorkQueue {
@@ -34,7 +35,7 @@ export function workQueue(deps: WorkflowsDeps, options: { connection: Connection
   let timer: NodeJS.Timeout | null = null;
   let ticking: Promise<unknown> = Promise.resolve();
   const tickNow = async () => {
-    const round = ticking.then(() => tick(deps, port));
+    const round = ticking.then(async () => ({ ...(await tick(deps, port)), registrySteps: await tickRegistry(deps, port) }));
     ticking = round.catch(() => undefined);
     return round;
   };
@@ -48,7 +49,7 @@ export function workQueue(deps: WorkflowsDeps, options: { connection: Connection
             queueName,
             async (job) => {
               const { id } = job.data as { id: string };
-              return job.name === 'action' ? runAction(deps, id) : runDelivery(deps, id);
+              return job.name === 'action' ? runAction(deps, id) : job.name === 'registry' ? runRegistryStep(deps, id) : runDelivery(deps, id);
             },
             { connection: options.connection, prefix: options.prefix, concurrency: options.concurrency },
           );
@@ -56,6 +57,7 @@ export function workQueue(deps: WorkflowsDeps, options: { connection: Connection
             if (!job) return;
             options.logger.warn({ job: job.name, id: (job.data as { id: string }).id, attempt: job.attemptsMade, err: error.message }, 'job failed');
             if (job.name === 'action' && job.attemptsMade >= jobAttemptsMax) void actionGaveUp(deps, (job.data as { id: string }).id, error).catch(() => undefined);
+            if (job.name === 'registry' && job.attemptsMade >= jobAttemptsMax) void registryStepGaveUp(deps, (job.data as { id: string }).id, error).catch(() => undefined);
           });
           await worker.waitUntilReady();
         }
