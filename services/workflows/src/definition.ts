@@ -11,7 +11,9 @@ import { LedgerKafkaClient } from '@cascade/ledger';
 import type { ServiceDefinition } from '@cascade/service';
 import { kafkaLedgerPort } from './application/ledger-port.ts';
 import { postJson, staleMsDefault, webhookSecretsKey, type WorkflowsDeps } from './application/workflows.ts';
-import { readOperatorKey, readWorkflowsGenesis, workflowsSettings, type WorkflowsSettings } from './config.ts';
+import { paymentFilesDirOf, readOperatorKey, readWorkflowsGenesis, workflowsSettings, type WorkflowsSettings } from './config.ts';
+import { paymentRoutes } from './entry-points/http/payments.ts';
+import { paymentFilesJob } from './entry-points/jobs/payment-files.ts';
 import { webhookRoutes } from './entry-points/http/webhooks.ts';
 import { workQueue } from './entry-points/jobs/queue.ts';
 import { ledgerEventsConsumer } from './entry-points/messages/ledger-events.ts';
@@ -43,6 +45,9 @@ export const definition: ServiceDefinition = {
       consumerName: 'workflows-ledger-events',
     };
     webhookRoutes(app, deps, { http: c.webhookAllowHttp, privateHosts: c.webhookAllowPrivate });
+    const paymentsDeps = { pool: platform.pool, clock, logger: platform.logger, filesDir: paymentFilesDirOf(c) };
+    paymentRoutes(app, paymentsDeps);
+    const paymentFiles = paymentFilesJob(paymentsDeps, { tickMs: c.paymentFilesTickMs, registry: platform.registry });
     const consumer = ledgerEventsConsumer(deps, { kafka: platform.kafka, groupId: c.ledgerGroupId, topic: topics.ledgerEvents.name, registry: platform.registry });
     platform.readiness.ledgerEvents = async () => {
       const dead = consumer.progress().deadBecause;
@@ -57,6 +62,7 @@ export const definition: ServiceDefinition = {
       { name: 'ledger-results', start: () => results.start(), stop: () => results.stop() },
       { name: 'ledger-events', start: () => consumer.start(), stop: () => consumer.stop() },
       ...work.parts,
+      paymentFiles.part,
     ];
   },
 };

@@ -1,2 +1,3 @@
 export { definition } from './definition.ts';
 export { workflowsRouteSchemas, workflowsProblems } from './entry-points/http/webhooks.ts';
+export { paymentsRouteSchemas, paymentsProblems } from './entry-points/http/payments.ts';
