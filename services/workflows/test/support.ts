@@ -25,6 +25,8 @@ export interface WorkflowsHarness {
   pool: Pool;
   deps: WorkflowsDeps;
   logger: Logger;
+  /** The key internal identity tokens are signed with, for an app of a test's own. */
+  internalKey: Buffer;
   app: FastifyInstance;
   /** The internal identity headers of a call made by `party` through the gateway. */
   as(party: TestParty): Record<string, string>;
@@ -76,7 +78,7 @@ export async function startWorkflowsHarness(options: { startAt: Date; routes: (a
     options.routes(app, deps);
     await app.ready();
     const as = (party: TestParty) => ({ [internalIdentityHeader]: signInternalToken(internalKey, { sub: party.partyId, aud: 'workflows' }) });
-    return { ledger, pool, deps, logger, app, as, stop };
+    return { ledger, pool, deps, logger, internalKey, app, as, stop };
   } catch (error) {
     await stop().catch(() => undefined);
     throw error;

@@ -137,16 +137,7 @@ export async function fileById(db: Db, id: string): Promise<(PaymentFileRow & { 
   return rows[0] && { ...fileOf(rows[0]), xml: rows[0].xml as string };
 }
 
-export interface EntryRow {
-  id: string;
-  kind: PaymentEntryKind;
-  debtor: string;
-  creditor: string;
-  amount: string;
-  endToEndId: string;
-  voucherId: string | null;
-  rootId: string;
-  reference: string;
+export interface EntryRow extends PlannedPaymentEntry {
   state: PaymentEntryState;
   fileId: string | null;
   notifiedAmount: string | null;

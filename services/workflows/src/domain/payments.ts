@@ -107,18 +107,8 @@ export function blockedBy(entry: { debtor: string; creditor: string }, hasAccoun
   return missing.length === 0 ? null : { blocked: 'no bank account', missing };
 }
 
-/** An entry due for a file, with the accounts it moves between. */
-export interface DueEntry {
-  id: string;
-  endToEndId: string;
-  kind: PaymentEntryKind;
-  debtor: string;
-  creditor: string;
-  amount: string;
-  voucherId: string | null;
-  rootId: string;
-  reference: string;
-}
+/** A planned entry due for a file: both its parties have an account. */
+export type DueEntry = PlannedPaymentEntry;
 
 /** One file to write: its batch (for `buildPain001`) and the entries it carries. */
 export interface PlannedFile {

@@ -5,15 +5,13 @@
  * operator and the regulator: every party's); a party imports its bank's notification
  * (camt.054.001.08, or the bank CSV template) and is answered what it settled.
  */
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import { Problem, commonProblems, defineProblems } from '@cascade/errors';
 import { PaymentFileError, camt054BytesMax } from '@cascade/payments';
-import { callerOf } from '@cascade/service';
 import { importNotification, NotificationUnreadable, registerBankAccount, type NotificationFormat, type PaymentsDeps } from '../../application/payments.ts';
 import * as payments from '../../data-access/payments.ts';
-import * as store from '../../data-access/store.ts';
 import { blockedBy, type BankAccount } from '../../domain/payments.ts';
-import { workflowsProblems } from './webhooks.ts';
+import { rolesOfCaller } from './webhooks.ts';
 
 export const paymentsProblems = defineProblems({
   bankAccountInvalid: { title: 'The bank account or its bank is not one a payment file can carry', status: 422 },
@@ -132,13 +130,6 @@ export const paymentsRouteSchemas = {
 } as const;
 const s = paymentsRouteSchemas;
 
-async function callerRoles(deps: PaymentsDeps, request: FastifyRequest): Promise<{ partyId: string; roles: string[]; seesAll: boolean; operator: boolean }> {
-  const partyId = callerOf(request);
-  const roles = await store.rolesOf(deps.pool, partyId);
-  if (!roles) throw new Problem(workflowsProblems.partyUnknown, `party ${partyId} is not registered on the ledger`);
-  return { partyId, roles, seesAll: roles.includes('regulator') || roles.includes('operator'), operator: roles.includes('operator') };
-}
-
 const accountAnswer = (a: BankAccount & { registeredAt: Date; updatedAt: Date }) => ({
   partyId: a.partyId,
   account: a.account,
@@ -172,7 +163,7 @@ function formatOf(contentType: string | undefined): NotificationFormat | null {
 
 export function paymentRoutes(app: FastifyInstance, deps: PaymentsDeps): void {
   app.put<{ Body: Omit<BankAccount, 'partyId'> }>('/v1/bank-accounts/me', { schema: s.registerBankAccount }, async (request) => {
-    const caller = await callerRoles(deps, request);
+    const caller = await rolesOfCaller(deps, request);
     if (!caller.roles.some((r) => trading.includes(r))) throw new Problem(commonProblems.forbidden, 'a settlement account is an enterprise\'s: core, supplier or funder');
     try {
       return accountAnswer(await registerBankAccount(deps, caller.partyId, request.body));
@@ -183,7 +174,7 @@ export function paymentRoutes(app: FastifyInstance, deps: PaymentsDeps): void {
   });
 
   app.get<{ Params: { partyId: string } }>('/v1/bank-accounts/:partyId', { schema: s.getBankAccount }, async (request) => {
-    const caller = await callerRoles(deps, request);
+    const caller = await rolesOfCaller(deps, request);
     const partyId = request.params.partyId === 'me' ? caller.partyId : request.params.partyId;
     if (partyId !== caller.partyId && !caller.seesAll) throw new Problem(commonProblems.notFound, `no bank account of ${partyId} for ${caller.partyId} to see`);
     const account = (await payments.bankAccountsOf(deps.pool, [partyId])).get(partyId);
@@ -192,7 +183,7 @@ export function paymentRoutes(app: FastifyInstance, deps: PaymentsDeps): void {
   });
 
   app.get<{ Querystring: { after?: string; limit?: number } }>('/v1/payment-files', { schema: s.listPaymentFiles }, async (request) => {
-    const caller = await callerRoles(deps, request);
+    const caller = await rolesOfCaller(deps, request);
     const limit = request.query.limit ?? 20;
     const files = await payments.listFiles(deps.pool, { debtor: caller.seesAll ? null : caller.partyId, after: request.query.after, limit });
     const entries = await payments.entriesOfFiles(deps.pool, files.map((f) => f.id));
@@ -215,7 +206,7 @@ export function paymentRoutes(app: FastifyInstance, deps: PaymentsDeps): void {
   });
 
   app.get<{ Params: { id: string } }>('/v1/payment-files/:id', { schema: s.getPaymentFile }, async (request, reply) => {
-    const caller = await callerRoles(deps, request);
+    const caller = await rolesOfCaller(deps, request);
     const file = await payments.fileById(deps.pool, request.params.id);
     if (!file || (!caller.seesAll && file.debtor !== caller.partyId)) throw new Problem(commonProblems.notFound, `no payment file ${request.params.id} of ${caller.partyId}`);
     return reply.type('application/xml; charset=utf-8').header('content-disposition', `attachment; filename="${file.fileName}"`).send(file.xml);
@@ -225,7 +216,7 @@ export function paymentRoutes(app: FastifyInstance, deps: PaymentsDeps): void {
   void app.register(async (files) => {
     files.addContentTypeParser(['application/xml', 'text/xml', 'text/csv'], { parseAs: 'string', bodyLimit: camt054BytesMax }, (_request, body, done) => done(null, body));
     files.post('/v1/payment-notifications', { schema: s.importPaymentNotification, bodyLimit: camt054BytesMax }, async (request) => {
-      const caller = await callerRoles(deps, request);
+      const caller = await rolesOfCaller(deps, request);
       if (!caller.operator && !caller.roles.some((r) => trading.includes(r))) throw new Problem(commonProblems.forbidden, 'a bank notification is imported by the enterprise it is about, or by the operator');
       const format = formatOf(request.headers['content-type']);
       if (format === null || typeof request.body !== 'string') throw new Problem(paymentsProblems.paymentNotificationFormatUnsupported, `content type ${String(request.headers['content-type'])} is not application/xml or text/csv`);
