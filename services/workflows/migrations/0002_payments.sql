@@ -63,6 +63,23 @@ CREATE TABLE payment_files (
 CREATE INDEX payment_files_debtor ON payment_files (debtor, created_at);
 CREATE INDEX payment_files_unwritten ON payment_files (created_at) WHERE written_at IS NULL;
 
+-- The payment each settlement cites (`voucher.settle`'s paymentReference: the bank reference of the
+-- issuer's payment, unique per payer) and the amount it says was paid. A notification confirms it
+-- with a booked debit of that amount, under that bank reference, from the issuer's registered
+-- account; another amount leaves it `differs`, for a person.
+CREATE TABLE cited_settlements (
+  issuer text NOT NULL,
+  payment_reference text NOT NULL,
+  root_id uuid NOT NULL,
+  paid_amount numeric(17, 2) NOT NULL,
+  event_id uuid NOT NULL,
+  state text NOT NULL DEFAULT 'cited' CHECK (state IN ('cited', 'confirmed', 'differs')),
+  notified_amount numeric(17, 2),
+  notification_id text,
+  cited_at timestamptz NOT NULL,
+  PRIMARY KEY (issuer, payment_reference)
+);
+
 -- Each bank notification imported (camt.054 or the bank CSV), named by the sha256 of its bytes:
 -- a second import of the same file answers the stored report and changes nothing.
 CREATE TABLE payment_notifications (
@@ -74,4 +91,4 @@ CREATE TABLE payment_notifications (
 );
 
 -- Down Migration
-DROP TABLE payment_notifications, payment_files, payment_entries, bank_accounts;
+DROP TABLE payment_notifications, cited_settlements, payment_files, payment_entries, bank_accounts;

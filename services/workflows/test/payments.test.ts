@@ -4,7 +4,8 @@
  * ISO XSD and carry the registered accounts and the amounts to the cent; an entry whose creditor
  * has no account waits, listed as blocked, until it registers one; an event seen twice plans
  * once; a file recorded but lost before it reached the directory is written again byte for byte;
- * a camt.054 (one full, one partial, one unknown reference) and a bank CSV are matched, and a
+ * a camt.054 (one full, one partial, one unknown reference, and the issuer's payment its settlement
+ * cited) and a bank CSV are matched, and a
  * second import of the same file changes nothing.
  */
 import { createHash, randomUUID } from 'node:crypto';
@@ -48,10 +49,10 @@ const entryCount = async () => (await h.pool.query<{ n: number }>('SELECT count(
 const fileCount = async () => (await h.pool.query<{ n: number }>('SELECT count(*)::int AS n FROM payment_files')).rows[0]!.n;
 
 /** A camt.054.001.08 notification of debits booked on `account`, one transaction each. */
-function camt054(messageId: string, account: string, debits: { endToEndId: string; amount: string; creditorAccount: string; reference: string }[]): string {
+function camt054(messageId: string, account: string, debits: { endToEndId?: string; amount: string; creditorAccount: string; reference: string }[]): string {
   const tx = debits
     .map(
-      (d) => `<TxDtls><Refs><AcctSvcrRef>${d.reference}</AcctSvcrRef><EndToEndId>${d.endToEndId}</EndToEndId></Refs><Amt Ccy="CNY">${d.amount}</Amt><CdtDbtInd>DBIT</CdtDbtInd>` +
+      (d) => `<TxDtls><Refs><AcctSvcrRef>${d.reference}</AcctSvcrRef>${d.endToEndId ? `<EndToEndId>${d.endToEndId}</EndToEndId>` : ''}</Refs><Amt Ccy="CNY">${d.amount}</Amt><CdtDbtInd>DBIT</CdtDbtInd>` +
         `<RltdPties><CdtrAcct><Id><Othr><Id>${d.creditorAccount}</Id></Othr></Id></CdtrAcct></RltdPties></TxDtls>`,
     )
     .join('');
@@ -206,18 +207,22 @@ describe('payment files', () => {
         { endToEndId: (await entry(payout(a)))!.end_to_end_id, amount: '600.00', creditorAccount: '6222020000000001', reference: 'ICBC-TX-1' },
         { endToEndId: (await entry(payout(bank)))!.end_to_end_id, amount: '299.99', creditorAccount: 'DE89370400440532013000', reference: 'ICBC-TX-2' },
         { endToEndId: 'S-00000000000000000000000000000000', amount: '5.00', creditorAccount: '6222020000000009', reference: 'ICBC-TX-3' },
+        // The issuer's own payment its settlement cited (voucher.settle's paymentReference is its bank reference).
+        { amount: '1000.00', creditorAccount: '6222020000000999', reference: 'PAY-1' },
       ]);
       expect(await schemaErrors(notice, 'camt.054.001.08')).toEqual([]);
       const res = await h.app.inject({ method: 'POST', url: '/v1/payment-notifications', headers: { ...h.as(core), 'content-type': 'application/xml' }, payload: notice });
       expect(res.statusCode, res.body).toBe(200);
-      const report = res.json() as { replayed: boolean; matched: { entryId: string; amount: string }[]; partial: { entryId: string; expected: string; notified: string; difference: string }[]; unmatched: { reason: string; amount: string }[] };
+      const report = res.json() as { replayed: boolean; settlements: unknown[]; matched: { entryId: string; amount: string }[]; partial: { entryId: string; expected: string; notified: string; difference: string }[]; unmatched: { reason: string; amount: string }[] };
       expect(report.replayed).toBe(false);
       expect(report.matched.map((m) => [m.entryId, m.amount])).toEqual([[payout(a), '600.00']]);
       expect(report.partial.map((p) => [p.entryId, p.expected, p.notified, p.difference])).toEqual([[payout(bank), '300.00', '299.99', '-0.01']]);
       expect(report.unmatched.map((u) => [u.reason, u.amount])).toEqual([['endToEndIdUnknown', '5.00']]);
+      expect(report.settlements).toEqual([{ rootId, paymentReference: 'PAY-1', state: 'confirmed', paidAmount: '1000.00', notified: '1000.00', difference: '0.00', source: expect.any(String) }]);
       expect(await entry(payout(a))).toMatchObject({ state: 'paid', notified_amount: '600.00' });
       expect(await entry(payout(bank))).toMatchObject({ state: 'partial', notified_amount: '299.99' });
       expect((await entry(payout(c)))?.state).toBe('filed'); // not in the notice: still expected
+      expect((await h.pool.query('SELECT state, notified_amount::text FROM cited_settlements WHERE root_id = $1', [rootId])).rows).toEqual([{ state: 'confirmed', notified_amount: '1000.00' }]);
     });
 
     it('answer the same file imported again with the same report, changing nothing', async () => {

@@ -17,7 +17,7 @@ import { join } from 'node:path';
 import { withTransaction, type Pool, type PoolClient } from '@cascade/db';
 import type { Logger } from '@cascade/logging';
 import { buildPain001, matchPayments, parseBankCsv, parseCamt054, PaymentFileError, type NotifiedPayment } from '@cascade/payments';
-import { checkBankAccount, filesFor, notificationReportOf, paymentEntriesPlannedBy, type BankAccount, type NotificationReport } from '../domain/payments.ts';
+import { checkBankAccount, filesFor, notificationReportOf, paymentEntriesPlannedBy, settlementCitedBy, type BankAccount, type NotificationReport } from '../domain/payments.ts';
 import type { LedgerEventIn } from '../domain/planning.ts';
 import * as payments from '../data-access/payments.ts';
 
@@ -34,9 +34,11 @@ export const entriesPerTickMax = 5_000;
 /** Most unwritten files one tick writes again. */
 const unwrittenPerTickMax = 100;
 
-/** Plans the payment entries of one ledger event, in the consumer's transaction. */
+/** Plans the payment entries of one ledger event (and records the payment a settlement cites), in the consumer's transaction. */
 export async function planPayments(client: PoolClient, event: LedgerEventIn & { id: string }, now: Date): Promise<void> {
   await payments.planEntries(client, paymentEntriesPlannedBy(event), event.id, now);
+  const cited = settlementCitedBy(event);
+  if (cited) await payments.recordCitedSettlement(client, cited, event.id, now);
 }
 
 const sha256 = (text: string) => createHash('sha256').update(text, 'utf8').digest('hex');
@@ -141,7 +143,8 @@ export class NotificationUnreadable extends Error {
 
 /**
  * Imports a bank notification: parsed, matched against the entries it names that the caller
- * pays or is paid (all of them for the operator), recorded with what it settled in one
+ * pays or is paid (all of them for the operator) and against the payments the caller's
+ * settlements cite (every issuer's for the operator), recorded with what it settled in one
  * transaction. The same file imported again by the same party answers the first import's report
  * and changes nothing. A CSV with any bad row is refused whole, with every row's errors.
  * @throws NotificationUnreadable (a parse error or bad rows: nothing recorded)
@@ -172,12 +175,15 @@ export async function importNotification(deps: PaymentsDeps, caller: { partyId: 
   return withTransaction(deps.pool, async (client) => {
     // What the caller may not see does not exist for its import: another party's entry is unknown.
     const known = (await payments.entriesByEndToEndId(client, endToEndIds)).filter((e) => caller.operator || e.debtor === caller.partyId || e.creditor === caller.partyId);
+    const bankReferences = [...new Set(notified.map((n) => n.bankReference).filter((x): x is string => typeof x === 'string' && x.length > 0))];
+    const cited = await payments.citedSettlements(client, bankReferences, caller.operator ? null : caller.partyId);
     const report = notificationReportOf(
       id,
       format,
       messageId,
       matchPayments(notified, known.map((e) => ({ endToEndId: e.endToEndId, amount: e.amount, payeeAccount: e.payeeAccount }))),
       new Map(known.map((e) => [e.endToEndId, e])),
+      cited,
     );
     const fresh = await payments.recordNotification(client, { id, format, importedBy: caller.partyId, at: deps.clock(), report });
     if (!fresh) return { report: (await payments.notificationById(client, id))!, replayed: true };

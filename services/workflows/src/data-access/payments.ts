@@ -6,7 +6,7 @@
  */
 import type { Pool, PoolClient } from '@cascade/db';
 import type { AccountRef, AgentRef } from '@cascade/payments';
-import type { BankAccount, DueEntry, KnownEntry, NotificationReport, PaymentEntryKind, PaymentEntryState, PlannedPaymentEntry } from '../domain/payments.ts';
+import type { BankAccount, CitedSettlement, DueEntry, KnownCitedSettlement, KnownEntry, NotificationReport, PaymentEntryKind, PaymentEntryState, PlannedPaymentEntry } from '../domain/payments.ts';
 
 type Db = Pool | PoolClient;
 
@@ -191,6 +191,26 @@ export async function entriesByEndToEndId(client: PoolClient, endToEndIds: strin
   return rows.map((r) => ({ id: r.id, endToEndId: r.end_to_end_id, state: r.state, amount: r.amount, payeeAccount: r.payee_account, debtor: r.debtor, creditor: r.creditor }));
 }
 
+/** Records the payment a settlement cites; one already recorded (same issuer and reference) is kept. */
+export async function recordCitedSettlement(db: Db, c: CitedSettlement, eventId: string, at: Date): Promise<void> {
+  await db.query(
+    `INSERT INTO cited_settlements (issuer, payment_reference, root_id, paid_amount, event_id, cited_at) VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (issuer, payment_reference) DO NOTHING`,
+    [c.issuer, c.paymentReference, c.rootId, c.paidAmount, eventId, at],
+  );
+}
+
+/** The cited settlements with these references (of `issuer` only, unless null), with the issuer's registered account, locked for the import. */
+export async function citedSettlements(client: PoolClient, references: string[], issuer: string | null): Promise<KnownCitedSettlement[]> {
+  if (references.length === 0) return [];
+  const { rows } = await client.query(
+    `SELECT s.issuer, s.payment_reference, s.root_id, s.paid_amount::text AS paid_amount, s.state, coalesce(a.account->>'number', a.account->>'iban') AS payer_account
+     FROM cited_settlements s LEFT JOIN bank_accounts a ON a.party_id = s.issuer
+     WHERE s.payment_reference = ANY($1::text[]) AND ($2::text IS NULL OR s.issuer = $2) ORDER BY s.issuer, s.payment_reference FOR UPDATE OF s`,
+    [references, issuer],
+  );
+  return rows.map((r) => ({ issuer: r.issuer, paymentReference: r.payment_reference, rootId: r.root_id, paidAmount: r.paid_amount, state: r.state, payerAccount: r.payer_account }));
+}
+
 export async function notificationById(db: Db, id: string): Promise<NotificationReport | undefined> {
   const { rows } = await db.query<{ report: NotificationReport }>('SELECT report FROM payment_notifications WHERE id = $1', [id]);
   return rows[0]?.report;
@@ -207,6 +227,14 @@ export async function recordNotification(client: PoolClient, n: { id: string; fo
     ...n.report.matched.map((m) => ({ id: m.entryId, state: 'paid', notified: m.amount })),
     ...n.report.partial.map((p) => ({ id: p.entryId, state: 'partial', notified: p.notified })),
   ];
+  if (n.report.settlements.length > 0) {
+    await client.query(
+      `UPDATE cited_settlements s SET state = x.state, notified_amount = x.notified, notification_id = $2
+       FROM json_to_recordset($1::json) AS x(root_id uuid, payment_reference text, state text, notified numeric)
+       WHERE s.root_id = x.root_id AND s.payment_reference = x.payment_reference AND s.state = 'cited'`,
+      [JSON.stringify(n.report.settlements.map((c) => ({ root_id: c.rootId, payment_reference: c.paymentReference, state: c.state, notified: c.notified }))), n.id],
+    );
+  }
   if (settle.length > 0) {
     await client.query(
       `UPDATE payment_entries e SET state = x.state, notified_amount = x.notified, notification_id = $2, settled_at = $3

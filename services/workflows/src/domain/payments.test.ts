@@ -12,6 +12,7 @@ import {
   transfersPerFileMax,
   type BankAccount,
   type DueEntry,
+  type KnownCitedSettlement,
   type KnownEntry,
 } from './payments.ts';
 
@@ -143,5 +144,18 @@ describe('notification reports', () => {
       ['E-c', 'entryAlreadySettled', 'c'],
       ['E-x', 'endToEndIdUnknown', null],
     ]);
+  });
+
+  it('confirms the payment a settlement cites by its bank reference, debited from the issuer\'s account, and never twice', () => {
+    const cited = (issuer: string, state: KnownCitedSettlement['state'] = 'cited'): KnownCitedSettlement => ({ issuer, paymentReference: 'PAY-1', rootId: `R-${issuer}`, paidAmount: '100.00', state, payerAccount: issuer === 'I' ? '0200001234567890123' : '9999' });
+    const debit = (amount: string, account = '0200001234567890123'): NotifiedPayment => ({ ...notified('NOTPROVIDED', amount), endToEndId: undefined, bankReference: 'PAY-1', account });
+    const run = (payments: NotifiedPayment[], c: KnownCitedSettlement[]) => notificationReportOf('N', 'camt.054', null, matchPayments(payments, []), new Map(), c);
+    // Two issuers cited PAY-1 (a reference is unique per payer): the one whose account was debited.
+    expect(run([debit('100.00')], [cited('J'), cited('I')]).settlements).toEqual([{ rootId: 'R-I', paymentReference: 'PAY-1', state: 'confirmed', paidAmount: '100.00', notified: '100.00', difference: '0.00', source: 'test NOTPROVIDED' }]);
+    expect(run([debit('99.50')], [cited('I')]).settlements.map((x) => [x.state, x.difference])).toEqual([['differs', '-0.50']]);
+    expect(run([debit('100.00', '1111')], [cited('I')]).unmatched.map((u) => u.reason)).toEqual(['settlementPayerAccountDiffers']);
+    expect(run([debit('100.00'), debit('100.00')], [cited('I')]).unmatched.map((u) => u.reason)).toEqual(['settlementAlreadyConfirmed']);
+    expect(run([debit('100.00')], [cited('I', 'confirmed')]).unmatched.map((u) => u.reason)).toEqual(['settlementAlreadyConfirmed']);
+    expect(run([{ ...debit('100.00'), creditDebit: 'CRDT' }], [cited('I')]).unmatched.map((u) => u.reason)).toEqual(['endToEndIdMissing']); // money in is not the issuer's payment
   });
 });

@@ -6,16 +6,18 @@
  * amounts stay two-decimal strings (summed in fen by the library).
  */
 import { createHash } from 'node:crypto';
-import { Amount } from '@cascade/money';
+import { Amount, fenText } from '@cascade/money';
 import {
   accountKey,
   checkAccount,
   checkAgent,
   checkText,
+  normaliseAccountId,
   type AccountRef,
   type AgentRef,
   type CreditTransferBatch,
   type MatchReport,
+  type NotifiedPayment,
   type UnmatchedReason,
 } from '@cascade/payments';
 import type { LedgerEventIn } from './planning.ts';
@@ -92,6 +94,20 @@ export function paymentEntriesPlannedBy(event: LedgerEventIn): PlannedPaymentEnt
     }
   }
   return entries.filter((e) => e.debtor !== e.creditor && positive(e.amount)).map((e) => ({ ...e, endToEndId: endToEndIdOf(e.kind, e.id) }));
+}
+
+/** The payment a settlement cites: the issuer says it paid `paidAmount` under this bank reference. */
+export interface CitedSettlement {
+  issuer: string;
+  paymentReference: string;
+  rootId: string;
+  paidAmount: string;
+}
+
+export function settlementCitedBy(event: LedgerEventIn): CitedSettlement | null {
+  if (event.type !== 'VoucherSettled') return null;
+  const d = event.data as { rootId: string; issuer: string; paymentReference: string; paidAmount: string };
+  return { issuer: d.issuer, paymentReference: d.paymentReference, rootId: d.rootId, paidAmount: d.paidAmount };
 }
 
 /** What keeps a planned entry out of a file: a party with no registered account. */
@@ -212,7 +228,13 @@ export interface KnownEntry {
   payeeAccount: string;
 }
 
-export type NotificationUnmatchedReason = UnmatchedReason | 'entryAlreadySettled';
+export type NotificationUnmatchedReason = UnmatchedReason | 'entryAlreadySettled' | 'settlementAlreadyConfirmed' | 'settlementPayerAccountDiffers';
+
+/** A cited settlement a notification may confirm, with the issuer's registered account (null: none). */
+export interface KnownCitedSettlement extends CitedSettlement {
+  state: 'cited' | 'confirmed' | 'differs';
+  payerAccount: string | null;
+}
 
 /** The answer to an import, as stored and returned. */
 export interface NotificationReport {
@@ -223,17 +245,30 @@ export interface NotificationReport {
   matched: { entryId: string; endToEndId: string; amount: string; source: string; bankReference: string | null }[];
   /** Entries it paid another amount: now `partial`, waiting for a person. */
   partial: { entryId: string; endToEndId: string; expected: string; notified: string; difference: string; source: string; bankReference: string | null }[];
-  /** Movements it reported that pay no entry, each with why. */
+  /** Settlements whose cited payment it booked: `confirmed` (the amount cited) or `differs` (another, for a person). */
+  settlements: { rootId: string; paymentReference: string; state: 'confirmed' | 'differs'; paidAmount: string; notified: string; difference: string; source: string }[];
+  /** Movements it reported that pay no entry and confirm no settlement, each with why. */
   unmatched: { source: string; endToEndId: string | null; amount: string; reason: NotificationUnmatchedReason; entryId: string | null; bankReference: string | null }[];
 }
 
 /**
  * Reads the library's match report as what to record: an entry already paid or partly paid by an
- * earlier notification is not paid again (`entryAlreadySettled`); the others are marked.
+ * earlier notification is not paid again (`entryAlreadySettled`); the others are marked. A
+ * movement that names no entry of ours but carries, as its bank reference, the payment reference
+ * a settlement cited is that settlement's payment when it is a debit of the issuer's registered
+ * account: `confirmed` for the amount cited, `differs` (with the difference) for another — a
+ * debit from another account is `settlementPayerAccountDiffers`, never guessed to be it.
  */
-export function notificationReportOf(id: string, format: 'camt.054' | 'csv', messageId: string | null, report: MatchReport, known: ReadonlyMap<string, KnownEntry>): NotificationReport {
-  const out: NotificationReport = { notificationId: id, format, messageId, matched: [], partial: [], unmatched: [] };
-  const unmatched = (n: MatchReport['unmatched'][number]['notified'], reason: NotificationUnmatchedReason, entryId: string | null) =>
+export function notificationReportOf(
+  id: string,
+  format: 'camt.054' | 'csv',
+  messageId: string | null,
+  report: MatchReport,
+  known: ReadonlyMap<string, KnownEntry>,
+  cited: readonly KnownCitedSettlement[] = [],
+): NotificationReport {
+  const out: NotificationReport = { notificationId: id, format, messageId, matched: [], partial: [], settlements: [], unmatched: [] };
+  const unmatched = (n: NotifiedPayment, reason: NotificationUnmatchedReason, entryId: string | null) =>
     out.unmatched.push({ source: n.source, endToEndId: n.endToEndId ?? null, amount: n.amount, reason, entryId, bankReference: n.bankReference ?? null });
   for (const m of report.matched) {
     const entry = known.get(m.expected.endToEndId)!;
@@ -245,6 +280,36 @@ export function notificationReportOf(id: string, format: 'camt.054' | 'csv', mes
     if (entry.state !== 'filed') unmatched(p.notified, 'entryAlreadySettled', entry.id);
     else out.partial.push({ entryId: entry.id, endToEndId: entry.endToEndId, expected: p.expected.amount, notified: p.notified.amount, difference: p.difference, source: p.notified.source, bankReference: p.notified.bankReference ?? null });
   }
-  for (const u of report.unmatched) unmatched(u.notified, u.reason, u.expected ? (known.get(u.expected.endToEndId)?.id ?? null) : null);
+  const confirmedNow = new Set<string>();
+  for (const u of report.unmatched) {
+    const n = u.notified;
+    // A payment reference is unique per payer: the one cited by the issuer whose account was debited.
+    const candidates = u.reason === 'endToEndIdMissing' || u.reason === 'endToEndIdUnknown' ? cited.filter((c) => c.paymentReference === n.bankReference) : [];
+    if (candidates.length === 0 || n.creditDebit !== 'DBIT' || n.currency !== 'CNY') {
+      unmatched(n, u.reason, u.expected ? (known.get(u.expected.endToEndId)?.id ?? null) : null);
+      continue;
+    }
+    const settlement = candidates.find((c) => c.payerAccount !== null && normaliseAccountId(c.payerAccount) === normaliseAccountId(n.account));
+    if (!settlement) {
+      unmatched(n, 'settlementPayerAccountDiffers', null);
+      continue;
+    }
+    const key = `${settlement.issuer}\n${settlement.paymentReference}`;
+    if (settlement.state !== 'cited' || confirmedNow.has(key)) {
+      unmatched(n, 'settlementAlreadyConfirmed', null);
+      continue;
+    }
+    confirmedNow.add(key);
+    const differenceFen = Amount.parse(n.amount).toFen() - Amount.parse(settlement.paidAmount).toFen();
+    out.settlements.push({
+      rootId: settlement.rootId,
+      paymentReference: settlement.paymentReference,
+      state: differenceFen === 0n ? 'confirmed' : 'differs',
+      paidAmount: settlement.paidAmount,
+      notified: n.amount,
+      difference: fenText(differenceFen),
+      source: n.source,
+    });
+  }
   return out;
 }

@@ -89,7 +89,7 @@ const source = { source: { type: 'string' }, bankReference: { type: ['string', '
 const reportSchema = {
   type: 'object',
   additionalProperties: false,
-  required: ['notificationId', 'format', 'messageId', 'replayed', 'matched', 'partial', 'unmatched'],
+  required: ['notificationId', 'format', 'messageId', 'replayed', 'matched', 'partial', 'settlements', 'unmatched'],
   properties: {
     notificationId: { type: 'string' },
     format: { enum: ['camt.054', 'csv'] },
@@ -103,6 +103,15 @@ const reportSchema = {
         additionalProperties: false,
         required: ['entryId', 'endToEndId', 'expected', 'notified', 'difference', 'source', 'bankReference'],
         properties: { entryId: { type: 'string' }, endToEndId: { type: 'string' }, expected: { type: 'string' }, notified: { type: 'string' }, difference: { type: 'string' }, ...source },
+      },
+    },
+    settlements: {
+      type: 'array',
+      items: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['rootId', 'paymentReference', 'state', 'paidAmount', 'notified', 'difference', 'source'],
+        properties: { rootId: { type: 'string' }, paymentReference: { type: 'string' }, state: { enum: ['confirmed', 'differs'] }, paidAmount: { type: 'string' }, notified: { type: 'string' }, difference: { type: 'string' }, source: { type: 'string' } },
       },
     },
     unmatched: {
