@@ -46,9 +46,8 @@ const sha256 = (text: string) => createHash('sha256').update(text, 'utf8').diges
 /**
  * One round of the payment-file job: records the files for every entry now due (both accounts
  * registered), then writes every recorded file not yet in the directory. Returns the ids of the
- * files recorded this round.
- * @throws PaymentFileError when an account stored cannot be written into a file (the
- *   transaction is rolled back: nothing is recorded, the entries stay planned).
+ * files recorded this round. A debtor whose file the library refuses (an account stored that a
+ * file cannot carry) is logged and left out; its entries stay planned.
  */
 export async function tickPaymentFiles(deps: PaymentsDeps): Promise<string[]> {
   const now = deps.clock();
@@ -58,7 +57,16 @@ export async function tickPaymentFiles(deps: PaymentsDeps): Promise<string[]> {
     const accounts = await payments.bankAccountsOf(client, [...new Set(due.flatMap((e) => [e.debtor, e.creditor]))]);
     const ids: string[] = [];
     for (const file of filesFor(due, accounts, now)) {
-      const doc = buildPain001(file.batch);
+      let doc;
+      try {
+        doc = buildPain001(file.batch);
+      } catch (error) {
+        // An account stored before a rule tightened, say: this debtor's entries stay planned (and
+        // are said here every round), the other debtors' files are made all the same.
+        if (!(error instanceof PaymentFileError)) throw error;
+        deps.logger.error({ debtor: file.debtor, entries: file.entryIds.length, code: error.code, err: error.message }, 'payment file cannot be written; its entries wait');
+        continue;
+      }
       const id = file.batch.messageId;
       await payments.recordFile(
         client,

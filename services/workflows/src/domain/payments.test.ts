@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { splitEventData } from '@cascade/events';
 import { buildPain001, matchPayments, PaymentFileError, type NotifiedPayment } from '@cascade/payments';
 import {
   blockedBy,
@@ -39,6 +40,16 @@ describe('payment planning', () => {
     expect(entries.every((e) => /^S-[0-9a-f]{33}$/.test(e.endToEndId))).toBe(true);
     expect(new Set(entries.map((e) => e.endToEndId)).size).toBe(2);
     expect(paymentEntriesPlannedBy({ type: 'VoucherAccepted', data: { voucherId: 'V' } })).toEqual([]);
+  });
+
+  it('plans a settlement split into parts (too large for one envelope) as the whole: each holder once, in the part that carries it', () => {
+    const holderTotals = Array.from({ length: 3_000 }, (_, i) => ({ holder: `H-${String(i).padStart(4, '0')}`, amount: `${i + 1}.01` }));
+    const data = { rootId: 'R', issuer: 'I', paymentReference: 'PAY-1', paidAmount: '1.00', payouts: [], holderTotals, creditLineRestored: null, at: '' };
+    const parts = splitEventData('VoucherSettled', data, 20_000);
+    expect(parts.length).toBeGreaterThan(3);
+    const planned = parts.flatMap((p) => paymentEntriesPlannedBy({ type: 'VoucherSettled', data: p }));
+    expect(planned).toEqual(paymentEntriesPlannedBy({ type: 'VoucherSettled', data }));
+    expect(new Set(planned.map((e) => e.id)).size).toBe(3_000);
   });
 
   it('says an entry whose debtor or creditor has no account is blocked, and who must register one', () => {

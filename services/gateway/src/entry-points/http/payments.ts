@@ -22,7 +22,7 @@ export const paymentRoutes = {
   getBankAccount: forwardRoute({
     service: 'workflows',
     path: (r) => `/v1/bank-accounts/${param(r, 'partyId')}`,
-    summary: 'A party’s registered settlement account (`me`: the caller’s; the operator and the regulator: anyone’s)',
+    summary: 'A party’s registered settlement account: the caller’s own (the operator and the regulator: anyone’s)',
     tags: ['payments'],
     access: { auth: 'token', roles: allRoles, scope: { in: 'params', name: 'partyId', seesAll: ['operator', 'regulator'] } },
     schema: fromService(s.getBankAccount),
