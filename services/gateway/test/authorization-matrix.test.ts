@@ -395,7 +395,7 @@ beforeAll(async () => {
     await eventually(() => p.client.listWebhooks().catch(() => undefined), 30_000, `${p.partyId} known to the workflows service`);
     await p.client.registerWebhook(`${unreachableHook}/${p.partyId}`);
     p.webhookToDelete = (await p.client.registerWebhook(`${unreachableHook}/${p.partyId}/delete-me`)).id;
-    if (p.roles.some((r) => r === 'core' || r === 'supplier' || r === 'funder')) await p.client.request('registerBankAccount', { body: bankAccountOf(p.partyId) });
+    if (p.roles.some((r) => r === 'core' || r === 'supplier' || r === 'funder')) await p.client.registerBankAccount(bankAccountOf(p.partyId));
     const extra = generateKeyPair('ed25519').privateKey;
     await p.client.command('key.add', p.partyId, { key: { keyId: extra.keyId, alg: 'ed25519', publicKey: exportPublicKey(extra, 'hex') } }, [p.signer]);
   }
@@ -441,7 +441,9 @@ beforeAll(async () => {
     const assessment = await eventually(async () => (await regulator.listAssessments({ voucherId })).items[0], 60_000, `the assessment of ${voucherId}`);
     const alert = await eventually(async () => (await regulator.listAlerts({ subject: t.core.partyId })).items.find((a) => a.funder === t.funder.partyId), 60_000, `an alert to ${t.funder.partyId}`);
     await eventually(async () => regulator.matchProducts(trees[tenancy].activeVoucher).catch(() => undefined), 60_000, 'the risk service sees the active voucher');
-    const paymentFile = await eventually(async () => (await t.funder.client.request<{ files: { id: string }[] }>('listPaymentFiles')).body.files[0], 60_000, `the payment file of ${t.funder.partyId}`);
+    const paymentFile = await eventually(async () => (await t.funder.client.listPaymentFiles()).files[0], 60_000, `the payment file of ${t.funder.partyId}`);
+    // Through the gateway and the SDK, the file is its XML: the funder pays the supplier its net proceeds.
+    expect(await t.funder.client.getPaymentFile(paymentFile!.id)).toContain(`<InstdAmt Ccy="CNY">${paymentFile!.entries[0]!.amount}</InstdAmt>`);
     records[tenancy] = {
       main: { contractId: main.contract.contractId, invoiceId: main.invoice.invoiceId, deliveryId: main.delivery.deliveryId, paymentId: mainPayment.paymentId },
       funders: { contractId: funders.contract.contractId, invoiceId: funders.invoice.invoiceId, deliveryId: funders.delivery.deliveryId, paymentId: funderPayment.paymentId },
