@@ -227,7 +227,7 @@ describe('payment files', () => {
 
     it('answer the same file imported again with the same report, changing nothing', async () => {
       const before = (await h.pool.query('SELECT id, state, notified_amount, settled_at FROM payment_entries ORDER BY id')).rows;
-      const again = await h.app.inject({ method: 'POST', url: '/v1/payment-notifications', headers: { ...h.as(core), 'content-type': 'application/xml' }, payload: notice });
+      const again = await h.app.inject({ method: 'POST', url: '/v1/payment-notifications', headers: { ...h.as(core), 'content-type': 'application/xml; charset=utf-8' }, payload: notice });
       expect(again.statusCode).toBe(200);
       expect(again.json()).toMatchObject({ replayed: true, matched: [{ entryId: payout(a) }], partial: [{ entryId: payout(bank) }] });
       expect((await h.pool.query('SELECT id, state, notified_amount, settled_at FROM payment_entries ORDER BY id')).rows).toEqual(before);
