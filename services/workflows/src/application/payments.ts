@@ -31,8 +31,8 @@ export interface PaymentsDeps {
 
 /** Most entries one tick claims (in files of at most `transfersPerFileMax`). */
 export const entriesPerTickMax = 5_000;
-/** Most unwritten files one tick writes again. */
-const unwrittenPerTickMax = 100;
+/** Most recorded files one round writes (each up to `transfersPerFileMax` transfers, its XML read into memory). */
+const unwrittenPerTickMax = 10;
 
 /** Plans the payment entries of one ledger event (and records the payment a settlement cites), in the consumer's transaction. */
 export async function planPayments(client: PoolClient, event: LedgerEventIn & { id: string }, now: Date): Promise<void> {
