@@ -9,7 +9,7 @@
  * second import of the same file changes nothing.
  */
 import { createHash, randomUUID } from 'node:crypto';
-import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { XMLParser } from 'fast-xml-parser';
@@ -180,8 +180,10 @@ describe('payment files', () => {
     const { rows } = await h.pool.query<{ file_name: string; sha256: string }>('SELECT file_name, sha256 FROM payment_files WHERE id = $1', [settlementFile]);
     const path = join(filesDir, rows[0]!.file_name);
     const original = await readFile(path, 'utf8');
-    // The process stopped after the file was recorded and before it was in the directory.
+    // The process stopped after the file was recorded and before it was in the directory, with
+    // half of it written under its temporary name.
     await rm(path);
+    await writeFile(join(filesDir, `.${rows[0]!.file_name}.99999.tmp`), original.slice(0, 100));
     await h.pool.query('UPDATE payment_files SET written_at = NULL WHERE id = $1', [settlementFile]);
     expect(await tickPaymentFiles(payments)).toEqual([]);
     expect(await readFile(path, 'utf8')).toBe(original);

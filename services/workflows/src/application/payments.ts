@@ -12,7 +12,7 @@
  * it leaves a record whose file the next tick writes again, byte for byte, from the stored XML.
  */
 import { createHash } from 'node:crypto';
-import { mkdir, open, readFile, rename, rm } from 'node:fs/promises';
+import { mkdir, open, readdir, readFile, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { withTransaction, type Pool, type PoolClient } from '@cascade/db';
 import type { Logger } from '@cascade/logging';
@@ -123,6 +123,9 @@ async function writeAtomically(dir: string, name: string, xml: string, digest: s
     await rm(temporary, { force: true });
     throw error;
   }
+  // A process stopped between its write and its rename left its temporary file: gone now.
+  const leftovers = (await readdir(dir)).filter((f) => f.startsWith(`.${name}.`) && f.endsWith('.tmp'));
+  for (const f of leftovers) await rm(join(dir, f), { force: true });
 }
 
 /**
