@@ -13,7 +13,7 @@ import { kafkaLedgerPort } from './application/ledger-port.ts';
 import { postJson, staleMsDefault, webhookSecretsKey, type WorkflowsDeps } from './application/workflows.ts';
 import { paymentFilesDirOf, readOperatorKey, readWorkflowsGenesis, workflowsSettings, type WorkflowsSettings } from './config.ts';
 import { paymentRoutes } from './entry-points/http/payments.ts';
-import { paymentFilesJob } from './entry-points/jobs/payment-files.ts';
+import { paymentFilesDirReady, paymentFilesJob } from './entry-points/jobs/payment-files.ts';
 import { webhookRoutes } from './entry-points/http/webhooks.ts';
 import { workQueue } from './entry-points/jobs/queue.ts';
 import { ledgerEventsConsumer } from './entry-points/messages/ledger-events.ts';
@@ -48,6 +48,7 @@ export const definition: ServiceDefinition = {
     const paymentsDeps = { pool: platform.pool, clock, logger: platform.logger, filesDir: paymentFilesDirOf(c) };
     paymentRoutes(app, paymentsDeps);
     const paymentFiles = paymentFilesJob(paymentsDeps, { tickMs: c.paymentFilesTickMs, registry: platform.registry });
+    platform.readiness.paymentFiles = () => paymentFilesDirReady(paymentsDeps.filesDir);
     const consumer = ledgerEventsConsumer(deps, { kafka: platform.kafka, groupId: c.ledgerGroupId, topic: topics.ledgerEvents.name, registry: platform.registry });
     platform.readiness.ledgerEvents = async () => {
       const dead = consumer.progress().deadBecause;

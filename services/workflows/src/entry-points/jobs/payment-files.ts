@@ -6,6 +6,8 @@
  * file cannot carry) is logged and counted; what it left is taken by the next one, never lost and
  * never written twice.
  */
+import { constants } from 'node:fs';
+import { access, mkdir } from 'node:fs/promises';
 import client from 'prom-client';
 import type { Part } from '@cascade/service';
 import { tickPaymentFiles, type PaymentsDeps } from '../../application/payments.ts';
@@ -45,4 +47,10 @@ export function paymentFilesJob(deps: PaymentsDeps, options: { tickMs: number; r
       },
     },
   };
+}
+
+/** Readiness: the payment-file directory exists (made if need be) and this process may write into it. */
+export async function paymentFilesDirReady(dir: string): Promise<void> {
+  await mkdir(dir, { recursive: true });
+  await access(dir, constants.W_OK);
 }
