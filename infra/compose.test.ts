@@ -89,6 +89,9 @@ describe('docker-compose.yml', () => {
           // The scheduler signs as the operator, with the key the genesis CLI wrote, read-only.
           expect(env.WORKFLOWS_OPERATOR_KEY_FILE).toBe('/run/cascade/operator-key.pem');
           expect((svc as { volumes?: string[] }).volumes).toContain('ledger-genesis:/run/cascade:ro');
+          // Payment files go to a writable volume of their own, not beside the read-only genesis.
+          expect(env.WORKFLOWS_PAYMENT_FILES_DIR).toBe('/var/lib/cascade/payment-files');
+          expect((svc as { volumes?: string[] }).volumes).toContain('payment-files:/var/lib/cascade/payment-files');
         }
         expect(config.kafkaBrokers).toEqual(['kafka:9092']);
         expect(new URL(config.databaseUrl).hostname).toBe('postgres');

@@ -1,5 +1,5 @@
 export * from './errors.ts';
-export { escapeXml, characterCount } from './text.ts';
+export { escapeXml, characterCount, checkText } from './text.ts';
 export * from './accounts.ts';
 export * from './pain001.ts';
 export * from './matching.ts';

@@ -210,6 +210,8 @@ export async function registerGatewayRoutes(app: FastifyInstance, ctx: GatewayCo
             if (res.status >= 500) throw new Problem(gatewayProblems.upstreamUnavailable, `the ${route.answer.service} service answered ${res.status}`);
             return reply.status(res.status).type(problemContentType).send({ ...(res.body as object), traceId: request.traceId });
           }
+          // A document that is not JSON (a payment file's XML) goes out as the service answered it.
+          if (res.contentType) void reply.type(res.contentType);
           return reply.status(res.status).send(res.body);
         },
       });
@@ -221,7 +223,7 @@ export async function registerGatewayRoutes(app: FastifyInstance, ctx: GatewayCo
     // stream, in a context of their own, instead of parsing it as strict JSON.
     await scope.register(async (streaming) => {
       streaming.removeAllContentTypeParsers();
-      streaming.addContentTypeParser(['text/csv', 'application/json'], (_request, payload, done) => done(null, payload));
+      streaming.addContentTypeParser(['text/csv', 'application/json', 'application/xml', 'text/xml'], (_request, payload, done) => done(null, payload));
       for (const [id, route] of entries) if ((operations[id] as OperationSpec).stream) addRoute(streaming, id, route);
     });
   });

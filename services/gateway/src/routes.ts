@@ -4,9 +4,10 @@ import { chainRoutes } from './entry-points/http/chain.ts';
 import { partyRoutes } from './entry-points/http/parties.ts';
 import { riskRoutes } from './entry-points/http/risk.ts';
 import { workflowRoutes } from './entry-points/http/workflows.ts';
+import { paymentRoutes } from './entry-points/http/payments.ts';
 import { sessionRoutes } from './entry-points/http/sessions.ts';
 import { tradeRecordRoutes } from './entry-points/http/trade-records.ts';
 import { tradeRoutes } from './entry-points/http/trade.ts';
 import { voucherRoutes } from './entry-points/http/vouchers.ts';
 
-export const gatewayRoutes: RouteTable = { ...chainRoutes, ...sessionRoutes, ...partyRoutes, ...tradeRoutes, ...tradeRecordRoutes, ...riskRoutes, ...workflowRoutes, ...voucherRoutes };
+export const gatewayRoutes: RouteTable = { ...chainRoutes, ...sessionRoutes, ...partyRoutes, ...tradeRoutes, ...tradeRecordRoutes, ...riskRoutes, ...workflowRoutes, ...paymentRoutes, ...voucherRoutes };

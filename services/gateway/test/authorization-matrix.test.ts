@@ -21,6 +21,7 @@
  * addressee of an alert) is the "other tenant" half of each row. A list without a party parameter
  * answers only what the caller may see: its "other" request is the same list.
  */
+import { randomInt } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { exportPublicKey, generateKeyPair } from '@cascade/crypto';
 import { newNonce, newVoucherId, operations, pathOf, signCommand, type Command, type CommandPayloads, type CommandType, type OperationId, type Role } from '@cascade/sdk/client';
@@ -52,6 +53,8 @@ interface TenantRecords {
   alertId: string;
   /** A product of the funder's, for the matrix to withdraw. */
   productId: string;
+  /** The funder's pain.001 file disbursing a financing to the supplier. */
+  paymentFileId: string;
 }
 const records = {} as Record<Tenancy, TenantRecords>;
 
@@ -119,6 +122,15 @@ const expected: Record<OperationId, { own: Caller[]; other: Caller[] }> = {
   listSchedule: rule(['operator', 'regulator'], ['operator', 'regulator']),
   // A financing's registry record: its holder (the supplier) and the funder it names; the operator and the regulator any.
   getFinancingRegistry: rule(['supplier', 'funder', 'operator', 'regulator'], ['operator', 'regulator']),
+  // Payment files: an enterprise registers its own account (the request names no tenant); the
+  // operator and the regulator read anyone's account and every file; a file is its debtor's (the
+  // funder's disbursement here); a notification is imported against one's own entries (it names
+  // no tenant: another's entries are unknown to it), the operator's against all.
+  registerBankAccount: rule(trading, trading),
+  getBankAccount: rule(all, ['operator', 'regulator']),
+  listPaymentFiles: rule(all, all),
+  getPaymentFile: rule(['funder', 'operator', 'regulator'], ['operator', 'regulator']),
+  importPaymentNotification: rule([...trading, 'operator'], [...trading, 'operator']),
   issueVoucher: rule(['core']),
   acceptVoucher: rule(trading),
   rejectVoucher: rule(trading),
@@ -189,6 +201,9 @@ const tradingCaller = (c: Caller): c is 'core' | 'supplier' | 'funder' => c === 
 function between(who: P, t: Record<Role, P>): { buyer: string; seller: string } {
   return who.roles.includes('supplier') ? { buyer: t.core.partyId, seller: who.partyId } : { buyer: who.partyId, seller: t.supplier.partyId };
 }
+const bankCsvHeader = 'booking_date,account,credit_debit,amount,currency,end_to_end_id,bank_reference,counterparty_account,counterparty_name,remittance,reversal';
+/** A settlement account in the shape the workflows service takes (a domestic number and a CNAPS bank code). */
+const bankAccountOf = (name: string) => ({ account: { number: `6222${String(randomInt(1e12)).padStart(12, '0')}` }, agent: { bankCode: '102100099996' }, accountName: `matrix ${name}` });
 const invoiceCsvHeader = 'code,number,seller,buyer,amountExclTax,tax,total,issuedOn,documentHash,contractId';
 const tag = () => newNonce().slice(0, 8);
 
@@ -294,6 +309,17 @@ ${columns.map((k) => String(r[k])).join(',')}
       return post(pathOf(spec.path, { deliveryId: subject.deliveryId }), {});
     case 'getFinancingRegistry':
       return get({ voucherId: tenancy === 'own' ? v1 : v2 });
+    case 'registerBankAccount':
+      return post(spec.path, bankAccountOf(`${caller}-${tenancy}`), 'PUT');
+    case 'getBankAccount':
+      // Trading parties have accounts; for the operator and the regulator, the tenant's supplier's.
+      return get({ partyId: (tradingCaller(caller) ? partyOf(caller, tenancy) : tenant.supplier).partyId });
+    case 'listPaymentFiles':
+      return get();
+    case 'getPaymentFile':
+      return get({ fileId: rec.paymentFileId });
+    case 'importPaymentNotification':
+      return { method: 'POST', path: spec.path, token, raw: { body: `${bankCsvHeader}\n2026-06-30,6222020000000001,CRDT,1.00,CNY,S-matrix-${tag()},BR-${tag()},,,,false\n`, contentType: 'text/csv' } };
     default:
       break;
   }
@@ -373,6 +399,7 @@ beforeAll(async () => {
     await eventually(() => p.client.listWebhooks().catch(() => undefined), 30_000, `${p.partyId} known to the workflows service`);
     await p.client.registerWebhook(`${unreachableHook}/${p.partyId}`);
     p.webhookToDelete = (await p.client.registerWebhook(`${unreachableHook}/${p.partyId}/delete-me`)).id;
+    if (p.roles.some((r) => r === 'core' || r === 'supplier' || r === 'funder')) await p.client.registerBankAccount(bankAccountOf(p.partyId));
     const extra = generateKeyPair('ed25519').privateKey;
     await p.client.command('key.add', p.partyId, { key: { keyId: extra.keyId, alg: 'ed25519', publicKey: exportPublicKey(extra, 'hex') } }, [p.signer]);
   }
@@ -390,6 +417,13 @@ beforeAll(async () => {
     const activeVoucher = newVoucherId();
     await t.core.client.command('voucher.issue', t.core.partyId, { voucherId: activeVoucher, holder: t.supplier.partyId, amount: '100.00', maturityDate: addMonthsShanghai(3), backing: [{ payableId, amount: '100.00' }] }, [t.core.signer]);
     await t.supplier.client.command('voucher.accept', t.supplier.partyId, { voucherId: activeVoucher }, [t.supplier.signer]);
+    // A financing approved: the funder's disbursement to the supplier becomes a payment file.
+    const financed = newVoucherId();
+    const financedPayable = await stack.confirmPayable(t.core.partyId, t.supplier.partyId, '100.00');
+    await t.core.client.command('voucher.issue', t.core.partyId, { voucherId: financed, holder: t.supplier.partyId, amount: '100.00', maturityDate: addMonthsShanghai(3), backing: [{ payableId: financedPayable, amount: '100.00' }] }, [t.core.signer]);
+    await t.supplier.client.command('voucher.accept', t.supplier.partyId, { voucherId: financed }, [t.supplier.signer]);
+    await t.supplier.client.command('financing.request', t.supplier.partyId, { voucherId: financed, funder: t.funder.partyId, productId: 'P1', maxAnnualRate: '0.05', maxFees: '1.00' }, [t.supplier.signer]);
+    await t.funder.client.command('financing.approve', t.funder.partyId, { voucherId: financed, annualRate: '0.03', fees: '0.00' }, [t.funder.signer]);
     return { voucherId, opId: issued.opId, activeVoucher };
   };
   const trees = { own: await tree(own), other: await tree(other) };
@@ -411,6 +445,9 @@ beforeAll(async () => {
     const assessment = await eventually(async () => (await regulator.listAssessments({ voucherId })).items[0], 60_000, `the assessment of ${voucherId}`);
     const alert = await eventually(async () => (await regulator.listAlerts({ subject: t.core.partyId })).items.find((a) => a.funder === t.funder.partyId), 60_000, `an alert to ${t.funder.partyId}`);
     await eventually(async () => regulator.matchProducts(trees[tenancy].activeVoucher).catch(() => undefined), 60_000, 'the risk service sees the active voucher');
+    const paymentFile = await eventually(async () => (await t.funder.client.listPaymentFiles()).files[0], 60_000, `the payment file of ${t.funder.partyId}`);
+    // Through the gateway and the SDK, the file is its XML: the funder pays the supplier its net proceeds.
+    expect(await t.funder.client.getPaymentFile(paymentFile!.id)).toContain(`<InstdAmt Ccy="CNY">${paymentFile!.entries[0]!.amount}</InstdAmt>`);
     records[tenancy] = {
       main: { contractId: main.contract.contractId, invoiceId: main.invoice.invoiceId, deliveryId: main.delivery.deliveryId, paymentId: mainPayment.paymentId },
       funders: { contractId: funders.contract.contractId, invoiceId: funders.invoice.invoiceId, deliveryId: funders.delivery.deliveryId, paymentId: funderPayment.paymentId },
@@ -419,6 +456,7 @@ beforeAll(async () => {
       assessmentId: assessment!.assessmentId,
       alertId: alert!.alertId,
       productId: product.productId,
+      paymentFileId: paymentFile!.id,
     };
   }
   // An operation of the operator's own: a registration it signed.
@@ -466,6 +504,8 @@ describe('authorization matrix', () => {
           } else {
             allowed = res.status === 200 || res.status === 201;
             if (!allowed) expect([401, 403, 404], `${caller}/${tenancy}: ${text}`).toContain(res.status);
+            // A payment file passes through as the service's XML document, not JSON.
+            if (allowed && op === 'getPaymentFile') expect([res.headers.get('content-type'), text.includes('urn:iso:std:iso:20022:tech:xsd:pain.001.001.09')]).toEqual([expect.stringMatching(/^application\/xml/), true]);
           }
           outcomes.push(`${caller}/${tenancy}: ${allowed ? 'allow' : 'deny'}${allowed === allow ? '' : ` (${res.status} ${text.slice(0, 160)})`}`);
           wanted.push(`${caller}/${tenancy}: ${allow ? 'allow' : 'deny'}`);

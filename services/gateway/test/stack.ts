@@ -107,7 +107,7 @@ export class Stack {
       const workflows = spawnServiceProcess({
         entry: path.join(root, 'services/workflows/src/main.ts'),
         cwd: root,
-        env: { ...common, DATABASE_URL: workflowsDb.url, LEDGER_GENESIS_FILE: dev.genesisFile, WORKFLOWS_LEDGER_GROUP: `workflows-${prefix}`, WORKFLOWS_WEBHOOK_ALLOW_HTTP: 'true', WORKFLOWS_WEBHOOK_ALLOW_PRIVATE: 'true', WORKFLOWS_REGISTRY_SIMULATOR: 'true' },
+        env: { ...common, DATABASE_URL: workflowsDb.url, LEDGER_GENESIS_FILE: dev.genesisFile, WORKFLOWS_LEDGER_GROUP: `workflows-${prefix}`, WORKFLOWS_WEBHOOK_ALLOW_HTTP: 'true', WORKFLOWS_WEBHOOK_ALLOW_PRIVATE: 'true', WORKFLOWS_REGISTRY_SIMULATOR: 'true', WORKFLOWS_PAYMENT_FILES_TICK_MS: '1000' },
       });
       const [invoicesPort, riskPort, workflowsPort] = await Promise.all([invoices.port(90_000), risk.port(90_000), workflows.port(90_000)]);
       services = { invoices, invoicesUrl: `http://127.0.0.1:${invoicesPort}`, risk, riskUrl: `http://127.0.0.1:${riskPort}`, workflows, workflowsUrl: `http://127.0.0.1:${workflowsPort}`, dbs: [invoicesDb, riskDb, workflowsDb] };

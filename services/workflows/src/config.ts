@@ -23,6 +23,13 @@ export const workflowsSettings = {
   concurrency: { env: 'WORKFLOWS_CONCURRENCY', doc: 'jobs one process runs at once', parse: parse.int(1, 64), default: 8 },
   ledgerGroupId: { env: 'WORKFLOWS_LEDGER_GROUP', doc: 'Kafka consumer group reading ledger.events', parse: parse.string, default: 'workflows-ledger' },
   webhookAllowHttp: { env: 'WORKFLOWS_WEBHOOK_ALLOW_HTTP', doc: 'accept plain-http webhook URLs (local work only)', parse: parse.bool, default: false },
+  paymentFilesDir: {
+    env: 'WORKFLOWS_PAYMENT_FILES_DIR',
+    doc: 'directory pain.001 payment files are written into, for the banks to pick up (default: payment-files beside LEDGER_GENESIS_FILE)',
+    parse: parse.string,
+    default: '',
+  },
+  paymentFilesTickMs: { env: 'WORKFLOWS_PAYMENT_FILES_TICK_MS', doc: 'how often due payment entries are written into files', parse: parse.int(1_000, 3_600_000), default: 60_000 },
   webhookAllowPrivate: { env: 'WORKFLOWS_WEBHOOK_ALLOW_PRIVATE', doc: 'accept loopback and private-address webhook URLs (local work only)', parse: parse.bool, default: false },
   registryDir: {
     env: 'WORKFLOWS_REGISTRY_DIR',
@@ -45,6 +52,10 @@ export function readWorkflowsGenesis(file: string): WorkflowsGenesis {
   const g = JSON.parse(readFileSync(file, 'utf8')) as Partial<WorkflowsGenesis>;
   if (typeof g?.chainId !== 'string' || typeof g.operator?.partyId !== 'string') throw new Error(`${file} is not a ledger genesis (chainId, operator)`);
   return { chainId: g.chainId, operator: { partyId: g.operator.partyId } };
+}
+
+export function paymentFilesDirOf(settings: { genesisFile: string; paymentFilesDir: string }): string {
+  return settings.paymentFilesDir || path.join(path.dirname(settings.genesisFile), 'payment-files');
 }
 
 export function readOperatorKey(settings: { genesisFile: string; operatorKeyFile: string }): PrivateKey {

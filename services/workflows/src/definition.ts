@@ -12,8 +12,10 @@ import type { ServiceDefinition } from '@cascade/service';
 import { kafkaLedgerPort } from './application/ledger-port.ts';
 import { postJson, staleMsDefault, webhookSecretsKey, type WorkflowsDeps } from './application/workflows.ts';
 import { FileExchangeRegistry } from '@cascade/payments';
-import { readOperatorKey, readWorkflowsGenesis, registryDirOf, workflowsSettings, type WorkflowsSettings } from './config.ts';
+import { paymentFilesDirOf, readOperatorKey, readWorkflowsGenesis, registryDirOf, workflowsSettings, type WorkflowsSettings } from './config.ts';
+import { paymentRoutes } from './entry-points/http/payments.ts';
 import { registryRoutes } from './entry-points/http/registry.ts';
+import { paymentFilesDirReady, paymentFilesJob } from './entry-points/jobs/payment-files.ts';
 import { RegistrySimulator } from './registry-simulator.ts';
 import { webhookRoutes } from './entry-points/http/webhooks.ts';
 import { workQueue } from './entry-points/jobs/queue.ts';
@@ -49,6 +51,10 @@ export const definition: ServiceDefinition = {
     webhookRoutes(app, deps, { http: c.webhookAllowHttp, privateHosts: c.webhookAllowPrivate });
     registryRoutes(app, deps);
     const simulator = c.registrySimulator ? new RegistrySimulator({ directory: registryDirOf(c), now: clock, pollMs: 100 }) : null;
+    const paymentsDeps = { pool: platform.pool, clock, logger: platform.logger, filesDir: paymentFilesDirOf(c) };
+    paymentRoutes(app, paymentsDeps);
+    const paymentFiles = paymentFilesJob(paymentsDeps, { tickMs: c.paymentFilesTickMs, registry: platform.registry });
+    platform.readiness.paymentFiles = () => paymentFilesDirReady(paymentsDeps.filesDir);
     const consumer = ledgerEventsConsumer(deps, { kafka: platform.kafka, groupId: c.ledgerGroupId, topic: topics.ledgerEvents.name, registry: platform.registry });
     platform.readiness.ledgerEvents = async () => {
       const dead = consumer.progress().deadBecause;
@@ -64,6 +70,7 @@ export const definition: ServiceDefinition = {
       { name: 'ledger-events', start: () => consumer.start(), stop: () => consumer.stop() },
       ...work.parts,
       ...(simulator ? [{ name: 'registry-simulator', start: () => simulator.start(), stop: () => simulator.stop() }] : []),
+      paymentFiles.part,
     ];
   },
 };

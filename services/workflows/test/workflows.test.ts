@@ -4,36 +4,25 @@
  * marked overdue, the issuer is reminded, webhooks reach an endpoint that is down for an hour
  * once each, signed; and a worker restarted mid-run loses no job and does none twice.
  */
-import { createHmac, randomBytes, randomUUID } from 'node:crypto';
+import { createHmac, randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createPool, migrate, type Pool } from '@cascade/db';
-import { createKafka } from '@cascade/events';
-import { LedgerKafkaClient } from '@cascade/ledger';
-import { createLogger } from '@cascade/logging';
-import { buildServiceApp, internalIdentity, internalIdentityHeader, signInternalToken } from '@cascade/service';
-import { createTestDatabase, eventually, infra, type TestDatabase } from '@cascade/testing';
-import { TestLedger, type TestParty } from '../../ledger/test/support.ts';
-import { kafkaLedgerPort } from '../src/application/ledger-port.ts';
-import { postJson, webhookSecretsKey, type WorkflowsDeps } from '../src/application/workflows.ts';
+import type { Pool } from '@cascade/db';
+import { buildServiceApp, internalIdentity } from '@cascade/service';
+import { eventually, infra } from '@cascade/testing';
+import type { TestLedger, TestParty } from '../../ledger/test/support.ts';
+import type { WorkflowsDeps } from '../src/application/workflows.ts';
 import { webhookRoutes } from '../src/entry-points/http/webhooks.ts';
 import { workQueue, type WorkQueue } from '../src/entry-points/jobs/queue.ts';
-import { ledgerEventsConsumer } from '../src/entry-points/messages/ledger-events.ts';
-import client from 'prom-client';
+import { startWorkflowsHarness, type WorkflowsHarness } from './support.ts';
 
-const migrationsDir = new URL('../migrations', import.meta.url).pathname;
-const logger = createLogger({ service: 'workflows-test', level: process.env.TEST_LOG_LEVEL ?? 'silent' });
-const internalKey = randomBytes(32);
-
+let h: WorkflowsHarness;
 let ledger: TestLedger;
-let db: TestDatabase;
 let pool: Pool;
 let deps: WorkflowsDeps;
-let results: LedgerKafkaClient;
-let consumer: ReturnType<typeof ledgerEventsConsumer>;
 let work: WorkQueue;
 let redis: Redis;
 let app: FastifyInstance;
@@ -42,55 +31,25 @@ const prefix = `bull-wf-${randomUUID().slice(0, 8)}`;
 
 function startWork(): WorkQueue {
   // The ticker is driven by the tests (tickNow) after each move of the clock.
-  return workQueue(deps, { connection: redis, prefix, tickMs: 3_600_000, concurrency: 4, logger });
+  return workQueue(deps, { connection: redis, prefix, tickMs: 3_600_000, concurrency: 4, logger: h.logger });
 }
 
 beforeAll(async () => {
-  ledger = await TestLedger.start({ startAt: new Date('2026-03-02T02:00:00.000Z') });
+  h = await startWorkflowsHarness({ startAt: new Date('2026-03-02T02:00:00.000Z'), routes: (service, d) => webhookRoutes(service, d, { http: true, privateHosts: true }) });
+  ({ ledger, pool, deps, app } = h);
   [core, a, b] = [await ledger.register(['core']), await ledger.register(['supplier']), await ledger.register(['supplier'])];
-  db = await createTestDatabase('workflows');
-  await migrate({ databaseUrl: db.url, schema: 'workflows', dirs: [migrationsDir] });
-  pool = createPool({ databaseUrl: db.url, schema: 'workflows' });
-  const kafka = createKafka({ brokers: infra().kafkaBrokers, clientId: 'workflows-test' });
-  const prefixOf = ledger.topics.ledgerCommands.name.replace(/\.ledger\.commands$/, '');
-  results = new LedgerKafkaClient(kafka, { topicPrefix: prefixOf, groupId: `wf-results-${randomUUID()}`, logger, fromBeginning: false });
-  await results.start();
-  const clock = () => ledger.clock.now;
-  deps = {
-    pool,
-    clock,
-    logger,
-    ledger: kafkaLedgerPort(results, { chainId: ledger.dev.genesis.chainId, operatorId: ledger.operator.partyId, key: ledger.operator.key, clock }),
-    planning: { reminderDays: 7, overdueGraceDays: 0 },
-    secretsKey: webhookSecretsKey(internalKey),
-    post: postJson,
-    staleMs: 5 * 60_000,
-    allowPrivateHosts: true,
-    consumerName: 'workflows-ledger-events',
-  };
-  consumer = ledgerEventsConsumer(deps, { kafka, groupId: `wf-events-${randomUUID()}`, topic: ledger.topics.ledgerEvents.name, registry: new client.Registry() });
-  await consumer.start();
   redis = new Redis(infra().redisUrl, { maxRetriesPerRequest: null });
   work = startWork();
   for (const p of work.parts) await p.start();
-  app = buildServiceApp({ name: 'workflows', logger, readiness: {} });
-  await app.register(internalIdentity, { key: internalKey, audience: 'workflows' });
-  webhookRoutes(app, deps, { http: true, privateHosts: true });
-  await app.ready();
 });
 
 afterAll(async () => {
   for (const p of [...(work?.parts ?? [])].reverse()) await p.stop().catch(() => undefined);
-  await app?.close();
-  await consumer?.stop().catch(() => undefined);
-  await results?.stop().catch(() => undefined);
   redis?.disconnect();
-  await pool?.end();
-  await db?.drop();
-  await ledger?.stop();
+  await h?.stop();
 });
 
-const as = (party: TestParty) => ({ [internalIdentityHeader]: signInternalToken(internalKey, { sub: party.partyId, aud: 'workflows' }) });
+const as = (party: TestParty) => h.as(party);
 const action = async (id: string) => (await pool.query<{ state: string; outcome: string | null; attempts: number }>('SELECT state, outcome, attempts FROM schedule WHERE id = $1', [id])).rows[0];
 const voucherStatus = async (id: string) => (await ledger.pool.query<{ status: string }>('SELECT status FROM vouchers WHERE voucher_id = $1', [id])).rows[0]?.status;
 
@@ -203,8 +162,8 @@ describe('webhooks', () => {
   });
 
   it('refuse an endpoint URL the platform must not call', async () => {
-    const strict = buildServiceApp({ name: 'workflows', logger, readiness: {} });
-    await strict.register(internalIdentity, { key: internalKey, audience: 'workflows' });
+    const strict = buildServiceApp({ name: 'workflows', logger: h.logger, readiness: {} });
+    await strict.register(internalIdentity, { key: h.internalKey, audience: 'workflows' });
     webhookRoutes(strict, deps, { http: false, privateHosts: false });
     await strict.ready();
     const res = await strict.inject({ method: 'POST', url: '/v1/webhooks', headers: as(b), payload: { url: 'https://127.0.0.1/steal' } });

@@ -58,6 +58,7 @@ import type {
   WebhookDelivery,
   WebhookEndpoint,
 } from '../contract/services.ts';
+import type { BankAccount, BankAccountInput, BlockedPaymentEntry, PaymentFile, PaymentNotificationReport } from '../contract/payments.ts';
 import { newNonce, signBytes, signCommand, type Signer } from './signing.ts';
 import { canonicalBytes } from '@cascade/crypto/browser';
 
@@ -170,7 +171,8 @@ export class CascadeClient {
         continue;
       }
       const text = await res.text();
-      const parsed = text.length > 0 ? (JSON.parse(text) as unknown) : null;
+      // A document (a payment file's XML) is answered as its text; everything else is JSON.
+      const parsed = text.length === 0 ? null : /^application\/xml\b/i.test(res.headers.get('content-type') ?? '') ? text : (JSON.parse(text) as unknown);
       if (res.status === 429 || res.status >= 500) {
         lastError = new CascadeProblem(res.status, parsed as Problem);
         const after = Number(res.headers.get('retry-after'));
@@ -463,5 +465,27 @@ export class CascadeClient {
   /** (the holder, the funder named in the request, operator, regulator) The voucher's latest financing and its registry (中登网) record: the search's hits, the registration, the release. */
   getFinancingRegistry(voucherId: string): Promise<FinancingRegistryView> {
     return this.get('getFinancingRegistry', { voucherId });
+  }
+
+  // Bank accounts, payment files and bank notifications (workflows service).
+  /** Registers or replaces the caller's settlement account. */
+  async registerBankAccount(input: BankAccountInput, options: { idempotencyKey?: string } = {}): Promise<BankAccount> {
+    return (await this.request<BankAccount>('registerBankAccount', { body: input, idempotencyKey: options.idempotencyKey ?? newNonce() })).body;
+  }
+  getBankAccount(partyId: string): Promise<BankAccount> {
+    return this.get('getBankAccount', { partyId });
+  }
+  /** The caller's payment files, and the entries it pays or is paid that wait for a bank account. */
+  listPaymentFiles(query: { after?: string; limit?: number } = {}): Promise<{ files: PaymentFile[]; blocked: BlockedPaymentEntry[] }> {
+    return this.get('listPaymentFiles', undefined, query);
+  }
+  /** One payment file's pain.001.001.09 XML, as written. */
+  getPaymentFile(fileId: string): Promise<string> {
+    return this.get('getPaymentFile', { fileId });
+  }
+  /** Imports a bank notification: camt.054.001.08 XML or the bank CSV template. */
+  async importPaymentNotification(file: ImportBody, options: { format: 'camt.054' | 'csv'; idempotencyKey?: string }): Promise<PaymentNotificationReport> {
+    const raw = { body: file, contentType: options.format === 'csv' ? 'text/csv' : 'application/xml' };
+    return (await this.request<PaymentNotificationReport>('importPaymentNotification', { raw, idempotencyKey: options.idempotencyKey ?? newNonce() })).body;
   }
 }

@@ -9,3 +9,4 @@ export { operations, commandOperation, pathOf, type OperationId } from '../contr
 export type * from '../contract/commands.ts';
 export type * from '../contract/schemas.ts';
 export type * from '../contract/services.ts';
+export type * from '../contract/payments.ts';

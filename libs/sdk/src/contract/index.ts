@@ -6,3 +6,4 @@ export * from './commands.ts';
 export * from './operations.ts';
 export * from './schemas.ts';
 export type * from './services.ts';
+export type * from './payments.ts';

@@ -86,6 +86,12 @@ export const operations = {
   replayWebhookDelivery: post('/v1/webhooks/deliveries/:deliveryId/replay'),
   listSchedule: get('/v1/schedule'),
   getFinancingRegistry: get('/v1/financings/:voucherId/registry'),
+  // Bank accounts, payment files (pain.001) and bank notifications (camt.054 / CSV), answered by the workflows service.
+  registerBankAccount: { method: 'PUT', path: '/v1/bank-accounts/me' },
+  getBankAccount: get('/v1/bank-accounts/:partyId'),
+  listPaymentFiles: get('/v1/payment-files'),
+  getPaymentFile: get('/v1/payment-files/:fileId'),
+  importPaymentNotification: { method: 'POST', path: '/v1/payment-notifications', stream: true },
   // Voucher commands.
   issueVoucher: command('/v1/vouchers', 'voucher.issue'),
   acceptVoucher: voucherCommand('accept', 'voucher.accept'),

@@ -14,7 +14,12 @@ export type InternalService = 'ledger' | 'invoices' | 'risk' | 'workflows';
 export interface UpstreamResponse {
   status: number;
   body: unknown;
+  /** Set for a 2xx document that is not JSON (`application/xml`): `body` is then its text. */
+  contentType?: string;
 }
+
+/** Content types a service may answer other than JSON, passed through as text. */
+const documentTypePattern = /^application\/xml\b/i;
 
 /** Largest response body read from an internal service. */
 export const upstreamBodyBytesMax = 8 * 1024 * 1024;
@@ -83,6 +88,8 @@ export class Upstreams {
   private async read(service: InternalService, res: Response): Promise<UpstreamResponse> {
     const text = await res.text();
     if (text.length > upstreamBodyBytesMax) throw new Problem(gatewayProblems.upstreamUnavailable, `the ${service} service answered more than ${upstreamBodyBytesMax} bytes`);
+    const contentType = res.headers.get('content-type') ?? '';
+    if (res.status < 300 && documentTypePattern.test(contentType)) return { status: res.status, body: text, contentType };
     let body: unknown = null;
     if (text.length > 0) {
       try {

@@ -13,6 +13,7 @@ import { lookup } from 'node:dns/promises';
 import { isIP } from 'node:net';
 import * as store from '../data-access/store.ts';
 import { applyRegistryEvent, type FinancingRegistry } from './registry.ts';
+import { planPayments } from './payments.ts';
 
 /** A command as the scheduler signs it: built once per attempt and kept, so a retry is identical. */
 export interface OperatorCommand {
@@ -110,6 +111,7 @@ async function applyOne(client: PoolClient, deps: WorkflowsDeps, e: ReceivedLedg
   }
   await store.planActions(client, actionsPlannedBy(event, deps.planning));
   await store.cancelActions(client, actionsEndedBy(event), now);
+  await planPayments(client, { id: e.id, ...event }, now);
   const rootId = (e.data.rootId as string | undefined) ?? (e.data.voucher as { rootId?: string } | undefined)?.rootId;
   const issuers = rootId ? await store.issuersOf(client, [rootId]) : new Map<string, string>();
   await deliver(client, notificationsFor(event, (r) => issuers.get(r)), e.id, e.occurredAt, now);

@@ -67,11 +67,12 @@ export const workflowsRouteSchemas = {
 } as const;
 const s = workflowsRouteSchemas;
 
-async function rolesOfCaller(deps: WorkflowsDeps, request: FastifyRequest): Promise<{ partyId: string; seesAll: boolean; operator: boolean }> {
+/** The calling party and its roles as the ledger registered them; a party it never registered is refused. */
+export async function rolesOfCaller(deps: Pick<WorkflowsDeps, 'pool'>, request: FastifyRequest): Promise<{ partyId: string; roles: string[]; seesAll: boolean; operator: boolean }> {
   const partyId = callerOf(request);
   const roles = await store.rolesOf(deps.pool, partyId);
   if (!roles) throw new Problem(workflowsProblems.partyUnknown, `party ${partyId} is not registered on the ledger`);
-  return { partyId, seesAll: roles.includes('regulator') || roles.includes('operator'), operator: roles.includes('operator') };
+  return { partyId, roles, seesAll: roles.includes('regulator') || roles.includes('operator'), operator: roles.includes('operator') };
 }
 
 export function webhookRoutes(app: FastifyInstance, deps: WorkflowsDeps, allow: { http: boolean; privateHosts: boolean }): void {
