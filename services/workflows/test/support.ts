@@ -33,7 +33,7 @@ export interface WorkflowsHarness {
   stop(): Promise<void>;
 }
 
-export async function startWorkflowsHarness(options: { startAt: Date; routes: (app: FastifyInstance, deps: WorkflowsDeps) => void }): Promise<WorkflowsHarness> {
+export async function startWorkflowsHarness(options: { startAt: Date; routes: (app: FastifyInstance, deps: WorkflowsDeps) => void; extraDeps?: (clock: () => Date) => Partial<WorkflowsDeps> }): Promise<WorkflowsHarness> {
   const logger = createLogger({ service: 'workflows-test', level: process.env.TEST_LOG_LEVEL ?? 'silent' });
   const internalKey = randomBytes(32);
   const ledger = await TestLedger.start({ startAt: options.startAt });
@@ -70,6 +70,7 @@ export async function startWorkflowsHarness(options: { startAt: Date; routes: (a
       staleMs: 5 * 60_000,
       allowPrivateHosts: true,
       consumerName: 'workflows-ledger-events',
+      ...options.extraDeps?.(clock),
     };
     consumer = ledgerEventsConsumer(deps, { kafka, groupId: `wf-events-${randomUUID()}`, topic: ledger.topics.ledgerEvents.name, registry: new client.Registry() });
     await consumer.start();
