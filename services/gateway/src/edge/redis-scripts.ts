@@ -8,11 +8,12 @@ import type { Redis } from 'ioredis';
 /**
  * Claim an idempotency key: KEYS[1] record; ARGV request hash, owner, now ms, lease ms, ttl ms.
  * Returns {'claimed'} | {'mismatch'} | {'done', status, headers, body} | {'pending'}.
- * A pending record whose lease ran out (its owner died) is taken over.
+ * A pending record whose lease ran out (its owner died) is taken over. `onNew` runs before a new
+ * record is written, and may return instead.
  */
-const claimIdempotency = `
+const claimScript = (onNew: string) => `
 local r = redis.call('HMGET', KEYS[1], 'h', 's', 'lease', 'code', 'hdr', 'body')
-if not r[1] then
+if not r[1] then${onNew}
   redis.call('HSET', KEYS[1], 'h', ARGV[1], 's', 'pending', 'o', ARGV[2], 'lease', tonumber(ARGV[3]) + tonumber(ARGV[4]))
   redis.call('PEXPIRE', KEYS[1], ARGV[5])
   return {'claimed'}
@@ -26,31 +27,18 @@ end
 return {'pending'}
 `;
 
+const claimIdempotency = claimScript('');
+
 /**
  * A signed command's Idempotency-Key and its nonce, claimed together once its signatures verified:
- * KEYS[1] idempotency record, KEYS[2] nonce; ARGV request hash, owner, now ms, lease ms, ttl ms,
- * nonce scope (party + idempotency key), nonce ttl ms. As claimIdempotency, except that a new
- * claim also takes the nonce, and returns {'nonceUsed'} (writing nothing) when another request
- * took it first.
+ * KEYS[1] idempotency record, KEYS[2] nonce; ARGV as claimIdempotency's, then the nonce scope
+ * (party + idempotency key) and the nonce's ttl ms. A new claim also takes the nonce, or returns
+ * {'nonceUsed'} (writing nothing) when another request took it first.
  */
-const claimCommand = `
-local r = redis.call('HMGET', KEYS[1], 'h', 's', 'lease', 'code', 'hdr', 'body')
-if not r[1] then
+const claimCommand = claimScript(`
   local v = redis.call('GET', KEYS[2])
   if v and v ~= ARGV[6] then return {'nonceUsed'} end
-  if not v then redis.call('SET', KEYS[2], ARGV[6], 'PX', ARGV[7]) end
-  redis.call('HSET', KEYS[1], 'h', ARGV[1], 's', 'pending', 'o', ARGV[2], 'lease', tonumber(ARGV[3]) + tonumber(ARGV[4]))
-  redis.call('PEXPIRE', KEYS[1], ARGV[5])
-  return {'claimed'}
-end
-if r[1] ~= ARGV[1] then return {'mismatch'} end
-if r[2] == 'done' then return {'done', r[4], r[5], r[6]} end
-if tonumber(r[3]) < tonumber(ARGV[3]) then
-  redis.call('HSET', KEYS[1], 'o', ARGV[2], 'lease', tonumber(ARGV[3]) + tonumber(ARGV[4]))
-  return {'claimed'}
-end
-return {'pending'}
-`;
+  if not v then redis.call('SET', KEYS[2], ARGV[6], 'PX', ARGV[7]) end`);
 
 /** Store the response of a claimed key: KEYS[1]; ARGV owner, status, headers JSON, body, ttl ms. */
 const completeIdempotency = `
