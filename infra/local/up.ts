@@ -14,6 +14,7 @@ import pg from 'pg';
 import { allTopics } from '@cascade/events';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { writeClockOffset } from '@cascade/config';
 import { writeDevGenesis, type DevGenesis } from '@cascade/ledger';
 import { ensureLocalPostgres, ensureLocalRedis, portAnswers, startKafka, topicAdminFor } from '@cascade/testing';
 import { runDemo } from './demo.ts';
@@ -156,9 +157,12 @@ async function main(): Promise<void> {
   const adminUrl = await ensureLocalPostgres(say);
   const redisUrl = await ensureLocalRedis(say);
   const genesisDir = path.join(root, '.local/ledger');
-  const freshGenesis = !existsSync(path.join(genesisDir, 'genesis.json'));
   const dev = writeDevGenesis(genesisDir, { chainId: 'cascade-local' });
-  const databaseUrl = await ensureDatabase(adminUrl, freshGenesis, dev.genesis.ledgerKey.keyId);
+  // The demo moves the simulated clock past maturity, so the last run's chain is months ahead of
+  // real time: every run starts on a fresh database, with the clock back at real time.
+  const databaseUrl = await ensureDatabase(adminUrl, true, dev.genesis.ledgerKey.keyId);
+  const clockFile = path.join(root, '.local', 'clock.json');
+  writeClockOffset(clockFile, 0);
   const kafka = await startKafka(say);
   stopKafka = kafka.stop;
   const admin = topicAdminFor({ bootstrap: kafka.brokers, control: kafka.control });
@@ -200,6 +204,13 @@ async function main(): Promise<void> {
         WORKFLOWS_WEBHOOK_ALLOW_PRIVATE: 'true',
         // No 中登网 here: the workflows service answers its own registry requests (docs/workflows.md).
         WORKFLOWS_REGISTRY_SIMULATOR: 'true',
+        // Payment files are looked for every second (the default minute would keep the demo waiting).
+        WORKFLOWS_PAYMENT_FILES_TICK_MS: '1000',
+        // The demo settles on the day after maturity; the scheduler here waits 2 days before it
+        // marks an unpaid tree overdue, so that settlement is not raced by an overdue marking.
+        WORKFLOWS_OVERDUE_GRACE_DAYS: '2',
+        // The simulated clock (libs/config/src/clock.ts): local mode only, never in production.
+        CASCADE_CLOCK_FILE: clockFile,
       },
       stdio: ['ignore', 'inherit', 'inherit'],
     });
@@ -209,7 +220,7 @@ async function main(): Promise<void> {
   say(`all ${services.length} services ready in ${((Date.now() - started) / 1000).toFixed(1)} s:`);
   for (const svc of services) say(`  ${svc.name.padEnd(9)} http://127.0.0.1:${svc.port}   (/health, /ready, /metrics)`);
 
-  await runDemo({ services, log: say, kafkaBrokers: kafka.brokers, databaseUrl, dev, root, gatewayUrl: `http://127.0.0.1:${services[0].port}` });
+  await runDemo({ services, log: say, clockFile, kafkaBrokers: kafka.brokers, databaseUrl, dev, root, gatewayUrl: `http://127.0.0.1:${services[0].port}` });
 
   if (once) return shutdown(0);
   say('\nThe platform is up. Press Ctrl-C to stop it.');
