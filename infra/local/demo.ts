@@ -354,6 +354,11 @@ export async function runDemo(ctx: DemoContext): Promise<void> {
   }).then((r) => `released ${r.release.releasedAt}`, (e: Error) => e.message);
   log(`    the financing registry record: ${released}`);
 
+  log('\nThe voucher tree after settlement, as the regulator sees it (GET /v1/vouchers/:id/tree)');
+  const finalTree = await regulator.client.getVoucherTree(rootId);
+  for (const n of finalTree.nodes) log(`  ${n.amount.padStart(11)} ${n.status.padEnd(9)} held by ${n.holder === null ? '(hidden)' : nameOf(n.holder)}`);
+  if (!finalTree.nodes.filter((n) => n.status !== 'consumed').every((n) => n.status === 'settled')) throw new Error('a leaf of the tree is not settled');
+
   log('\nBalances after settlement (GET /v1/balances/:party)');
   for (const p of [core, tier1, tier2, tier3, bank]) {
     const b = await p.client.getBalances(p.partyId);
