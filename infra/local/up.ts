@@ -4,8 +4,9 @@
  * PostgreSQL and Redis come from the machine (started or installed if needed), Kafka is chosen as
  * the tests choose it (`startKafka` in @cascade/testing: the real Apache Kafka broker from Maven
  * Central where a JDK can run it), with every topic created, and the services run as child
- * processes (gateway, ledger, invoices, risk, workflows). Once all answer `/ready`, the demo scenario runs against
- * them. The platform then stays up until Ctrl-C (or exits at once with `--once`).
+ * processes (gateway, ledger, invoices, risk, workflows), each reading the simulated clock's offset
+ * from `.local/clock.json` (CASCADE_CLOCK_FILE, reset to real time here; local mode only). Once all
+ * answer `/ready`, the demo scenario runs against them. The platform then stays up until Ctrl-C (or exits at once with `--once`).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
@@ -40,31 +41,17 @@ function say(message: string): void {
 }
 
 /**
- * The database `cascade`. A chain belongs to one genesis, so the database is recreated when the
- * genesis in `.local/ledger` is new or differs from the one the database's chain started from.
+ * The database `cascade`, new on every run: the demo moves the simulated clock past maturity, so a
+ * chain left by an earlier run is months ahead of real time (and belongs to its genesis).
  */
-async function ensureDatabase(adminUrl: string, fresh: boolean, chainKeyId: string): Promise<string> {
+async function freshDatabase(adminUrl: string): Promise<string> {
   const admin = new pg.Client({ connectionString: adminUrl });
   await admin.connect();
   const url = new URL(adminUrl);
   url.pathname = `/${databaseName}`;
   try {
-    let stale = fresh;
-    if (!stale) {
-      const probe = new pg.Client({ connectionString: url.toString() });
-      try {
-        await probe.connect();
-        const { rows } = await probe.query<{ record: string }>(`SELECT record FROM ledger.operations WHERE seq = 1`).catch(() => ({ rows: [] as { record: string }[] }));
-        stale = rows[0] !== undefined && !rows[0].record.includes(chainKeyId);
-      } catch {
-        // no database yet
-      } finally {
-        await probe.end().catch(() => undefined);
-      }
-    }
-    if (stale) await admin.query(`DROP DATABASE IF EXISTS ${databaseName} WITH (FORCE)`);
-    const { rowCount } = await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [databaseName]);
-    if (rowCount === 0) await admin.query(`CREATE DATABASE ${databaseName}`);
+    await admin.query(`DROP DATABASE IF EXISTS ${databaseName} WITH (FORCE)`);
+    await admin.query(`CREATE DATABASE ${databaseName}`);
   } finally {
     await admin.end();
   }
@@ -158,9 +145,8 @@ async function main(): Promise<void> {
   const redisUrl = await ensureLocalRedis(say);
   const genesisDir = path.join(root, '.local/ledger');
   const dev = writeDevGenesis(genesisDir, { chainId: 'cascade-local' });
-  // The demo moves the simulated clock past maturity, so the last run's chain is months ahead of
-  // real time: every run starts on a fresh database, with the clock back at real time.
-  const databaseUrl = await ensureDatabase(adminUrl, true, dev.genesis.ledgerKey.keyId);
+  // Every run starts on a fresh database, with the simulated clock back at real time.
+  const databaseUrl = await freshDatabase(adminUrl);
   const clockFile = path.join(root, '.local', 'clock.json');
   writeClockOffset(clockFile, 0);
   const kafka = await startKafka(say);
