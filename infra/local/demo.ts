@@ -1,21 +1,23 @@
 /**
- * The demo scenario of DESIGN §1, run by `infra/cascade up` against the running services, as an
+ * The demo scenario of DESIGN §1 (issue 12), run by `infra/cascade up` against the running services, as an
  * enterprise's own software would run it: through the gateway, with the SDK. The operator logs in
- * with the key its genesis names and onboards a core enterprise, two tiers of suppliers, a bank
+ * with the key its genesis names and onboards a core enterprise, three tiers of suppliers, a bank
  * and a regulator; each logs in by signing with its own key (the tier-2 supplier with SM2); the
  * tier-1 supplier records its trade with the core enterprise (a contract, a delivery and its
  * receipt, invoices) and the core enterprise confirms a payable on it — a signed command the
  * invoices service decides, scoring the four flows and publishing the signed fact the ledger
  * records. The operator feeds the core enterprise's registration, tax and credit data to the risk
- * service. The core enterprise issues a voucher on the payable, the tier-1 supplier splits it and
- * passes a piece on; the bank publishes a financing product, the tier-2 supplier sees which
- * products fit its piece and asks the bank to discount it, and the bank reads the risk
- * assessment (FinancingAssessed) before it approves. Then everyone looks at what they may see
- * through the gateway; the tier-2 supplier's webhook endpoint shows the events the workflows
- * service delivered to it, each signed; and the chain is verified and a proof checked offline with the CLI.
- *
- * Settlement needs the maturity date to have come, so the demo shows the settlement it would make
- * rather than waiting months (the ledger's tests settle with a moved clock).
+ * service. The bank grants the core a credit line; the core issues a voucher on the payable and
+ * the line, the tier-1 supplier passes 300,000.00 to tier 2, tier 2 passes 100,000.00 to tier 3;
+ * the bank publishes a financing product, the tier-3 supplier sees which products fit its piece
+ * and asks the bank to discount it, the bank reads the risk assessment (FinancingAssessed) and the
+ * registry search before it approves. Every party registers its bank account, and the workflows
+ * service writes the disbursement as a pain.001 file. Then the simulated clock (CASCADE_CLOCK_FILE,
+ * libs/config/src/clock.ts) moves every process to the day after maturity: the core settles, the
+ * payout file (issuer → each holder) is written, and the core's bank notification (camt.054) is
+ * imported and matched. Everyone looks at what they may see; the tier-3 supplier's webhook shows
+ * the events delivered to it, each signed; and the chain is verified and a proof checked offline
+ * with the CLI.
  */
 import { execFileSync } from 'node:child_process';
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
@@ -24,10 +26,12 @@ import type { AddressInfo } from 'node:net';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { clockFileRefreshMs, clockOf, writeClockOffset } from '@cascade/config';
 import { exportPrivateKey, generateKeyPair, type PrivateKey } from '@cascade/crypto';
 import { usccFromNumber } from '@cascade/ids';
+import { Amount } from '@cascade/money';
 import type { DevGenesis } from '@cascade/ledger';
-import { CascadeClient, newVoucherId, publicKeyOf, signerFromRawKey, type CommandAccepted, type CommandPayloads, type CommandType, type Role, type Signer } from '@cascade/sdk/client';
+import { CascadeClient, newVoucherId, publicKeyOf, signerFromRawKey, type PaymentEntry, type CommandAccepted, type CommandPayloads, type CommandType, type Role, type Signer } from '@cascade/sdk/client';
 
 export interface DemoContext {
   services: readonly { name: string; port: number }[];
@@ -38,6 +42,8 @@ export interface DemoContext {
   root: string;
   /** The gateway's base URL. */
   gatewayUrl: string;
+  /** The simulated clock's offset file the services read (CASCADE_CLOCK_FILE). */
+  clockFile: string;
 }
 
 interface Party {
@@ -53,6 +59,40 @@ interface Party {
  * a payable, the risk service seeing a voucher or assessing a request) to show through the gateway.
  */
 const eventVisibleWaitMs = 30_000;
+
+/** The calendar date `days` after the date `date` (YYYY-MM-DD). */
+function addDays(date: string, days: number): string {
+  return new Date(Date.parse(`${date}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
+}
+
+/** Settlement accounts: CNAPS participant numbers (行号, 12 digits) and domestic account numbers. */
+const bankAccounts = {
+  core: { account: { number: '1001020309000012345' }, agent: { bankCode: '102290000012', name: '中国工商银行上海市分行' }, accountName: '华东汽车集团有限公司' },
+  tier1: { account: { number: '6222020200010000001' }, agent: { bankCode: '105305000012', name: '中国建设银行苏州分行' }, accountName: '苏州精密部件有限公司' },
+  tier2: { account: { number: '6228480400020000002' }, agent: { bankCode: '103302000013', name: '中国农业银行无锡分行' }, accountName: '无锡紧固件厂' },
+  tier3: { account: { number: '6217850800030000003' }, agent: { bankCode: '104305000015', name: '中国银行常州分行' }, accountName: '常州冲压件有限公司' },
+  bank: { account: { number: '3100000000400000004' }, agent: { bankCode: '313301099999', name: '江南银行清算中心' }, accountName: '江南银行股份有限公司' },
+} as const;
+
+/** A camt.054.001.08 notification of debits the bank booked on `account`, one transaction each (what the issuer's bank answers for a payout file). */
+function camt054Debits(messageId: string, account: string, bookedOn: string, debits: { endToEndId: string; amount: string; creditorAccount: string; bankReference: string }[]): string {
+  const tx = debits
+    .map(
+      (d) =>
+        `<TxDtls><Refs><AcctSvcrRef>${d.bankReference}</AcctSvcrRef><EndToEndId>${d.endToEndId}</EndToEndId></Refs><Amt Ccy="CNY">${d.amount}</Amt><CdtDbtInd>DBIT</CdtDbtInd>` +
+        `<RltdPties><CdtrAcct><Id><Othr><Id>${d.creditorAccount}</Id></Othr></Id></CdtrAcct></RltdPties></TxDtls>`,
+    )
+    .join('');
+  const at = `${bookedOn}T18:00:00+08:00`;
+  return (
+    '<?xml version="1.0" encoding="UTF-8"?>\n<Document xmlns="urn:iso:std:iso:20022:tech:xsd:camt.054.001.08"><BkToCstmrDbtCdtNtfctn>' +
+    `<GrpHdr><MsgId>${messageId}</MsgId><CreDtTm>${at}</CreDtTm></GrpHdr>` +
+    `<Ntfctn><Id>${messageId}-1</Id><CreDtTm>${at}</CreDtTm><Acct><Id><Othr><Id>${account}</Id></Othr></Id><Ccy>CNY</Ccy></Acct>` +
+    `<Ntry><Amt Ccy="CNY">${Amount.sum(debits.map((d) => Amount.parse(d.amount))).toString()}</Amt><CdtDbtInd>DBIT</CdtDbtInd><Sts><Cd>BOOK</Cd></Sts><BookgDt><Dt>${bookedOn}</Dt></BookgDt>` +
+    '<BkTxCd><Domn><Cd>PMNT</Cd><Fmly><Cd>ICDT</Cd><SubFmlyCd>DMCT</SubFmlyCd></Fmly></Domn></BkTxCd>' +
+    `<NtryDtls>${tx}</NtryDtls></Ntry></Ntfctn></BkToCstmrDbtCdtNtfctn></Document>\n`
+  );
+}
 
 function addMonths(months: number): string {
   const d = new Date(Date.now() + 8 * 3600_000);
@@ -87,23 +127,26 @@ export async function runDemo(ctx: DemoContext): Promise<void> {
     log(`  ${svc.name.padEnd(9)} ${res.status} ${JSON.stringify(body.checks)}`);
   }
 
-  const gateway = new CascadeClient({ baseUrl: ctx.gatewayUrl });
+  // Every client signs createdAt by the simulated clock the services decide by (offset 0 until the demo moves it).
+  const clock = clockOf(ctx.clockFile);
+  const gateway = new CascadeClient({ baseUrl: ctx.gatewayUrl, now: clock });
   const chain = await gateway.chain();
   log(`\nThe gateway (${ctx.gatewayUrl}, OpenAPI at /v1/openapi.json, docs at /docs) serves chain ${chain.chainId}`);
 
   const seed = Math.floor(Date.now() / 1000) % 90_000_000;
   const operatorSigner = signerFromRawKey(ctx.dev.operatorKey.alg, exportPrivateKey(ctx.dev.operatorKey, 'raw'));
-  const operatorClient = new CascadeClient({ baseUrl: ctx.gatewayUrl, chainId: chain.chainId });
+  const operatorClient = new CascadeClient({ baseUrl: ctx.gatewayUrl, chainId: chain.chainId, now: clock });
   const operatorLogin = await operatorClient.login(ctx.dev.genesis.operator.partyId, operatorSigner, { label: 'demo' });
   log(`  ✓ operator logged in by signing a login with the genesis key ${operatorSigner.keyId} (token until ${operatorLogin.expiresAt})`);
 
   const mk = (i: number, name: string, alg: 'ed25519' | 'sm2' = 'ed25519', partyId = usccFromNumber(seed * 10 + i)): Party => {
     const key = generateKeyPair(alg).privateKey;
-    return { partyId, name, key, signer: signerFromRawKey(alg, exportPrivateKey(key, 'raw')), client: new CascadeClient({ baseUrl: ctx.gatewayUrl, chainId: chain.chainId }) };
+    return { partyId, name, key, signer: signerFromRawKey(alg, exportPrivateKey(key, 'raw')), client: new CascadeClient({ baseUrl: ctx.gatewayUrl, chainId: chain.chainId, now: clock }) };
   };
   const core = mk(1, '华东汽车集团 (core enterprise)');
   const tier1 = mk(2, '苏州精密部件 (tier-1 supplier)');
   const tier2 = mk(3, '无锡紧固件厂 (tier-2 supplier, signs with SM2)', 'sm2');
+  const tier3 = mk(6, '常州冲压件 (tier-3 supplier)');
   const bank = mk(4, '江南银行 (funder)');
   const regulator = mk(5, 'Regulator', 'ed25519', `regulator-${seed}`);
 
@@ -119,6 +162,7 @@ export async function runDemo(ctx: DemoContext): Promise<void> {
     [core, ['core']],
     [tier1, ['supplier']],
     [tier2, ['supplier']],
+    [tier3, ['supplier']],
     [bank, ['funder']],
     [regulator, ['regulator']],
   ] as [Party, Role[]][]) {
@@ -190,49 +234,75 @@ export async function runDemo(ctx: DemoContext): Promise<void> {
   const rootId = newVoucherId();
   const piece = newVoucherId();
   const kept = newVoucherId();
+  const piece3 = newVoucherId();
+  const kept2 = newVoucherId();
   const maturity = addMonths(5);
-  // Tier-2's own software listens for its events: the workflows service posts each one, signed.
+  // Tier-3's own software listens for its events: the workflows service posts each one, signed.
   const hook = await webhookReceiver();
-  const registered = await tier2.client.registerWebhook(hook.url);
+  const registered = await tier3.client.registerWebhook(hook.url);
   hook.secret = registered.secret;
-  log(`\nTier-2 registers a webhook (POST /v1/webhooks → the workflows service): ${hook.url}; the signing secret is answered once`);
+  log(`\nTier-3 registers a webhook (POST /v1/webhooks → the workflows service): ${hook.url}; the signing secret is answered once`);
+
+  log('\nThe bank grants the core enterprise a credit line (授信), a signed creditLine.set');
+  await step('bank grants the core 5,000,000.00 for up to 180 days', bank, 'creditLine.set', { issuer: core.partyId, limit: '5000000.00', termDays: 180 });
 
   log(`\nThe voucher's life, every step a signed command through the gateway (maturity ${maturity})`);
-  const issued = await step('core issues 1,000,000.00 to tier-1 against the payable', core, 'voucher.issue', { voucherId: rootId, holder: tier1.partyId, amount: '1000000.00', maturityDate: maturity, backing: [{ payableId, amount: '1000000.00' }] });
+  const issued = await step('core issues 1,000,000.00 to tier-1 on the payable and the line', core, 'voucher.issue', { voucherId: rootId, holder: tier1.partyId, amount: '1000000.00', maturityDate: maturity, backing: [{ payableId, amount: '1000000.00' }], creditLineFunder: bank.partyId });
   await step('tier-1 accepts', tier1, 'voucher.accept', { voucherId: rootId });
   await step('tier-1 splits: 300,000.00 to tier-2, keeps 700,000.00', tier1, 'voucher.transfer', { voucherId: rootId, pieces: [{ childId: piece, recipient: tier2.partyId, amount: '300000.00' }], remainder: { childId: kept, amount: '700000.00' } });
   await step('tier-2 accepts (SM2 signature)', tier2, 'voucher.accept', { voucherId: piece });
+  await step('tier-2 splits: 100,000.00 to tier-3, keeps 200,000.00', tier2, 'voucher.transfer', { voucherId: piece, pieces: [{ childId: piece3, recipient: tier3.partyId, amount: '100000.00' }], remainder: { childId: kept2, amount: '200000.00' } });
+  await step('tier-3 accepts', tier3, 'voucher.accept', { voucherId: piece3 });
+  const line = (await bank.client.listCreditLines({ party: bank.partyId })).items.find((l) => l.issuer === core.partyId);
+  log(`    the core's line at the bank: ${line?.used} used of ${line?.limit}`);
 
-  log('\nFinancing: the bank publishes a product, tier-2 sees what fits, the risk service assesses the request');
+  log('\nEvery enterprise registers its settlement account (PUT /v1/bank-accounts/me, checked by libs/payments)');
+  for (const [p, account] of [[core, bankAccounts.core], [tier1, bankAccounts.tier1], [tier2, bankAccounts.tier2], [tier3, bankAccounts.tier3], [bank, bankAccounts.bank]] as const) {
+    const a = await p.client.registerBankAccount(account);
+    log(`  ✓ ${p.name.padEnd(44)} ${a.agent && 'bankCode' in a.agent ? a.agent.bankCode : '?'} / ${'number' in a.account ? a.account.number : '?'}`);
+  }
+
+  log('\nFinancing: the bank publishes a product, tier-3 compares what fits, the risk service assesses the request');
   const product = await timed('bank publishes DISCOUNT-180 (3.65 %, fees 150.00, grades AAA–BB)', () =>
     bank.client.publishProduct('DISCOUNT-180', { name: '应收账款贴现 180 天', eligibleGrades: ['AAA', 'AA', 'A', 'BBB', 'BB'], eligibleIssuers: null, amountMin: '10000.00', amountMax: '5000000.00', tenorDaysMin: 7, tenorDaysMax: 180, annualRate: '0.0365', fees: '150.00', dailyLimit: '20000000.00' }),
   );
-  const matching = await until('the risk service seeing tier-2’s piece', () => tier2.client.matchProducts(piece, { maxAnnualRate: '0.05', maxFees: '300.00' }));
-  log(`  ✓ tier-2 asks which products fit its piece (GET /v1/vouchers/:id/products; issuer grade ${matching.issuerGrade}):`);
+  const matching = await until('the risk service seeing tier-3’s piece', () => tier3.client.matchProducts(piece3, { maxAnnualRate: '0.05', maxFees: '300.00' }));
+  log(`  ✓ tier-3 asks which products fit its piece (GET /v1/vouchers/:id/products; issuer grade ${matching.issuerGrade}):`);
   for (const e of matching.eligible) log(`      fits  ${e.productId} of ${e.funder === bank.partyId ? 'the bank' : `funder ${e.funder} (an earlier run's)`}: ${e.cost.days} days, interest ${e.cost.interest} + fees ${e.cost.fees} = ${e.cost.total}, net ${e.cost.net}`);
   for (const x of matching.ineligible) log(`      no    ${x.productId} of ${x.funder === bank.partyId ? 'the bank' : `funder ${x.funder}`}: ${x.reasons.map((r) => r.code).join(', ')}`);
   if (!matching.eligible.some((e) => e.funder === bank.partyId && e.productId === product.productId)) throw new Error(`the bank's product does not fit the piece: ${JSON.stringify(matching.ineligible)}`);
-  await step('tier-2 asks the bank to discount its piece under DISCOUNT-180', tier2, 'financing.request', { voucherId: piece, funder: bank.partyId, productId: product.productId, maxAnnualRate: '0.05', maxFees: '300.00' });
-  const assessment = await until('FinancingAssessed for the request', async () => (await bank.client.listAssessments({ voucherId: piece })).items[0]);
+  await step('tier-3 asks the bank to discount its piece under DISCOUNT-180', tier3, 'financing.request', { voucherId: piece3, funder: bank.partyId, productId: product.productId, maxAnnualRate: '0.05', maxFees: '300.00' });
+  const assessment = await until('FinancingAssessed for the request', async () => (await bank.client.listAssessments({ voucherId: piece3 })).items[0]);
   log(`  ✓ the bank reads the assessment (GET /v1/assessments?voucherId=…): ${assessment.result.decision.toUpperCase()}; issuer score ${assessment.result.score}, grade ${assessment.result.grade}`);
   for (const r of assessment.result.reasons.filter((x) => x.kind !== 'score')) log(`      ${r.kind}: ${r.text}`);
   if (assessment.result.terms) log(`      terms: interest ${assessment.result.terms.interest}, fees ${assessment.result.terms.fees}, net ${assessment.result.terms.net}`);
   if (assessment.result.decision === 'reject') throw new Error(`the risk service rejected the demo's financing: ${assessment.result.hardRules.join(', ')}`);
   const searched = await until('the financing registry search (中登网, the simulator here)', async () => {
-    const r = await bank.client.getFinancingRegistry(piece).catch(() => undefined);
+    const r = await bank.client.getFinancingRegistry(piece3).catch(() => undefined);
     return r?.search.state === 'done' ? r : undefined;
   });
   log(`  ✓ the bank reads the registry search (GET /v1/financings/:id/registry): report ${searched.search.searchReportNumber}, ${searched.search.activeHits.length} registration(s) in force`);
-  const approved = await step('bank approves at 3.65 % a year, fees 150.00', bank, 'financing.approve', { voucherId: piece, annualRate: '0.0365', fees: '150.00' });
+  const approved = await step('bank approves at 3.65 % a year, fees 150.00', bank, 'financing.approve', { voucherId: piece3, annualRate: '0.0365', fees: '150.00' });
   const financed = (approved.events as { type: string; data: { terms?: { days: number; interest: string; net: string } } }[] | undefined)?.find((e) => e.type === 'VoucherFinanced');
   const terms = financed?.data.terms;
   if (!terms) throw new Error('financing approval carried no VoucherFinanced event');
-  log(`    interest = 300,000.00 × 3.65 % × ${terms.days} days / 360 = ${terms.interest}; net paid to tier-2 = ${terms.net}`);
+  log(`    interest = 100,000.00 × 3.65 % × ${terms.days} days / 360 = ${terms.interest}; net paid to tier-3 = ${terms.net}`);
   const registryRecord = await until('the financing registered', async () => {
-    const r = await bank.client.getFinancingRegistry(piece);
+    const r = await bank.client.getFinancingRegistry(piece3);
     return r.registryStatus === 'registered' ? r : undefined;
   });
   log(`  ✓ registered as a transfer of the receivable: ${registryRecord.registration.registrationNumber}, in force until ${registryRecord.registration.expiresOn}`);
+
+  const showFile = async (who: Party, what: string, pick: (e: PaymentEntry) => boolean) => {
+    const file = await until(what, async () => (await who.client.listPaymentFiles()).files.find((f) => f.written && f.entries.some(pick)));
+    const xml = await who.client.getPaymentFile(file.id);
+    log(`  ✓ ${what}: ${file.fileName} (message id ${file.messageId}, ${file.transfers} transfer(s), control sum ${file.controlSum}, ${xml.length} bytes of pain.001.001.09)`);
+    for (const e of file.entries) log(`      ${e.endToEndId}  ${nameOf(e.debtor)} → ${nameOf(e.creditor)}  ${e.amount}  (${e.kind}, ${e.reference})`);
+    return file;
+  };
+  const nameOf = (partyId: string) => [core, tier1, tier2, tier3, bank].find((p) => p.partyId === partyId)?.name.split(' ')[0] ?? partyId;
+  log('\nThe workflows service writes the disbursement (放款) as a pain.001 file for the bank to send (GET /v1/payment-files)');
+  await showFile(bank, 'the disbursement file', (e) => e.kind === 'disbursement' && e.voucherId === piece3);
 
   log('\nWho sees what (GET /v1/vouchers/:id/tree through the gateway, each with its own token)');
   const show = async (who: Party, label: string) => {
@@ -243,19 +313,59 @@ export async function runDemo(ctx: DemoContext): Promise<void> {
   await show(regulator, 'regulator');
   await show(core, 'issuer');
   await show(tier2, 'tier-2');
+  await show(tier3, 'tier-3');
   const hidden = await tier2.client.getVoucher(kept).then(() => 'visible (wrong!)', (e: Error) => e.message);
   log(`  tier-2 asking for tier-1's remainder: ${hidden}`);
   const afterFinancing = (await tier1.client.getInvoice(classic.invoiceId)).usage;
   log(`  tier-1's invoice ${classic.invoiceKey}: used ${afterFinancing.used}, financed ${afterFinancing.financed} of ${classic.total} (filled in the payable's order)`);
-  const balances = await bank.client.getBalances(bank.partyId);
-  log(`  bank balances: ${balances.balances.map((b) => `${b.account.split(':')[0]} ${b.amount}`).join(', ')}`);
 
   const events = await hook.waitFor(['VoucherTransferred', 'VoucherAccepted', 'VoucherFinanced'], 20_000);
-  log(`\nTier-2's webhook received ${events.length} event(s), each checked against cascade-signature (HMAC-SHA256 of "t.body" with its secret):`);
+  log(`\nTier-3's webhook received ${events.length} event(s), each checked against cascade-signature (HMAC-SHA256 of "t.body" with its secret):`);
   for (const e of events) log(`  ${e.verified ? '✓' : '✗'} ${e.type.padEnd(20)} delivery ${e.delivery}`);
   hook.close();
 
-  log(`\nAt maturity the core pays 1,000,000.00 once: 700,000.00 to tier-1 and 300,000.00 to the bank (see services/ledger/test/lifecycle.test.ts)`);
+  // The simulated clock: every service re-reads the offset file within clockFileRefreshMs.
+  const dayAfter = addDays(maturity, 1);
+  writeClockOffset(ctx.clockFile, Date.parse(`${dayAfter}T02:00:00.000Z`) - Date.now());
+  await new Promise((r) => setTimeout(r, 3 * clockFileRefreshMs));
+  log(`\nThe simulated clock moves every service to ${dayAfter} 10:00 Shanghai, the day after maturity (${path.relative(ctx.root, ctx.clockFile)}: now ${clock().toISOString()})`);
+  const paymentReference = `ICBC-STL-${seed}`;
+  const settled = await step('core settles the tree: 1,000,000.00, bank reference ' + paymentReference, core, 'voucher.settle', { rootId, paymentReference, paidAmount: '1000000.00' });
+  const payouts = (settled.events as { type: string; data: { holderTotals?: { holder: string; amount: string }[] } }[] | undefined)?.find((e) => e.type === 'VoucherSettled')?.data.holderTotals ?? [];
+  log(`    paid to each holder: ${payouts.map((h) => `${nameOf(h.holder)} ${h.amount}`).join(', ')}`);
+  log('\nThe workflows service writes the settlement payouts (兑付/清分) as a pain.001 file for the core to send');
+  const payoutFile = await showFile(core, 'the payout file', (e) => e.kind === 'payout' && e.rootId === rootId);
+
+  log('\nThe core’s bank answers with a camt.054.001.08 debit notification; the core imports it (POST /v1/payment-notifications)');
+  const accountOf = (partyId: string) => {
+    const p = [core, tier1, tier2, tier3, bank].findIndex((x) => x.partyId === partyId);
+    return [bankAccounts.core, bankAccounts.tier1, bankAccounts.tier2, bankAccounts.tier3, bankAccounts.bank][p]!.account.number;
+  };
+  const camt = camt054Debits(`ICBC-N-${seed}`, bankAccounts.core.account.number, dayAfter, payoutFile.entries.map((e, i) => ({ endToEndId: e.endToEndId, amount: e.amount, creditorAccount: accountOf(e.creditor), bankReference: `ICBC-TX-${seed}-${i + 1}` })));
+  const report = await core.client.importPaymentNotification(camt, { format: 'camt.054' });
+  for (const m of report.matched) log(`  ✓ matched ${m.endToEndId}  ${m.amount}  bank reference ${m.bankReference}`);
+  for (const u of report.unmatched) log(`  ✗ unmatched ${u.endToEndId} ${u.amount}: ${u.reason}`);
+  const paid = (await core.client.listPaymentFiles()).files.find((f) => f.id === payoutFile.id)?.entries ?? [];
+  if (report.matched.length !== payoutFile.entries.length || !paid.every((e) => e.state === 'paid')) throw new Error(`the notification did not pay every holder: ${JSON.stringify(report)}`);
+  log(`    every holder is paid (${paid.length} entries paid, ${report.partial.length} partial, ${report.unmatched.length} unmatched)`);
+  const released = await until('the registration released on payoff', async () => {
+    const r = await bank.client.getFinancingRegistry(piece3);
+    return r.registryStatus === 'released' ? r : undefined;
+  }).then((r) => `released ${r.release.releasedAt}`, (e: Error) => e.message);
+  log(`    the financing registry record: ${released}`);
+
+  log('\nThe voucher tree after settlement, as the regulator sees it (GET /v1/vouchers/:id/tree)');
+  const finalTree = await regulator.client.getVoucherTree(rootId);
+  for (const n of finalTree.nodes) log(`  ${n.amount.padStart(11)} ${n.status.padEnd(9)} held by ${n.holder === null ? '(hidden)' : nameOf(n.holder)}`);
+  if (!finalTree.nodes.filter((n) => n.status !== 'consumed').every((n) => n.status === 'settled')) throw new Error('a leaf of the tree is not settled');
+
+  log('\nBalances after settlement (GET /v1/balances/:party)');
+  for (const p of [core, tier1, tier2, tier3, bank]) {
+    const b = await p.client.getBalances(p.partyId);
+    // Balances are signed (an issuer's payable side is negative): shown as the ledger answers them.
+    const nonZero = b.balances.filter((x) => !/^-?0\.00$/.test(x.amount));
+    log(`  ${p.name.split(' ')[0]!.padEnd(8)} ${nonZero.length === 0 ? '(all zero)' : nonZero.map((x) => `${x.account.split(':')[0]} ${x.amount}`).join(', ')}`);
+  }
 
   log('\nTamper evidence, with the cascade CLI');
   const configDir = mkdtempSync(path.join(os.tmpdir(), 'cascade-demo-cli-'));

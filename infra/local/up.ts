@@ -4,8 +4,9 @@
  * PostgreSQL and Redis come from the machine (started or installed if needed), Kafka is chosen as
  * the tests choose it (`startKafka` in @cascade/testing: the real Apache Kafka broker from Maven
  * Central where a JDK can run it), with every topic created, and the services run as child
- * processes (gateway, ledger, invoices, risk, workflows). Once all answer `/ready`, the demo scenario runs against
- * them. The platform then stays up until Ctrl-C (or exits at once with `--once`).
+ * processes (gateway, ledger, invoices, risk, workflows), each reading the simulated clock's offset
+ * from `.local/clock.json` (CASCADE_CLOCK_FILE, reset to real time here; local mode only). Once all
+ * answer `/ready`, the demo scenario runs against them. The platform then stays up until Ctrl-C (or exits at once with `--once`).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
@@ -14,6 +15,7 @@ import pg from 'pg';
 import { allTopics } from '@cascade/events';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { writeClockOffset } from '@cascade/config';
 import { writeDevGenesis, type DevGenesis } from '@cascade/ledger';
 import { ensureLocalPostgres, ensureLocalRedis, portAnswers, startKafka, topicAdminFor } from '@cascade/testing';
 import { runDemo } from './demo.ts';
@@ -39,31 +41,17 @@ function say(message: string): void {
 }
 
 /**
- * The database `cascade`. A chain belongs to one genesis, so the database is recreated when the
- * genesis in `.local/ledger` is new or differs from the one the database's chain started from.
+ * The database `cascade`, new on every run: the demo moves the simulated clock past maturity, so a
+ * chain left by an earlier run is months ahead of real time (and belongs to its genesis).
  */
-async function ensureDatabase(adminUrl: string, fresh: boolean, chainKeyId: string): Promise<string> {
+async function freshDatabase(adminUrl: string): Promise<string> {
   const admin = new pg.Client({ connectionString: adminUrl });
   await admin.connect();
   const url = new URL(adminUrl);
   url.pathname = `/${databaseName}`;
   try {
-    let stale = fresh;
-    if (!stale) {
-      const probe = new pg.Client({ connectionString: url.toString() });
-      try {
-        await probe.connect();
-        const { rows } = await probe.query<{ record: string }>(`SELECT record FROM ledger.operations WHERE seq = 1`).catch(() => ({ rows: [] as { record: string }[] }));
-        stale = rows[0] !== undefined && !rows[0].record.includes(chainKeyId);
-      } catch {
-        // no database yet
-      } finally {
-        await probe.end().catch(() => undefined);
-      }
-    }
-    if (stale) await admin.query(`DROP DATABASE IF EXISTS ${databaseName} WITH (FORCE)`);
-    const { rowCount } = await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [databaseName]);
-    if (rowCount === 0) await admin.query(`CREATE DATABASE ${databaseName}`);
+    await admin.query(`DROP DATABASE IF EXISTS ${databaseName} WITH (FORCE)`);
+    await admin.query(`CREATE DATABASE ${databaseName}`);
   } finally {
     await admin.end();
   }
@@ -156,9 +144,11 @@ async function main(): Promise<void> {
   const adminUrl = await ensureLocalPostgres(say);
   const redisUrl = await ensureLocalRedis(say);
   const genesisDir = path.join(root, '.local/ledger');
-  const freshGenesis = !existsSync(path.join(genesisDir, 'genesis.json'));
   const dev = writeDevGenesis(genesisDir, { chainId: 'cascade-local' });
-  const databaseUrl = await ensureDatabase(adminUrl, freshGenesis, dev.genesis.ledgerKey.keyId);
+  // Every run starts on a fresh database, with the simulated clock back at real time.
+  const databaseUrl = await freshDatabase(adminUrl);
+  const clockFile = path.join(root, '.local', 'clock.json');
+  writeClockOffset(clockFile, 0);
   const kafka = await startKafka(say);
   stopKafka = kafka.stop;
   const admin = topicAdminFor({ bootstrap: kafka.brokers, control: kafka.control });
@@ -200,6 +190,13 @@ async function main(): Promise<void> {
         WORKFLOWS_WEBHOOK_ALLOW_PRIVATE: 'true',
         // No 中登网 here: the workflows service answers its own registry requests (docs/workflows.md).
         WORKFLOWS_REGISTRY_SIMULATOR: 'true',
+        // Payment files are looked for every second (the default minute would keep the demo waiting).
+        WORKFLOWS_PAYMENT_FILES_TICK_MS: '1000',
+        // The demo settles on the day after maturity; the scheduler here waits 2 days before it
+        // marks an unpaid tree overdue, so that settlement is not raced by an overdue marking.
+        WORKFLOWS_OVERDUE_GRACE_DAYS: '2',
+        // The simulated clock (libs/config/src/clock.ts): local mode only, never in production.
+        CASCADE_CLOCK_FILE: clockFile,
       },
       stdio: ['ignore', 'inherit', 'inherit'],
     });
@@ -209,7 +206,7 @@ async function main(): Promise<void> {
   say(`all ${services.length} services ready in ${((Date.now() - started) / 1000).toFixed(1)} s:`);
   for (const svc of services) say(`  ${svc.name.padEnd(9)} http://127.0.0.1:${svc.port}   (/health, /ready, /metrics)`);
 
-  await runDemo({ services, log: say, kafkaBrokers: kafka.brokers, databaseUrl, dev, root, gatewayUrl: `http://127.0.0.1:${services[0].port}` });
+  await runDemo({ services, log: say, clockFile, kafkaBrokers: kafka.brokers, databaseUrl, dev, root, gatewayUrl: `http://127.0.0.1:${services[0].port}` });
 
   if (once) return shutdown(0);
   say('\nThe platform is up. Press Ctrl-C to stop it.');

@@ -6,6 +6,7 @@
  * that names every bad variable, so a misconfigured process stops before it touches anything.
  */
 import { readFileSync } from 'node:fs';
+import { clockFileSetting } from './clock.ts';
 
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
@@ -142,5 +143,8 @@ export const commonSettings = {
     parse: parse.hexKey(32),
     secret: true,
   },
+  clockFile: clockFileSetting,
   shutdownTimeoutMs: { env: 'SHUTDOWN_TIMEOUT_MS', doc: 'how long a graceful shutdown may take before the process exits anyway (leaving a Kafka group mid-rebalance takes a session timeout)', parse: parse.int(100, 120_000), default: 30_000 },
 } satisfies Spec;
+
+export { clockFileRefreshMs, clockFileSetting, clockOf, readClockOffset, writeClockOffset, type Clock } from './clock.ts';

@@ -7,6 +7,7 @@
 import { Redis } from 'ioredis';
 import client from 'prom-client';
 import type { Kafka } from 'kafkajs';
+import { clockOf, type Clock } from '@cascade/config';
 import { createPool, migrate, ping, type Pool } from '@cascade/db';
 import { createKafka, EventProducer, type EventCatalog } from '@cascade/events';
 import type { Logger } from '@cascade/logging';
@@ -33,6 +34,8 @@ export interface PlatformSettings {
    * auto-pipelining): for a service that sends Redis commands from many requests at once.
    */
   redisAutoPipelining?: boolean;
+  /** `CASCADE_CLOCK_FILE` (local mode only, never in production): the simulated clock's offset file. */
+  clockFile?: string;
 }
 
 export interface Platform {
@@ -47,6 +50,8 @@ export interface Platform {
   relay: RelayThread;
   parts: Part[];
   readiness: Record<string, ReadinessCheck>;
+  /** The time a service decides by: real time, or the simulated clock of local mode (`@cascade/config` clockOf). */
+  clock: Clock;
 }
 
 export function createPlatform(settings: PlatformSettings): Platform {
@@ -101,5 +106,7 @@ export function createPlatform(settings: PlatformSettings): Platform {
     },
   };
   const registry = new client.Registry();
-  return { logger, registry, pool, redis, kafka, producer, relay, parts, readiness };
+  const clock = clockOf(settings.clockFile);
+  if (settings.clockFile) logger.warn({ clockFile: settings.clockFile }, 'CASCADE_CLOCK_FILE is set: this process decides by a simulated clock (local mode only, never in production)');
+  return { logger, registry, pool, redis, kafka, producer, relay, parts, readiness, clock };
 }

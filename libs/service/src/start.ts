@@ -57,6 +57,7 @@ export async function startService(definition: ServiceDefinition): Promise<void>
     logger,
     logLevel: config.logLevel,
     redisAutoPipelining: definition.redisAutoPipelining,
+    clockFile: config.clockFile,
   });
   const app = buildServiceApp({ name: definition.name, logger, readiness: platform.readiness, registry: platform.registry });
   if (!definition.edge) await app.register(internalIdentity, { key: config.internalAuthKey, audience: definition.name });

@@ -198,7 +198,7 @@ export async function registerGatewayRoutes(app: FastifyInstance, ctx: GatewayCo
           if (signed) {
             const body = request.body as SignedBody;
             checkRoute(body, { commandType: signed.type, bind: signed.bind ?? {}, roles: route.access.roles }, request.params as Record<string, string>, request.principal!);
-            checkChainAndTime(body.command, ctx.genesis.chainId, Date.now(), ctx.config.commandAgeMaxMs);
+            checkChainAndTime(body.command, ctx.genesis.chainId, ctx.clock().getTime(), ctx.config.commandAgeMaxMs);
             await checkSignatures(body, ctx.registry);
           }
           const upstream = { path: route.answer.path(request), caller: request.principal!.partyId, traceId: request.traceId };

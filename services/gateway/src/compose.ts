@@ -37,6 +37,8 @@ export interface GatewayPlatform {
   logger: Logger;
   registry?: client.Registry;
   readiness?: Record<string, () => Promise<void>>;
+  /** What a command's createdAt is checked against (default real time; local mode's simulated clock). */
+  clock?: () => Date;
 }
 
 export async function composeGateway(app: FastifyInstance, platform: GatewayPlatform, config: GatewayConfig): Promise<{ parts: Part[]; context: GatewayContext }> {
@@ -54,6 +56,7 @@ export async function composeGateway(app: FastifyInstance, platform: GatewayPlat
     logger: platform.logger,
   });
   const context: GatewayContext = {
+    clock: platform.clock ?? (() => new Date()),
     config,
     genesis,
     pool: platform.pool,

@@ -20,5 +20,5 @@ export const definition: ServiceDefinition = {
   redisAutoPipelining: true,
   settings: gatewaySettings,
   compose: async (app, platform, config) =>
-    (await composeGateway(app, { pool: platform.pool, redis: platform.redis, kafka: platform.kafka, logger: platform.logger, registry: platform.registry, readiness: platform.readiness }, config as unknown as GatewayConfig)).parts,
+    (await composeGateway(app, { pool: platform.pool, redis: platform.redis, kafka: platform.kafka, logger: platform.logger, registry: platform.registry, readiness: platform.readiness, clock: platform.clock }, config as unknown as GatewayConfig)).parts,
 };

@@ -36,6 +36,11 @@ export interface Access {
 }
 
 export interface GatewayContext {
+  /**
+   * The time a signed command's createdAt is checked against: real time, or local mode's simulated
+   * clock (CASCADE_CLOCK_FILE). Logins, tokens, caches and rate limits keep real time.
+   */
+  clock: () => Date;
   config: GatewayConfig;
   genesis: GatewayGenesis;
   pool: Pool;

@@ -8,6 +8,7 @@ import { createKafka } from '@cascade/events';
 import { infra } from '@cascade/testing';
 import { generateKeyPair } from '@cascade/crypto';
 import { newNonce, newVoucherId, signCommand, type Command, type CommandType } from '@cascade/sdk/client';
+import type { GatewayContext } from '../src/route-table.ts';
 import { signerOf, Stack, type TestParty } from './stack.ts';
 import type { CascadeClient } from '@cascade/sdk/client';
 
@@ -15,11 +16,12 @@ let stack: Stack;
 type P = TestParty & { client: CascadeClient };
 let core: P, supplier: P;
 let url: string;
+let context: GatewayContext;
 const admin = createKafka({ brokers: infra().kafkaBrokers, clientId: 'gw-refusals' }).admin();
 
 beforeAll(async () => {
   stack = await Stack.start();
-  url = (await stack.gateway()).url;
+  ({ url, context } = await stack.gateway());
   await admin.connect();
   [core, supplier] = [await stack.register(['core']), await stack.register(['supplier'])];
 }, 180_000);
@@ -103,6 +105,17 @@ describe('gateway refusals', () => {
     await refused({ status: 401, code: 'commandExpired' }, () => post(`/v1/vouchers/${old.payload.voucherId}/accept`, signCommand(old, [supplier.signer])), old);
     const future = command('voucher.accept', supplier.partyId, { voucherId: newVoucherId() }, { createdAt: new Date(Date.now() + 3600_000).toISOString() });
     await refused({ status: 401, code: 'commandFromTheFuture' }, () => post(`/v1/vouchers/${future.payload.voucherId}/accept`, signCommand(future, [supplier.signer])), future);
+  });
+
+  it('createdAt is checked against the context clock (local mode moves it): a command of real now is expired 30 days later', async () => {
+    const real = context.clock;
+    context.clock = () => new Date(Date.now() + 30 * 86_400_000);
+    try {
+      const now = command('voucher.accept', supplier.partyId, { voucherId: newVoucherId() });
+      await refused({ status: 401, code: 'commandExpired' }, () => post(`/v1/vouchers/${now.payload.voucherId}/accept`, signCommand(now, [supplier.signer])), now);
+    } finally {
+      context.clock = real;
+    }
   });
 
   it('a body over the limit: payloadTooLarge (413)', async () => {

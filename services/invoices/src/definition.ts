@@ -21,7 +21,7 @@ export const definition: ServiceDefinition = {
   compose: (app, platform, config) => {
     const c = config as unknown as InvoicesSettings & { topicPrefix: string };
     const topics = prefixedTopics(c.topicPrefix);
-    const deps = invoicesDeps({ pool: platform.pool, logger: platform.logger, settings: c, eventsTopic: topics.invoicesEvents.name });
+    const deps = invoicesDeps({ pool: platform.pool, logger: platform.logger, settings: c, eventsTopic: topics.invoicesEvents.name, clock: platform.clock });
     registerInvoicesApp(app, deps, c.importBytesMax);
     const consumer = ledgerConsumer({ kafka: platform.kafka, deps, groupId: c.ledgerGroupId, topics: { events: topics.ledgerEvents.name, results: topics.ledgerResults.name }, registry: platform.registry });
     // Readiness tells whether the view of parties and usage is still being kept.

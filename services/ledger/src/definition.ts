@@ -35,6 +35,7 @@ export const definition: ServiceDefinition = {
       signBlock: runtime.signBlock,
       verifyMany: (items) => verifier.verifyBatch(items),
       logger,
+      clock: platform.clock,
     });
     const committed = new client.Counter({ name: 'cascade_ledger_operations_committed_total', help: 'operations committed', registers: [platform.registry] });
     const decided = new client.Counter({ name: 'cascade_ledger_commands_decided_total', help: 'commands decided, by outcome', labelNames: ['status'], registers: [platform.registry] });

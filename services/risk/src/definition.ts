@@ -36,7 +36,7 @@ export const definition: ServiceDefinition = {
       policy: assessmentPolicyOf(c),
       warnings: warningPolicyOf(c),
       factKey: readFactKey(c.genesisFile),
-      now: () => new Date(),
+      now: platform.clock,
       logger: platform.logger,
       ...(c.workflowsUrl ? { registry: workflowsRegistryLookup({ url: c.workflowsUrl, key: (config as unknown as { internalAuthKey: Buffer }).internalAuthKey }) } : {}),
     };

@@ -32,7 +32,7 @@ export const definition: ServiceDefinition = {
     const c = config as unknown as WorkflowsSettings & { topicPrefix: string; internalAuthKey: Buffer; redisUrl: string };
     const topics = prefixedTopics(c.topicPrefix);
     const genesis = readWorkflowsGenesis(c.genesisFile);
-    const clock = () => new Date();
+    const clock = platform.clock;
     // Each process reads the results of its own commands: a group of its own, from the latest.
     const results = new LedgerKafkaClient(platform.kafka, { topicPrefix: c.topicPrefix, groupId: `workflows-results-${os.hostname()}-${process.pid}`, logger: platform.logger, fromBeginning: false });
     const deps: WorkflowsDeps = {

@@ -74,7 +74,7 @@ export async function handleCommand(ctx: GatewayContext, request: FastifyRequest
     return reply.send(claim.response.body);
   }
   request.idempotencyClaim = claim;
-  checkTime(c, now, ctx.config.commandAgeMaxMs);
+  checkTime(c, ctx.clock().getTime(), ctx.config.commandAgeMaxMs);
 
   const voucherId = voucherOfCommand(c);
   const key = ledgerCommandKey(c, voucherId ? await ctx.registry.issuerOf(voucherId) : undefined);
