@@ -64,8 +64,9 @@ describe.each(services)('service $name', ({ name }) => {
     }, 45_000, `${name} ready`);
     // Beyond the shared three: the ledger reports whether its intake keeps up (docs/ledger.md);
     // the gateway its results consumer and its view of the registry (docs/gateway.md); the
-    // invoices, risk and workflows services whether their consumers of the ledger's events still run.
-    const own: Record<string, Record<string, string>> = { ledger: { intake: 'ok' }, gateway: { results: 'ok', registry: 'ok' }, invoices: { ledgerEvents: 'ok' }, risk: { events: 'ok' }, workflows: { ledgerEvents: 'ok' } };
+    // invoices, risk and workflows services whether their consumers of the ledger's events still run;
+    // the workflows service also whether its payment-file directory is writable.
+    const own: Record<string, Record<string, string>> = { ledger: { intake: 'ok' }, gateway: { results: 'ok', registry: 'ok' }, invoices: { ledgerEvents: 'ok' }, risk: { events: 'ok' }, workflows: { ledgerEvents: 'ok', paymentFiles: 'ok' } };
     expect(ready.checks).toEqual({ postgres: 'ok', redis: 'ok', kafka: 'ok', ...own[name] });
     const health = await fetch(`http://127.0.0.1:${port}/health`);
     expect(await health.json()).toEqual({ status: 'ok', service: name });

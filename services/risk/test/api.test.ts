@@ -4,7 +4,7 @@
  * (refusals by code, tenancy), and who may call what.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { at, newParty, partyRegistered } from './fixtures.ts';
+import { at, financingRequested, newParty, partyRegistered, voucherAccepted, voucherIssued } from './fixtures.ts';
 import { TestRisk } from './support.ts';
 
 let risk: TestRisk;
@@ -110,5 +110,42 @@ describe('products', () => {
     expect((await risk.call(otherBank, 'DELETE', '/v1/products/P1')).status).toBe(404);
     expect((await risk.call(exposedBank, 'DELETE', '/v1/products/P1')).body).toMatchObject({ version: 3, status: 'withdrawn' });
     await risk.eventually('ProductWithdrawn', (d: Record<string, unknown>) => d.productId === 'P1');
+  });
+});
+
+describe('re-scoring when risk data changes', () => {
+  const assessments = (voucherId: string) => risk.rows<{ assessed_at: Date; inputs: { request: { voucherId: string } } }>('SELECT assessed_at, inputs FROM assessments WHERE voucher_id = $1 ORDER BY assessment_id', [voucherId]);
+
+  // Last in this file: the request makes otherBank exposed to the issuer, which the warnings above
+  // rely on it not being. The registration is as the tests above left it (address 9 Road).
+  it("assesses a pending financing again when its issuer's data changes, and not when nothing changed", async () => {
+    const issued = voucherIssued(issuer, supplier, '500.00', '2026-06-30', at('2026-02-01'));
+    const neverRequested = voucherIssued(issuer, supplier, '200.00', '2026-06-30', at('2026-02-01'));
+    await risk.publishLedgerEvents([
+      issued.event,
+      voucherAccepted(issued.rootId, issued.rootId, supplier, issuer, '500.00', at('2026-02-02')),
+      financingRequested({ voucherId: issued.rootId, rootId: issued.rootId, holder: supplier, funder: otherBank, productId: 'P-NONE', amount: '500.00', when: at('2026-03-02') }),
+      // Another voucher of the same issuer, accepted but never put up for financing.
+      neverRequested.event,
+      voucherAccepted(neverRequested.rootId, neverRequested.rootId, supplier, issuer, '200.00', at('2026-02-02')),
+    ]);
+    await risk.until(async () => ((await assessments(issued.rootId)).length === 1 ? true : undefined), 'the first assessment');
+    await risk.until(async () => ((await risk.rows("SELECT 1 FROM vouchers WHERE voucher_id = $1 AND status = 'active'", [neverRequested.rootId])).length ? true : undefined), 'the other voucher');
+
+    // The same data again: nothing changed, nothing re-assessed.
+    const same = await risk.call(operator, 'POST', '/v1/enterprise-records', { records: [registration({ address: '9 Road' })] });
+    expect(same.body.report.map((r: { status: string }) => r.status)).toEqual(['unchanged']);
+    expect(await assessments(issued.rootId)).toHaveLength(1);
+
+    // The issuer's registration changes: the pending request is assessed again, the first kept.
+    const changed = await risk.call(operator, 'POST', '/v1/enterprise-records', { records: [registration({ address: '12 Road' })] });
+    expect(changed.body.report.map((r: { status: string }) => r.status)).toEqual(['updated']);
+    const after = await assessments(issued.rootId);
+    expect(after).toHaveLength(2);
+    expect(after[1]!.inputs.request.voucherId).toBe(issued.rootId);
+    expect(after[1]!.assessed_at.getTime()).toBeGreaterThanOrEqual(after[0]!.assessed_at.getTime());
+    await risk.eventually('FinancingAssessed', (d: Record<string, unknown>) => d.voucherId === issued.rootId);
+    // The voucher never requested is not assessed at all.
+    expect(await assessments(neverRequested.rootId)).toHaveLength(0);
   });
 });

@@ -1,5 +1,5 @@
 /**
- * The assessment of a FinancingRequested event: gather the facts the rules read (stored with the
+ * The assessment of a FinancingRequested event, and again when its enterprises' data changes: gather the facts the rules read (stored with the
  * result, so the assessment can be re-run and explained), run the pure assessment, store it and
  * publish FinancingAssessed — all in the consumer's transaction.
  */
@@ -10,7 +10,7 @@ import { Problem } from '@cascade/errors';
 import { assess, type AssessmentInputs, type AssessmentResult } from '../domain/assessment.ts';
 import { enterpriseFeatureLabels } from '../domain/features.ts';
 import { shanghaiDate } from '../domain/time.ts';
-import { saveAssessment, scorecardByVersion, type StoredAssessment } from '../data-access/assessments.ts';
+import { pendingRequestsOf, saveAssessment, scorecardByVersion, type StoredAssessment } from '../data-access/assessments.ts';
 import { edgesReachableFrom, issuerPosition, payablesOfTree, voucherWithPath, type Db } from '../data-access/platform-view.ts';
 import { productWithUse } from '../data-access/products.ts';
 import { identities } from '../data-access/records.ts';
@@ -30,8 +30,14 @@ export interface FinancingRequest {
   at: string;
 }
 
-export async function gatherInputs(db: Db, ctx: RiskContext, request: FinancingRequest): Promise<AssessmentInputs> {
+/**
+ * `dataAsOf`: the instant the enterprise data is read as of — the request's own for its first
+ * assessment, now for a re-assessment after the data changed. The product's daily use is always
+ * that of the request's day.
+ */
+export async function gatherInputs(db: Db, ctx: RiskContext, request: FinancingRequest, dataAsOf: string = request.at): Promise<AssessmentInputs> {
   const asOf = shanghaiDate(request.at);
+  const featuresAsOf = shanghaiDate(dataAsOf);
   const found = await voucherWithPath(db, request.voucherId);
   const issuer = found?.voucher.issuer ?? null;
   const path = found?.path ?? [];
@@ -45,7 +51,7 @@ export async function gatherInputs(db: Db, ctx: RiskContext, request: FinancingR
     voucher: found ? { status: found.voucher.status, issuer: found.voucher.issuer, maturityDate: found.voucher.maturityDate, tier: found.voucher.tier, path } : null,
     issuer: {
       partyId: issuer ?? request.holder,
-      features: issuer ? await featuresOf(db, issuer, asOf) : {},
+      features: issuer ? await featuresOf(db, issuer, featuresAsOf) : {},
       overdueRoots: position?.overdue.roots ?? 0,
       overdueOutstanding: position?.overdue.outstanding ?? '0.00',
     },
@@ -61,8 +67,8 @@ export async function gatherInputs(db: Db, ctx: RiskContext, request: FinancingR
   };
 }
 
-export async function assessFinancingRequest(db: Db, ctx: RiskContext, request: FinancingRequest): Promise<StoredAssessment> {
-  const inputs = await gatherInputs(db, ctx, request);
+export async function assessFinancingRequest(db: Db, ctx: RiskContext, request: FinancingRequest, dataAsOf?: string): Promise<StoredAssessment> {
+  const inputs = await gatherInputs(db, ctx, request, dataAsOf);
   const result = assess(inputs, ctx.card, enterpriseFeatureLabels);
   const at = ctx.now();
   const stored: StoredAssessment = {
@@ -82,6 +88,24 @@ export async function assessFinancingRequest(db: Db, ctx: RiskContext, request: 
   await emit(db, ctx, 'FinancingAssessed', request.rootId, assessedEventData(stored), at);
   ctx.logger.debug({ voucherId: request.voucherId, decision: result.decision }, 'financing assessed');
   return stored;
+}
+
+/** Pending financings re-assessed at most per data change (the rest keep their assessment; logged). */
+export const reassessmentsMax = 1_000;
+
+/**
+ * Re-scoring when risk data changes: every financing still pending whose issuer or holder is one
+ * of `enterprises` is assessed again, its enterprise data read as of now, in the caller's
+ * transaction — a new assessment (and FinancingAssessed) the funder reads as the latest, the
+ * earlier one kept. Returns how many were re-assessed.
+ */
+export async function reassessPendingOf(db: Db, ctx: RiskContext, enterprises: readonly string[]): Promise<number> {
+  if (enterprises.length === 0) return 0;
+  const requests = await pendingRequestsOf(db, enterprises, reassessmentsMax + 1);
+  if (requests.length > reassessmentsMax) ctx.logger.warn({ enterprises: enterprises.length, reassessed: reassessmentsMax }, 'more pending financings than are re-assessed at once; the rest keep their assessment');
+  const now = ctx.now().toISOString();
+  for (const request of requests.slice(0, reassessmentsMax)) await assessFinancingRequest(db, ctx, request, now);
+  return Math.min(requests.length, reassessmentsMax);
 }
 
 /** Event texts are bounded; the stored assessment keeps them whole. */

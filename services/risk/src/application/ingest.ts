@@ -10,6 +10,7 @@ import { newLitigation, taxPaidFalling } from '../domain/warnings.ts';
 import type { Db } from '../data-access/platform-view.ts';
 import { latestRecords, storeRecord } from '../data-access/records.ts';
 import { raiseAlert } from './alerts.ts';
+import { reassessPendingOf } from './assess.ts';
 import { emit, type RiskContext } from './context.ts';
 
 /** Rows one import or one API call may carry. */
@@ -32,6 +33,7 @@ export interface ImportReport {
 export async function ingestRows(db: Db, ctx: RiskContext, rows: readonly Record<string, unknown>[], kind?: string): Promise<ImportReport> {
   const now = ctx.now();
   const report: RowReport[] = [];
+  const changed = new Set<string>();
   for (let i = 0; i < rows.length; i++) {
     const read = readRecord(rows[i]!, now, kind);
     if (!read.ok) {
@@ -42,6 +44,7 @@ export async function ingestRows(db: Db, ctx: RiskContext, rows: readonly Record
     const outcome = await storeRecord(db, r);
     let alerts = 0;
     if (outcome.status !== 'unchanged') {
+      changed.add(r.enterprise);
       await emit(db, ctx, 'EnterpriseDataUpdated', r.enterprise, { enterprise: r.enterprise, kind: r.kind, recordKey: r.recordKey, version: outcome.version, source: r.source, observedAt: r.observedAt, at: now.toISOString() }, now);
       const observedOn = r.observedAt.slice(0, 10);
       let draft = null;
@@ -55,6 +58,9 @@ export async function ingestRows(db: Db, ctx: RiskContext, rows: readonly Record
     }
     report.push({ row: i + 1, status: outcome.status, enterprise: r.enterprise, kind: r.kind, recordKey: r.recordKey, version: outcome.version, alerts });
   }
+  // Re-scoring: the pending financings these changes bear on are assessed again, with the rest.
+  const reassessed = await reassessPendingOf(db, ctx, [...changed]);
+  if (reassessed > 0) ctx.logger.info({ enterprises: changed.size, reassessed }, 'pending financings re-assessed after their data changed');
   const count = (s: string) => report.filter((x) => x.status === s).length;
   return { rows: rows.length, created: count('created'), updated: count('updated'), unchanged: count('unchanged'), refused: count('refused'), alerts: report.reduce((s, x) => s + ('alerts' in x ? x.alerts : 0), 0), report };
 }

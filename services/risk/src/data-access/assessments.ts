@@ -54,3 +54,21 @@ export async function assessmentsOf(db: Db, q: { funder: string | null; voucherI
   );
   return rows.map(toStored);
 }
+
+/**
+ * The financing requests still pending whose issuer or holder is one of `enterprises`, as their
+ * latest assessment recorded them (the request of the voucher's current request, not an earlier
+ * one that was rejected or withdrawn), at most `limit`.
+ */
+export async function pendingRequestsOf(db: Db, enterprises: readonly string[], limit: number): Promise<StoredAssessment['inputs']['request'][]> {
+  const { rows } = await db.query<{ request: StoredAssessment['inputs']['request'] }>(
+    `SELECT DISTINCT ON (a.voucher_id) a.inputs->'request' AS request
+       FROM assessments a JOIN vouchers v ON v.voucher_id = a.voucher_id
+      WHERE v.status = 'pending_financing' AND v.request_funder = a.funder AND v.requested_at = a.requested_at
+        AND (a.issuer = ANY($1::text[]) OR a.holder = ANY($1::text[]))
+      ORDER BY a.voucher_id, a.assessment_id DESC
+      LIMIT $2`,
+    [enterprises, limit],
+  );
+  return rows.map((r) => r.request);
+}
