@@ -11,7 +11,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { FastifyInstance } from 'fastify';
-import { loadConfig } from '@cascade/config';
+import { clockFileRefreshMs, clockOf, loadConfig, writeClockOffset } from '@cascade/config';
 import { exportPrivateKey, exportPublicKey, generateKeyPair, type PrivateKey } from '@cascade/crypto';
 import { createKafka, makeEnvelope, EventProducer, signFact, type TopicKey, type TopicSpec } from '@cascade/events';
 import { usccFromNumber } from '@cascade/ids';
@@ -54,6 +54,10 @@ export function signerOf(key: PrivateKey): Signer {
 export class Stack {
   readonly gateways: RunningGateway[] = [];
   operator!: TestParty;
+  /** With `clock: true`, the simulated clock's offset file every process of the stack reads (CASCADE_CLOCK_FILE). */
+  clockFile: string | null = null;
+  /** The stack's time: real time plus the simulated clock's offset (real time without one). */
+  now: () => Date = () => new Date();
   private constructor(
     readonly ledgerDb: TestDatabase,
     readonly gatewayDb: TestDatabase,
@@ -68,12 +72,19 @@ export class Stack {
     readonly services: { invoices: ServiceProcess; invoicesUrl: string; risk: ServiceProcess; riskUrl: string; workflows: ServiceProcess; workflowsUrl: string; dbs: TestDatabase[] } | null,
   ) {}
 
-  static async start(options: { services?: boolean } = {}): Promise<Stack> {
+  /**
+   * `clock`: the ledger, the services and the gateways decide by a simulated clock the test moves
+   * (`moveClock`), as local mode's demo does; clients sign createdAt by it.
+   */
+  static async start(options: { services?: boolean; clock?: boolean } = {}): Promise<Stack> {
     const settings = infra();
     const [ledgerDb, gatewayDb, topics] = await Promise.all([createTestDatabase('gwledger'), createTestDatabase('gw'), createTestTopics()]);
     const prefix = topics.ledgerCommands.name.slice(0, -'.ledger.commands'.length);
     const dev = writeDevGenesis(mkdtempSync(path.join(os.tmpdir(), 'cascade-gw-')), { chainId: `test-${prefix}` });
     const internalKey = randomBytes(32);
+    const clockFile = options.clock ? path.join(path.dirname(dev.genesisFile), 'clock.json') : null;
+    if (clockFile) writeClockOffset(clockFile, 0);
+    const clockEnv = clockFile ? { CASCADE_CLOCK_FILE: clockFile } : {};
     const ledger = spawnServiceProcess({
       entry: path.join(root, 'services/ledger/src/main.ts'),
       cwd: root,
@@ -87,12 +98,13 @@ export class Stack {
         LEDGER_SIGNING_KEY_FILE: dev.signingKeyFile,
         LEDGER_INTAKE_GROUP: `intake-${prefix}`,
         INTERNAL_AUTH_KEY: internalKey.toString('hex'),
+        ...clockEnv,
       },
     });
     let services: Stack['services'] = null;
     if (options.services) {
       const [invoicesDb, riskDb, workflowsDb] = await Promise.all([createTestDatabase('gwinvoices'), createTestDatabase('gwrisk'), createTestDatabase('gwworkflows')]);
-      const common = { ...process.env, REDIS_URL: settings.redisUrl, KAFKA_BROKERS: settings.kafkaBrokers.join(','), TOPIC_PREFIX: prefix, INTERNAL_AUTH_KEY: internalKey.toString('hex') };
+      const common = { ...process.env, REDIS_URL: settings.redisUrl, KAFKA_BROKERS: settings.kafkaBrokers.join(','), TOPIC_PREFIX: prefix, INTERNAL_AUTH_KEY: internalKey.toString('hex'), ...clockEnv };
       const invoices = spawnServiceProcess({
         entry: path.join(root, 'services/invoices/src/main.ts'),
         cwd: root,
@@ -117,6 +129,10 @@ export class Stack {
     await producer.connect();
     const stack = new Stack(ledgerDb, gatewayDb, topics, prefix, dev, internalKey, ledger, `http://127.0.0.1:${port}`, `gw-${prefix}:`, producer, services);
     stack.operator = { partyId: dev.genesis.operator.partyId, roles: ['operator'], key: dev.operatorKey, signer: signerOf(dev.operatorKey) };
+    if (clockFile) {
+      stack.clockFile = clockFile;
+      stack.now = clockOf(clockFile);
+    }
     return stack;
   }
 
@@ -145,9 +161,9 @@ export class Stack {
   async gateway(overrides: Record<string, string> = {}): Promise<RunningGateway> {
     const config = this.config(overrides);
     const common = config as unknown as { databaseUrl: string; redisUrl: string; kafkaBrokers: string[] };
-    const platform = createPlatform({ service: 'gateway', schema: 'gateway', databaseUrl: common.databaseUrl, redisUrl: common.redisUrl, kafkaBrokers: common.kafkaBrokers, migrationsDirs: definition.migrationsDirs, catalog: null, logger, kafkaIdempotentProducer: true, redisAutoPipelining: definition.redisAutoPipelining });
+    const platform = createPlatform({ service: 'gateway', schema: 'gateway', databaseUrl: common.databaseUrl, redisUrl: common.redisUrl, kafkaBrokers: common.kafkaBrokers, migrationsDirs: definition.migrationsDirs, catalog: null, logger, kafkaIdempotentProducer: true, redisAutoPipelining: definition.redisAutoPipelining, ...(this.clockFile ? { clockFile: this.clockFile } : {}) });
     const app = buildServiceApp({ name: 'gateway', logger, readiness: platform.readiness, registry: platform.registry });
-    const { parts, context } = await composeGateway(app, { pool: platform.pool, redis: platform.redis, kafka: platform.kafka, logger, registry: platform.registry, readiness: platform.readiness }, config);
+    const { parts, context } = await composeGateway(app, { pool: platform.pool, redis: platform.redis, kafka: platform.kafka, logger, registry: platform.registry, readiness: platform.readiness, clock: platform.clock }, config);
     const started: Part[] = [];
     for (const part of [...platform.parts, ...parts]) {
       await part.start();
@@ -169,7 +185,17 @@ export class Stack {
   }
 
   client(gateway: RunningGateway = this.gateways[0]!, token?: string): CascadeClient {
-    return new CascadeClient({ baseUrl: gateway.url, ...(token ? { token } : {}), retriesMax: 2 });
+    return new CascadeClient({ baseUrl: gateway.url, ...(token ? { token } : {}), retriesMax: 2, now: this.now });
+  }
+
+  /**
+   * Moves the simulated clock (a stack started with `clock: true`) to `offsetMs` past real time,
+   * and waits until every process (this one too) reads the new offset.
+   */
+  async moveClock(offsetMs: number): Promise<void> {
+    if (!this.clockFile) throw new Error('this stack was started without a simulated clock');
+    writeClockOffset(this.clockFile, offsetMs);
+    await new Promise((resolve) => setTimeout(resolve, 3 * clockFileRefreshMs));
   }
 
   /** Registers a party through the gateway (operator-signed) and returns it with a logged-in client. */

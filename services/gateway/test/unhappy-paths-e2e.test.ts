@@ -5,7 +5,7 @@
  * a financing the risk service refuses and the bank then rejects. Each ends in the state a person
  * would expect and the vouchers' amounts still add up. (Acceptance expiry, overdue, an endpoint
  * down for an hour: services/workflows/test/workflows.test.ts; a registry hit:
- * registry-e2e.test.ts; partial settlement: services/ledger/test.)
+ * registry-e2e.test.ts; partial settlement and overdue: maturity-e2e.test.ts.)
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventually } from '@cascade/testing';
