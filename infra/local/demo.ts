@@ -29,7 +29,7 @@ import path from 'node:path';
 import { clockFileRefreshMs, clockOf, writeClockOffset } from '@cascade/config';
 import { exportPrivateKey, generateKeyPair, type PrivateKey } from '@cascade/crypto';
 import { usccFromNumber } from '@cascade/ids';
-import { Amount } from '@cascade/money';
+import { buildCamt054Debits } from '@cascade/payments';
 import type { DevGenesis } from '@cascade/ledger';
 import { CascadeClient, newVoucherId, publicKeyOf, signerFromRawKey, type PaymentEntry, type CommandAccepted, type CommandPayloads, type CommandType, type Role, type Signer } from '@cascade/sdk/client';
 
@@ -73,26 +73,6 @@ const bankAccounts = {
   tier3: { account: { number: '6217850800030000003' }, agent: { bankCode: '104305000015', name: '中国银行常州分行' }, accountName: '常州冲压件有限公司' },
   bank: { account: { number: '3100000000400000004' }, agent: { bankCode: '313301099999', name: '江南银行清算中心' }, accountName: '江南银行股份有限公司' },
 } as const;
-
-/** A camt.054.001.08 notification of debits the bank booked on `account`, one transaction each (what the issuer's bank answers for a payout file). */
-function camt054Debits(messageId: string, account: string, bookedOn: string, debits: { endToEndId: string; amount: string; creditorAccount: string; bankReference: string }[]): string {
-  const tx = debits
-    .map(
-      (d) =>
-        `<TxDtls><Refs><AcctSvcrRef>${d.bankReference}</AcctSvcrRef><EndToEndId>${d.endToEndId}</EndToEndId></Refs><Amt Ccy="CNY">${d.amount}</Amt><CdtDbtInd>DBIT</CdtDbtInd>` +
-        `<RltdPties><CdtrAcct><Id><Othr><Id>${d.creditorAccount}</Id></Othr></Id></CdtrAcct></RltdPties></TxDtls>`,
-    )
-    .join('');
-  const at = `${bookedOn}T18:00:00+08:00`;
-  return (
-    '<?xml version="1.0" encoding="UTF-8"?>\n<Document xmlns="urn:iso:std:iso:20022:tech:xsd:camt.054.001.08"><BkToCstmrDbtCdtNtfctn>' +
-    `<GrpHdr><MsgId>${messageId}</MsgId><CreDtTm>${at}</CreDtTm></GrpHdr>` +
-    `<Ntfctn><Id>${messageId}-1</Id><CreDtTm>${at}</CreDtTm><Acct><Id><Othr><Id>${account}</Id></Othr></Id><Ccy>CNY</Ccy></Acct>` +
-    `<Ntry><Amt Ccy="CNY">${Amount.sum(debits.map((d) => Amount.parse(d.amount))).toString()}</Amt><CdtDbtInd>DBIT</CdtDbtInd><Sts><Cd>BOOK</Cd></Sts><BookgDt><Dt>${bookedOn}</Dt></BookgDt>` +
-    '<BkTxCd><Domn><Cd>PMNT</Cd><Fmly><Cd>ICDT</Cd><SubFmlyCd>DMCT</SubFmlyCd></Fmly></Domn></BkTxCd>' +
-    `<NtryDtls>${tx}</NtryDtls></Ntry></Ntfctn></BkToCstmrDbtCdtNtfctn></Document>\n`
-  );
-}
 
 function addMonths(months: number): string {
   const d = new Date(Date.now() + 8 * 3600_000);
@@ -341,7 +321,7 @@ export async function runDemo(ctx: DemoContext): Promise<void> {
     const p = [core, tier1, tier2, tier3, bank].findIndex((x) => x.partyId === partyId);
     return [bankAccounts.core, bankAccounts.tier1, bankAccounts.tier2, bankAccounts.tier3, bankAccounts.bank][p]!.account.number;
   };
-  const camt = camt054Debits(`ICBC-N-${seed}`, bankAccounts.core.account.number, dayAfter, payoutFile.entries.map((e, i) => ({ endToEndId: e.endToEndId, amount: e.amount, creditorAccount: accountOf(e.creditor), bankReference: `ICBC-TX-${seed}-${i + 1}` })));
+  const camt = buildCamt054Debits({ messageId: `ICBC-N-${seed}`, account: bankAccounts.core.account.number, bookedOn: dayAfter, debits: payoutFile.entries.map((e, i) => ({ endToEndId: e.endToEndId, amount: e.amount, creditorAccount: accountOf(e.creditor), bankReference: `ICBC-TX-${seed}-${i + 1}` })) });
   const report = await core.client.importPaymentNotification(camt, { format: 'camt.054' });
   for (const m of report.matched) log(`  ✓ matched ${m.endToEndId}  ${m.amount}  bank reference ${m.bankReference}`);
   for (const u of report.unmatched) log(`  ✗ unmatched ${u.endToEndId} ${u.amount}: ${u.reason}`);

@@ -5,6 +5,7 @@ export * from './pain001.ts';
 export * from './matching.ts';
 export { normaliseBankAmount } from './bank-amount.ts';
 export * from './camt054.ts';
+export * from './camt054-writer.ts';
 export * from './bank-csv.ts';
 export * from './registry.ts';
 export * from './registry-files.ts';

@@ -14,6 +14,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { XMLParser } from 'fast-xml-parser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildCamt054Debits } from '@cascade/payments';
 import { eventually } from '@cascade/testing';
 import { schemaErrors } from '../../../libs/payments/test/xsd.ts';
 import type { TestParty } from '../../ledger/test/support.ts';
@@ -48,22 +49,9 @@ const entry = async (id: string) => (await h.pool.query<{ state: string; file_id
 const entryCount = async () => (await h.pool.query<{ n: number }>('SELECT count(*)::int AS n FROM payment_entries')).rows[0]!.n;
 const fileCount = async () => (await h.pool.query<{ n: number }>('SELECT count(*)::int AS n FROM payment_files')).rows[0]!.n;
 
-/** A camt.054.001.08 notification of debits booked on `account`, one transaction each. */
-function camt054(messageId: string, account: string, debits: { endToEndId?: string; amount: string; creditorAccount: string; reference: string }[]): string {
-  const tx = debits
-    .map(
-      (d) => `<TxDtls><Refs><AcctSvcrRef>${d.reference}</AcctSvcrRef>${d.endToEndId ? `<EndToEndId>${d.endToEndId}</EndToEndId>` : ''}</Refs><Amt Ccy="CNY">${d.amount}</Amt><CdtDbtInd>DBIT</CdtDbtInd>` +
-        `<RltdPties><CdtrAcct><Id><Othr><Id>${d.creditorAccount}</Id></Othr></Id></CdtrAcct></RltdPties></TxDtls>`,
-    )
-    .join('');
-  return (
-    '<?xml version="1.0" encoding="UTF-8"?>\n<Document xmlns="urn:iso:std:iso:20022:tech:xsd:camt.054.001.08"><BkToCstmrDbtCdtNtfctn>' +
-    `<GrpHdr><MsgId>${messageId}</MsgId><CreDtTm>2026-06-30T18:00:00+08:00</CreDtTm></GrpHdr>` +
-    `<Ntfctn><Id>${messageId}-1</Id><CreDtTm>2026-06-30T18:00:00+08:00</CreDtTm><Acct><Id><Othr><Id>${account}</Id></Othr></Id><Ccy>CNY</Ccy></Acct>` +
-    `<Ntry><Amt Ccy="CNY">1.00</Amt><CdtDbtInd>DBIT</CdtDbtInd><Sts><Cd>BOOK</Cd></Sts><BookgDt><Dt>2026-06-30</Dt></BookgDt><BkTxCd><Domn><Cd>PMNT</Cd><Fmly><Cd>ICDT</Cd><SubFmlyCd>DMCT</SubFmlyCd></Fmly></Domn></BkTxCd>` +
-    `<NtryDtls>${tx}</NtryDtls></Ntry></Ntfctn></BkToCstmrDbtCdtNtfctn></Document>\n`
-  );
-}
+/** A camt.054.001.08 notification of debits booked on `account` on 2026-06-30, one transaction each. */
+const camt054 = (messageId: string, account: string, debits: { endToEndId?: string; amount: string; creditorAccount: string; reference: string }[]): string =>
+  buildCamt054Debits({ messageId, account, bookedOn: '2026-06-30', debits: debits.map(({ reference, ...d }) => ({ ...d, bankReference: reference })) });
 
 const rootId = randomUUID();
 const toB = randomUUID();
