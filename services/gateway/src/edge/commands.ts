@@ -100,10 +100,6 @@ export async function handleCommand(ctx: GatewayContext, request: FastifyRequest
   return outcome;
 }
 
-/**
- * The registry check of an approval. "Not searched yet" is an answer for now, not for good: the
- * Idempotency-Key is given up (as for a 5xx), so a retry under the same key is checked again.
- */
 /** Read-your-writes: the registry view takes a party or key from the result at once. */
 async function applyRegistryEvents(ctx: GatewayContext, events: unknown[]): Promise<void> {
   const changed: string[] = [];
