@@ -8,107 +8,45 @@
  * Screenshots of each role's main page go to a temporary folder, or to docs/console/ (the committed
  * ones) with CONSOLE_SCREENSHOTS=docs: a test run leaves the tree as it was.
  */
-import { existsSync, mkdirSync, mkdtempSync, renameSync, rmSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromium, type Browser, type Page } from 'playwright-core';
-import { build } from 'vite';
-import { exportPrivateKey, exportPublicKey, generateKeyPair, type PrivateKey } from '@cascade/crypto';
-import { addMonthsShanghai, newUscc, root, Stack, type TestParty } from '../../../services/gateway/test/stack.ts';
-import type { CascadeClient } from '@cascade/sdk/client';
+import type { Page } from 'playwright-core';
+import { exportPublicKey, generateKeyPair } from '@cascade/crypto';
+import { addMonthsShanghai, newUscc } from '../../../services/gateway/test/stack.ts';
+import { ConsoleHarness, row, type Party } from './harness.ts';
 
-const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const chromiumFlags = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
-const screenshotsDir = process.env.CONSOLE_SCREENSHOTS === 'docs' ? path.join(root, 'docs/console') : mkdtempSync(path.join(os.tmpdir(), 'cascade-console-'));
-const stepTimeoutMs = 30_000;
-
-type P = TestParty & { client: CascadeClient };
-let stack: Stack;
-let browser: Browser;
-let baseUrl: string;
-let core: P, tier1: P, tier2: P, bank: P, regulator: P;
-const consoleErrors: string[] = [];
+let h: ConsoleHarness;
+let core: Party, tier1: Party, tier2: Party, bank: Party, regulator: Party;
 
 beforeAll(async () => {
-  // vitest runs with NODE_ENV=test, which would give the JSX dev transform and React's development
-  // build; the console is tested as it ships.
-  const nodeEnv = process.env.NODE_ENV;
-  process.env.NODE_ENV = 'production';
-  // Built beside dist and swapped in, so a gateway another test file starts meanwhile sees the
-  // old build or the new one, never a half-written folder.
-  const dist = path.join(root, 'apps/console/dist');
-  const fresh = `${dist}-${process.pid}`;
-  try {
-    await build({ configFile: path.join(root, 'apps/console/vite.config.ts'), logLevel: 'warn', build: { outDir: fresh, emptyOutDir: true } });
-  } finally {
-    process.env.NODE_ENV = nodeEnv;
-  }
-  rmSync(dist, { recursive: true, force: true });
-  renameSync(fresh, dist);
-  stack = await Stack.start();
-  baseUrl = (await stack.gateway()).url;
-  [core, tier1, tier2, bank, regulator] = [await stack.register(['core']), await stack.register(['supplier']), await stack.register(['supplier'], 'sm2'), await stack.register(['funder']), await stack.register(['regulator'])];
-  if (!existsSync(chromiumPath)) throw new Error(`no Chromium at ${chromiumPath}: infra/cascade installs Debian's chromium, or set CHROMIUM_PATH`);
-  browser = await chromium.launch({ executablePath: chromiumPath, args: chromiumFlags, headless: true });
-  mkdirSync(screenshotsDir, { recursive: true });
+  h = await ConsoleHarness.start();
+  [core, tier1, tier2, bank, regulator] = [await h.register(['core']), await h.register(['supplier']), await h.register(['supplier'], 'sm2'), await h.register(['funder']), await h.register(['regulator'])];
 }, 240_000);
 afterAll(async () => {
-  await browser?.close();
-  await stack?.stop();
+  await h?.stop();
 });
 
-async function open(): Promise<Page> {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'zh-CN' });
-  const page = await context.newPage();
-  page.setDefaultTimeout(stepTimeoutMs);
-  page.on('console', (message) => {
-    if (message.type() === 'error') consoleErrors.push(message.text());
-  });
-  page.on('pageerror', (error) => consoleErrors.push(error.message));
-  await page.goto(baseUrl);
-  return page;
-}
-
-async function signIn(partyId: string, key: PrivateKey): Promise<Page> {
-  const page = await open();
-  await page.getByLabel('参与方编号').fill(partyId);
-  await page.getByLabel('私钥文件').setInputFiles({ name: 'party.key.pem', mimeType: 'application/x-pem-file', buffer: Buffer.from(exportPrivateKey(key, 'pem')) });
-  await page.getByTestId('key-loaded').waitFor();
-  await page.getByRole('button', { name: '签名登录' }).click();
-  await expect.poll(() => page.getByTestId('whoami').textContent()).toContain(partyId);
-  return page;
-}
-
-/** Checks the command shown is the one expected, signs it, and waits for the outcome. */
-async function signShown(page: Page, type: string, outcome: 'outcome-ok' | 'outcome-refused' = 'outcome-ok'): Promise<string> {
-  const preview = JSON.parse((await page.getByTestId('command-preview').textContent())!) as { type: string };
-  expect(preview.type).toBe(type);
-  await page.getByTestId('sign-submit').click();
-  const text = (await page.getByTestId(outcome).textContent())!;
-  await page.getByRole('button', { name: 'OK' }).click();
-  return text;
-}
-
-const row = (page: Page, voucherId: string) => page.locator(`tr[data-voucher="${voucherId}"]`);
+const open = (): Promise<Page> => h.open();
+const signIn = (partyId: string, key: Party['key']): Promise<Page> => h.signIn(partyId, key);
+const signShown = (page: Page, type: string, outcome?: 'outcome-ok' | 'outcome-refused'): Promise<string> => h.signShown(page, type, outcome);
+const shot = (page: Page, name: string) => h.screenshot(page, name);
 
 describe('the web console in headless Chromium', () => {
   it('serves the built console at / and leaves the API, docs and health where they were', async () => {
-    const index = await fetch(`${baseUrl}/`);
+    const index = await fetch(`${h.baseUrl}/`);
     expect(index.status, await index.clone().text()).toBe(200);
     expect(await index.text()).toContain('<div id="root">');
-    expect((await fetch(`${baseUrl}/health`)).status).toBe(200);
-    expect((await fetch(`${baseUrl}/v1/chain`)).status).toBe(200);
-    expect((await fetch(`${baseUrl}/docs/`)).status).toBe(200);
-    expect((await fetch(`${baseUrl}/no-such-page`)).status).toBe(404);
+    expect((await fetch(`${h.baseUrl}/health`)).status).toBe(200);
+    expect((await fetch(`${h.baseUrl}/v1/chain`)).status).toBe(200);
+    expect((await fetch(`${h.baseUrl}/docs/`)).status).toBe(200);
+    expect((await fetch(`${h.baseUrl}/no-such-page`)).status).toBe(404);
   });
 
   it('runs the demo scenario by clicking, from acceptance to a refused transfer of a frozen voucher', async () => {
     const signInPage = await open();
-    await signInPage.screenshot({ path: path.join(screenshotsDir, 'sign-in.png'), fullPage: true });
+    await shot(signInPage, 'sign-in.png');
 
     // The core enterprise issues against its confirmed payable (the invoices service's fact).
-    const payableId = await stack.confirmPayable(core.partyId, tier1.partyId, '1000000.00');
+    const payableId = await h.stack.confirmPayable(core.partyId, tier1.partyId, '1000000.00');
     const c = await signIn(core.partyId, core.key);
     await c.getByLabel('已确认应付账款').selectOption(payableId);
     await expect.poll(() => c.locator('input[name="issueAmount"]').inputValue()).toBe('1000000.00');
@@ -119,7 +57,7 @@ describe('the web console in headless Chromium', () => {
     await expect.poll(() => issued.count()).toBe(1);
     const rootId = (await issued.getAttribute('data-voucher'))!;
     expect(await row(c, rootId).textContent()).toContain('1,000,000.00');
-    await c.screenshot({ path: path.join(screenshotsDir, 'core.png'), fullPage: true });
+    await shot(c, 'core.png');
 
     // Tier 1 accepts and splits 300,000.00 off to tier 2.
     const t1 = await signIn(tier1.partyId, tier1.key);
@@ -140,7 +78,7 @@ describe('the web console in headless Chromium', () => {
     expect(kept).toBeTruthy();
     await row(t1, kept).getByRole('button', { name: '查看凭证树' }).click();
     await expect.poll(() => t1.locator(`[data-testid="voucher-tree"] g[data-highlighted="true"]`).count()).toBeGreaterThanOrEqual(2);
-    await t1.screenshot({ path: path.join(screenshotsDir, 'supplier.png'), fullPage: true });
+    await shot(t1, 'supplier.png');
 
     // Tier 2 accepts its piece (keyboard only: Tab to the button, Enter) and requests financing.
     const t2 = await signIn(tier2.partyId, tier2.key);
@@ -166,7 +104,7 @@ describe('the web console in headless Chromium', () => {
     await b.getByLabel('凭证编号').fill(piece);
     await b.getByRole('button', { name: '查询' }).click();
     await expect.poll(() => row(b, piece).getAttribute('data-status')).toBe('pending_financing');
-    await b.screenshot({ path: path.join(screenshotsDir, 'funder.png'), fullPage: true });
+    await shot(b, 'funder.png');
     await row(b, piece).getByRole('button', { name: '批准 / 拒绝融资' }).click();
     await b.getByRole('button', { name: '批准', exact: true }).click();
     await signShown(b, 'financing.approve');
@@ -174,7 +112,7 @@ describe('the web console in headless Chromium', () => {
     // The disbursement as the bank's holdings show it: interest ACT/360, fees, net — to the cent.
     await b.getByRole('button', { name: '凭证', exact: true }).click();
     await expect.poll(() => row(b, piece).getByTestId('financing-terms').textContent()).toMatch(/^利息 [\d,]+\.\d{2} · 费用 150\.00 · 实付 [\d,]+\.\d{2} · \d{4}-\d{2}-\d{2}$/);
-    await b.screenshot({ path: path.join(screenshotsDir, 'funder-holdings.png'), fullPage: true });
+    await shot(b, 'funder-holdings.png');
 
     // The regulator freezes the whole tree with a reason.
     const r = await signIn(regulator.partyId, regulator.key);
@@ -185,7 +123,7 @@ describe('the web console in headless Chromium', () => {
     await signShown(r, 'voucher.freeze');
     expect((await tier1.client.getVoucher(kept)).status).toBe('frozen');
     await expect.poll(() => r.locator('[data-testid="voucher-tree"] g').count()).toBe(3);
-    await r.screenshot({ path: path.join(screenshotsDir, 'regulator.png'), fullPage: true });
+    await shot(r, 'regulator.png');
 
     // Tier 1's page still lists its piece as it was; its transfer is refused, readably.
     await row(t1, kept).getByRole('button', { name: '拆分/转让' }).click();
@@ -196,7 +134,7 @@ describe('the web console in headless Chromium', () => {
     await preview.waitFor();
     await t1.getByTestId('sign-submit').click();
     const refusal = (await t1.getByTestId('outcome-refused').textContent())!;
-    await t1.screenshot({ path: path.join(screenshotsDir, 'refused-transfer.png'), fullPage: true });
+    await shot(t1, 'refused-transfer.png');
     expect(refusal).toMatch(/^被拒绝: .+\(\w+, HTTP 4\d\d\)$/);
     expect(refusal).not.toMatch(/undefined|\[object/);
     expect(refusal).toContain('该凭证已被监管方冻结');
@@ -214,11 +152,11 @@ describe('the web console in headless Chromium', () => {
     await t1.getByRole('button', { name: 'Refresh' }).click();
     await expect.poll(() => row(t1, kept).getAttribute('data-status')).toBe('active');
     await t1.setViewportSize({ width: 820, height: 1180 });
-    await t1.screenshot({ path: path.join(screenshotsDir, 'supplier-en-tablet.png'), fullPage: true });
+    await shot(t1, 'supplier-en-tablet.png');
   });
 
   it('signs in with a pasted bearer token and finds the party and its roles from it', async () => {
-    const login = await stack.client().login(tier2.partyId, tier2.signer, { label: 'pasted' });
+    const login = await h.stack.client().login(tier2.partyId, tier2.signer, { label: 'pasted' });
     const page = await open();
     await page.getByLabel('访问令牌').fill(login.token);
     await page.getByRole('button', { name: '使用令牌登录' }).click();
@@ -227,7 +165,7 @@ describe('the web console in headless Chromium', () => {
   });
 
   it('lets the operator onboard a party with its roles and public key', async () => {
-    const op = await signIn(stack.operator.partyId, stack.operator.key);
+    const op = await signIn(h.stack.operator.partyId, h.stack.operator.key);
     const key = generateKeyPair('ed25519').privateKey;
     const partyId = newUscc();
     await op.getByLabel('参与方编号').fill(partyId);
@@ -235,9 +173,9 @@ describe('the web console in headless Chromium', () => {
     await op.getByLabel('名称').fill('无锡紧固件厂');
     await op.getByLabel('公钥').fill(exportPublicKey(key, 'pem'));
     await op.getByRole('button', { name: '预览待签名指令' }).click();
-    await op.screenshot({ path: path.join(screenshotsDir, 'operator.png'), fullPage: true });
+    await shot(op, 'operator.png');
     await signShown(op, 'party.register');
-    const party = await (await stack.operatorClient()).getParty(partyId);
+    const party = await (await h.stack.operatorClient()).getParty(partyId);
     expect(party.roles).toEqual(['supplier']);
     expect(party.name).toBe('无锡紧固件厂');
   });
@@ -245,8 +183,8 @@ describe('the web console in headless Chromium', () => {
   it('logs no console errors on any page, but for Chromium\'s line about the one refusal the scenario provokes', () => {
     // Chromium logs every HTTP error response as "Failed to load resource"; the frozen voucher's
     // transfer is refused with 409 on purpose, and that must be the only one.
-    const network = consoleErrors.filter((m) => m.startsWith('Failed to load resource'));
-    expect(consoleErrors.filter((m) => !network.includes(m))).toEqual([]);
-    expect(network).toEqual(['Failed to load resource: the server responded with a status of 409 (Conflict)']);
+    const network = h.consoleErrors.filter((m) => m.startsWith('Failed to load resource'));
+    expect(h.consoleErrors.filter((m) => !network.includes(m))).toEqual([]);
+    expect(network.sort()).toEqual(['Failed to load resource: the server responded with a status of 409 (Conflict)', ...h.expectedNetworkErrors].sort());
   });
 });
