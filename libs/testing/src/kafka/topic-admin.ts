@@ -148,21 +148,44 @@ export class KafkaTopicAdmin implements TopicAdmin {
           })),
         });
       } catch (err) {
-        // A concurrent creator won the race: fine as long as the partition counts agree (checked below).
+        // A concurrent creator won the race: fine as long as the partition counts agree (checked
+        // below). A broker under load may also answer the creation's own wait for leaders with
+        // "does not host this topic-partition" while the new topic's metadata spreads: the
+        // topics exist, and the check below waits for their leaders.
         const errors = (err as { errors?: { type?: string }[] }).errors;
         const allExist = Array.isArray(errors) && errors.length > 0 && errors.every((e) => e.type === 'TOPIC_ALREADY_EXISTS');
-        if (!allExist) throw err;
+        if (!allExist && !isUnknownTopicOrPartition(err)) throw err;
       }
     }
-    const metadata = await this.admin.fetchTopicMetadata({ topics: topics.map((t) => t.name) });
-    const mismatches: string[] = [];
-    for (const t of topics) {
-      const found = metadata.topics.find((m) => m.name === t.name);
-      const count = found?.partitions.length ?? 0;
-      if (count !== t.partitions) mismatches.push(`${t.name} has ${count} partitions, wanted ${t.partitions}`);
-    }
-    if (mismatches.length > 0) throw new Error(`kafka: ${mismatches.join('; ')}`);
+    await this.awaitPartitions(topics);
   }
+
+  /** Until every topic has its partitions, each with a leader (or the timeout: then the last mismatch is the error). */
+  private async awaitPartitions(topics: TopicSpec[]): Promise<void> {
+    const deadline = Date.now() + (this.options.timeoutMs ?? 30_000);
+    for (let wait = 50; ; wait = Math.min(1_000, wait * 2)) {
+      let mismatches: string[];
+      try {
+        const metadata = await this.admin.fetchTopicMetadata({ topics: topics.map((t) => t.name) });
+        mismatches = [];
+        for (const t of topics) {
+          const found = metadata.topics.find((m) => m.name === t.name);
+          const count = found?.partitions.length ?? 0;
+          if (count !== t.partitions) mismatches.push(`${t.name} has ${count} partitions, wanted ${t.partitions}`);
+          else if (found!.partitions.some((p) => p.leader < 0)) mismatches.push(`${t.name} has a partition without a leader`);
+        }
+      } catch (err) {
+        if (!isUnknownTopicOrPartition(err)) throw err;
+        mismatches = [`not every topic is known yet: ${(err as Error).message}`];
+      }
+      if (mismatches.length === 0) return;
+      // A partition count that disagrees is an answer, not a delay.
+      if (mismatches.some((m) => m.includes('wanted')) && !mismatches.some((m) => m.includes(' has 0 partitions'))) throw new Error(`kafka: ${mismatches.join('; ')}`);
+      if (Date.now() > deadline) throw new Error(`kafka: ${mismatches.join('; ')}`);
+      await new Promise((resolve) => setTimeout(resolve, wait));
+    }
+  }
+
 
   async close(): Promise<void> {
     if (this.connected) {
@@ -170,6 +193,11 @@ export class KafkaTopicAdmin implements TopicAdmin {
       await this.admin.disconnect();
     }
   }
+}
+
+function isUnknownTopicOrPartition(err: unknown): boolean {
+  const e = err as { type?: string; cause?: { type?: string } } | null;
+  return e?.type === 'UNKNOWN_TOPIC_OR_PARTITION' || e?.cause?.type === 'UNKNOWN_TOPIC_OR_PARTITION';
 }
 
 /** The mock's control port when there is one, else the broker's own CreateTopics API. */
