@@ -12,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { exportPublicKey, generateKeyPair } from '@cascade/crypto';
 import { addMonthsShanghai, newUscc } from '../../../services/gateway/test/stack.ts';
+import { keyboardOnly } from './flows/keyboard.ts';
 import { ConsoleHarness, row, type Party } from './harness.ts';
 
 let h: ConsoleHarness;
@@ -179,6 +180,9 @@ describe('the web console in headless Chromium', () => {
     expect(party.roles).toEqual(['supplier']);
     expect(party.name).toBe('无锡紧固件厂');
   });
+
+  // Keyboard only.
+  it('runs the main flows with the keyboard only: sign-in with the key file, accept, split and transfer, Escape, tabs', () => keyboardOnly(h));
 
   it('logs no console errors on any page, but for Chromium\'s line about the one refusal the scenario provokes', () => {
     // Chromium logs every HTTP error response as "Failed to load resource"; the frozen voucher's

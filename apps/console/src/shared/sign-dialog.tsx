@@ -31,6 +31,13 @@ export function SignDialog({ pending, onDone }: { pending: PendingCommand; onDon
     };
   }, [pending, session]);
   useEffect(() => signButton.current?.focus(), [command]);
+  // The focus goes back to what opened the dialog (the form's button, the row's) when it closes, if that is still there.
+  useEffect(() => {
+    const opener = document.activeElement instanceof HTMLElement ? document.activeElement : null;
+    return () => {
+      if (opener?.isConnected) opener.focus();
+    };
+  }, []);
 
   async function sign() {
     if (!command || !session.signer) return;
@@ -46,7 +53,16 @@ export function SignDialog({ pending, onDone }: { pending: PendingCommand; onDon
   }
 
   return (
-    <section role="dialog" aria-labelledby="sign-title" className="sign-dialog" data-testid="sign-dialog">
+    <section
+      role="dialog"
+      aria-labelledby="sign-title"
+      className="sign-dialog"
+      data-testid="sign-dialog"
+      // Escape puts the command away unsigned (not while it is being submitted, nor once it has an outcome to acknowledge).
+      onKeyDown={(e) => {
+        if (e.key === 'Escape' && !outcome && !busy) onDone(false);
+      }}
+    >
       <h2 id="sign-title">{t('signing')}</h2>
       <p>{t('signingHint')}</p>
       {command && <pre data-testid="command-preview">{JSON.stringify(command, null, 2)}</pre>}

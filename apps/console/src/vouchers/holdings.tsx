@@ -127,8 +127,9 @@ export function Holdings() {
         />
       )}
       {session.roles.includes('core') && <IssueForm onPrepare={setPending} reloadKey={loads} />}
-      {form?.kind === 'transfer' && <TransferForm voucher={form.voucher} onPrepare={setPending} />}
-      {form?.kind === 'finance' && <FinanceForm voucher={form.voucher} onPrepare={setPending} />}
+      {/* Keyed by the voucher, so the form opened for another voucher is a new one and takes the focus. */}
+      {form?.kind === 'transfer' && <TransferForm key={form.voucher.voucherId} voucher={form.voucher} onPrepare={setPending} />}
+      {form?.kind === 'finance' && <FinanceForm key={form.voucher.voucherId} voucher={form.voucher} onPrepare={setPending} />}
       {tree && <TreeView tree={tree.tree} focusId={tree.focusId} />}
     </section>
   );
@@ -179,7 +180,7 @@ function TransferForm({ voucher, onPrepare }: { voucher: VoucherView; onPrepare:
       <h3>{t('transfer')} · {formatAmount(voucher.amount)}</h3>
       <label>
         {t('recipient')}
-        <input name="recipient" value={recipient} onChange={(e) => setRecipient(e.target.value)} aria-describedby="recipient-name" required />
+        <input name="recipient" autoFocus value={recipient} onChange={(e) => setRecipient(e.target.value)} aria-describedby="recipient-name" required />
       </label>
       <p id="recipient-name" data-testid="recipient-name">{recipientName ?? ''}</p>
       <label>
@@ -212,7 +213,7 @@ function FinanceForm({ voucher, onPrepare }: { voucher: VoucherView; onPrepare: 
       <h3>{t('finance')} · {formatAmount(voucher.amount)}</h3>
       <label>
         {t('funder')}
-        <input name="funder" value={funder} onChange={(e) => setFunder(e.target.value)} required />
+        <input name="funder" autoFocus value={funder} onChange={(e) => setFunder(e.target.value)} required />
       </label>
       <label>
         {t('productId')}
