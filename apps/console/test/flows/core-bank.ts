@@ -1,0 +1,127 @@
+/**
+ * The core enterprise's and the bank's (funder's) pages, by clicking. Each flow registers its own
+ * parties; steps that are not the page's party's (a supplier's request, an operator's data feed)
+ * go through the SDK.
+ */
+import { expect } from 'vitest';
+import type { Page } from 'playwright-core';
+import { eventually } from '@cascade/testing';
+import { newNonce, newVoucherId } from '@cascade/sdk/client';
+import { addMonthsShanghai, daysAgoShanghai } from '../../../../services/gateway/test/stack.ts';
+import { formatAmount } from '../../src/shared/money.ts';
+import { row, type ConsoleHarness } from '../harness.ts';
+
+/** Clicks `refresh` (in `scope`, a CSS selector) until `check` holds. */
+async function untilShown(page: Page, check: () => Promise<boolean>, scope = 'main', what = 'the page to show it'): Promise<void> {
+  const deadline = Date.now() + 30_000;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await page.locator(scope).getByRole('button', { name: '刷新' }).first().click();
+    await page.waitForTimeout(500);
+  }
+}
+
+/**
+ * The bank publishes a product by clicking; a supplier asks it for financing (SDK); the bank sees
+ * the request in its inbox with the assessment (its reasons) and the registry search, approves by
+ * clicking, sees its exposure to the issuer appear; an early warning about the issuer (a new
+ * lawsuit the operator's feed reports) is acknowledged.
+ */
+export async function funderInboxExposureAlertsProducts(h: ConsoleHarness): Promise<void> {
+  const [core, supplier, bank] = [await h.register(['core']), await h.register(['supplier']), await h.register(['funder'])];
+  const b = await h.signIn(bank.partyId, bank.key);
+
+  // A product, published by clicking, for every grade.
+  await b.getByRole('button', { name: '融资产品', exact: true }).click();
+  const publish = b.getByRole('form', { name: '发布产品' });
+  await publish.getByRole('textbox', { name: '融资产品', exact: true }).fill('DISCOUNT-180');
+  await publish.getByRole('textbox', { name: '名称', exact: true }).fill('应收账款贴现（180 天内）');
+  for (const g of ['BB', 'B', 'CCC', 'CC', 'C']) await publish.getByRole('checkbox', { name: g, exact: true }).check();
+  await publish.getByRole('textbox', { name: '年利率', exact: true }).fill('0.0365');
+  await publish.getByRole('textbox', { name: '费用', exact: true }).fill('150.00');
+  await b.getByRole('button', { name: '发布产品' }).click();
+  expect(await b.getByTestId('product-outcome').textContent()).toBe('已发布: DISCOUNT-180 v1');
+  const productRow = b.locator('tr[data-product="DISCOUNT-180"]');
+  await expect.poll(() => productRow.textContent()).toContain('AAA AA A BBB BB B CCC CC C');
+  expect(await productRow.textContent()).toContain('1,000.00 – 5,000,000.00');
+  const [published] = (await bank.client.listProducts()).items;
+  expect(published).toMatchObject({ productId: 'DISCOUNT-180', version: 1, annualRate: '0.0365', fees: '150.00', eligibleIssuers: null, tenorDaysMax: 180 });
+  await h.screenshot(b, 'funder-products.png');
+
+  // Nothing financed yet.
+  await b.getByRole('button', { name: '敞口与预警' }).click();
+  await b.locator('#exposure-title').waitFor();
+  expect(await b.locator(`tr[data-issuer="${core.partyId}"]`).count()).toBe(0);
+
+  // The supplier holds a voucher of the core's and asks the bank (not the bank's steps: the SDK).
+  const payableId = await h.stack.confirmPayable(core.partyId, supplier.partyId, '800000.00');
+  const voucherId = newVoucherId();
+  await core.client.command('voucher.issue', core.partyId, { voucherId, holder: supplier.partyId, amount: '800000.00', maturityDate: addMonthsShanghai(4), backing: [{ payableId, amount: '800000.00' }] }, [core.signer]);
+  await supplier.client.command('voucher.accept', supplier.partyId, { voucherId }, [supplier.signer]);
+  await eventually(() => supplier.client.matchProducts(voucherId).catch(() => undefined), 30_000, 'the risk service sees the voucher');
+  await supplier.client.command('financing.request', supplier.partyId, { voucherId, funder: bank.partyId, productId: 'DISCOUNT-180', maxAnnualRate: '0.05', maxFees: '300.00' }, [supplier.signer]);
+  // The workflows service records the financing (and searches the registry) as it reads the
+  // ledger's events; until it has, the registry read is a 404 the page would log.
+  await eventually(async () => ((await bank.client.getFinancingRegistry(voucherId).catch(() => null))?.search.state === 'done') || undefined, 30_000, 'the registry searched');
+  const assessment = await eventually(async () => (await bank.client.listAssessments({ voucherId })).items[0], 30_000, 'the assessment');
+
+  // The inbox: the request with its assessment and the registry search.
+  await b.getByRole('button', { name: '融资审批' }).click();
+  const request = row(b, voucherId);
+  await untilShown(b, async () => (await request.count()) === 1, 'main', 'the request in the inbox');
+  expect(await request.getAttribute('data-status')).toBe('pending_financing');
+  expect(await request.getByTestId('requester').textContent()).toBe(supplier.partyId);
+  expect(await request.textContent()).toContain('800,000.00');
+  const summary = request.getByTestId('assessment-summary');
+  expect(await summary.locator('[data-decision]').getAttribute('data-decision')).toBe(assessment.result.decision);
+  expect(await summary.textContent()).toContain({ approve: '建议批准', review: '需人工复核', reject: '建议拒绝' }[assessment.result.decision]);
+  expect(await summary.textContent()).toContain(`评级 ${assessment.result.grade} · 评分 ${assessment.result.score} · PD ${assessment.result.pd}`);
+  expect(await request.getByTestId('registry-summary').textContent()).toBe('已查询有效登记 0');
+  await request.getByRole('button', { name: '批准 / 拒绝融资' }).click();
+  const reasons = b.getByTestId('assessment-reasons').locator('li');
+  expect(await reasons.count()).toBe(assessment.result.reasons.length);
+  expect(assessment.result.reasons.length).toBeGreaterThan(0);
+  expect(await reasons.first().textContent()).not.toMatch(/undefined|\[object/);
+  expect(await b.getByTestId('assessment-reasons').textContent()).toContain(`评分: issuer ${core.partyId}: score ${assessment.result.score}`);
+  expect(await b.getByTestId('assessment-terms').textContent()).toContain(`年利率 0.0365 · ${assessment.result.terms!.days} 天 · 利息 `);
+  expect(await b.getByTestId('registry-details').textContent()).toContain('有效登记 0 / 全部命中');
+  // The decision form starts from the terms the assessment priced.
+  expect(await b.locator('input[name="fees"]').inputValue()).toBe('150.00');
+  await h.screenshot(b, 'funder.png');
+  // The reasons in English, and back.
+  await b.getByTestId('switch-lang').click();
+  expect(await b.getByTestId('assessment-reasons').textContent()).toContain(`Score: issuer ${core.partyId}`);
+  await b.getByTestId('switch-lang').click();
+
+  await b.getByRole('button', { name: '批准', exact: true }).click();
+  await h.signShown(b, 'financing.approve');
+  await expect.poll(() => request.getAttribute('data-status')).toBe('financed');
+  const financed = await bank.client.getVoucher(voucherId);
+  expect(financed).toMatchObject({ status: 'financed', holder: bank.partyId });
+
+  // The exposure now shows the issuer: the outstanding, face and net summed to the cent.
+  await b.getByRole('button', { name: '敞口与预警' }).click();
+  const exposure = b.locator(`tr[data-issuer="${core.partyId}"]`);
+  await untilShown(b, async () => (await exposure.count()) === 1, 'section[aria-labelledby="exposure-title"]', 'the exposure');
+  expect(await exposure.getByTestId('exposure-outstanding').textContent()).toBe('800,000.00');
+  expect(await exposure.textContent()).toContain(formatAmount(financed.financing!.net));
+  expect(await b.getByTestId('exposure-total').textContent()).toBe('800,000.00');
+
+  // An early warning: the operator's court feed reports a new lawsuit against the issuer, and the
+  // risk service warns the funders exposed to it.
+  const operator = await h.stack.operatorClient();
+  const caseId = `(2026)沪0115民初${newNonce().slice(0, 5)}号`;
+  await operator.ingestEnterpriseRecords([{ kind: 'judicial', enterprise: core.partyId, source: 'court-feed', observedAt: new Date(h.stack.now().getTime() - 60_000).toISOString(), caseId, filedOn: daysAgoShanghai(2), role: 'defendant', amount: '2500000.00', status: 'open', cause: 'contract dispute' }]);
+  const alert = b.locator('tr[data-rule="newLitigation"]');
+  await untilShown(b, async () => (await alert.count()) === 1, 'section[aria-labelledby="alerts-title"]', 'the alert');
+  expect(await alert.textContent()).toContain('新增涉诉');
+  expect(await alert.textContent()).toContain(caseId);
+  expect(await alert.getAttribute('data-acknowledged')).toBe('false');
+  await h.screenshot(b, 'funder-exposure.png');
+  await alert.getByLabel('备注').fill('已致电财务负责人');
+  await alert.getByRole('button', { name: '确认预警' }).click();
+  await expect.poll(() => alert.getAttribute('data-acknowledged')).toBe('true');
+  expect(await alert.getByTestId('acknowledged').textContent()).toContain('已致电财务负责人');
+  const [acknowledged] = (await bank.client.listAlerts({ subject: core.partyId })).items;
+  expect(acknowledged).toMatchObject({ rule: 'newLitigation', acknowledgedBy: bank.partyId, note: '已致电财务负责人' });
+}
