@@ -13,7 +13,7 @@ import type { Page } from 'playwright-core';
 import { exportPublicKey, generateKeyPair } from '@cascade/crypto';
 import { addMonthsShanghai, newUscc } from '../../../services/gateway/test/stack.ts';
 import { ConsoleHarness, row, type Party } from './harness.ts';
-import { funderInboxExposureAlertsProducts } from './flows/core-bank.ts';
+import { coreDashboard, coreSettlesAtMaturity, funderInboxExposureAlertsProducts } from './flows/core-bank.ts';
 import { eventually } from '@cascade/testing';
 
 let h: ConsoleHarness;
@@ -185,6 +185,8 @@ describe('the web console in headless Chromium', () => {
 
   // Core enterprise and bank (funder) views (flows/core-bank.ts).
   it('shows the bank its requests with assessment and registry, approves by clicking, its exposure per issuer, an acknowledged alert and a published product', () => funderInboxExposureAlertsProducts(h), 180_000);
+  it("shows the core enterprise its trees by maturity, its credit-line use and its payables with invoices and four-flow reasons", () => coreDashboard(h), 180_000);
+  it('lets the core enterprise settle a tree at maturity by clicking, the stack and the page on a clock moved past it and back', () => coreSettlesAtMaturity(h), 180_000);
 
   it('logs no console errors on any page, but for Chromium\'s line about the one refusal the scenario provokes', () => {
     // Chromium logs every HTTP error response as "Failed to load resource"; the frozen voucher's

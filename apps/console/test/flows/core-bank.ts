@@ -6,10 +6,11 @@
 import { expect } from 'vitest';
 import type { Page } from 'playwright-core';
 import { eventually } from '@cascade/testing';
-import { newNonce, newVoucherId } from '@cascade/sdk/client';
-import { addMonthsShanghai, daysAgoShanghai } from '../../../../services/gateway/test/stack.ts';
+import { newNonce, newVoucherId, type PayableRecord } from '@cascade/sdk/client';
+import { addMonthsShanghai, daysAgoShanghai, recordTrade } from '../../../../services/gateway/test/stack.ts';
+import { todayShanghai } from '../../src/shared/dates.ts';
 import { formatAmount } from '../../src/shared/money.ts';
-import { row, type ConsoleHarness } from '../harness.ts';
+import { row, type ConsoleHarness, type Party } from '../harness.ts';
 
 /** Clicks `refresh` (in `scope`, a CSS selector) until `check` holds. */
 async function untilShown(page: Page, check: () => Promise<boolean>, scope = 'main', what = 'the page to show it'): Promise<void> {
@@ -124,4 +125,127 @@ export async function funderInboxExposureAlertsProducts(h: ConsoleHarness): Prom
   expect(await alert.getByTestId('acknowledged').textContent()).toContain('已致电财务负责人');
   const [acknowledged] = (await bank.client.listAlerts({ subject: core.partyId })).items;
   expect(acknowledged).toMatchObject({ rule: 'newLitigation', acknowledgedBy: bank.partyId, note: '已致电财务负责人' });
+}
+
+const day = 86_400_000;
+const inDays = (days: number): string => todayShanghai(Date.now() + days * day);
+
+/** The core confirms a payable on a recorded trade through the invoices service (SDK), and waits until the ledger has it. */
+async function confirmedPayable(core: Party, supplier: Party, amount: string): Promise<PayableRecord> {
+  const { invoice } = await recordTrade(supplier, core, amount);
+  const payableId = `AP-${newNonce().slice(0, 8)}`;
+  await core.client.confirmPayable(core.partyId, { payableId, payee: supplier.partyId, amount, dueDate: addMonthsShanghai(5), invoices: [{ invoiceId: invoice.invoiceId, amount }] }, [core.signer]);
+  return eventually(async () => {
+    const p = await core.client.getPayable(payableId);
+    return p.status === 'recorded' ? p : undefined;
+  }, 30_000, `payable ${payableId} recorded`);
+}
+
+async function issueAccepted(core: Party, holder: Party, payableId: string, amount: string, maturityDate: string, creditLineFunder: string | null = null): Promise<string> {
+  const voucherId = newVoucherId();
+  await core.client.command('voucher.issue', core.partyId, { voucherId, holder: holder.partyId, amount, maturityDate, backing: [{ payableId, amount }], creditLineFunder }, [core.signer]);
+  await holder.client.command('voucher.accept', holder.partyId, { voucherId }, [holder.signer]);
+  return voucherId;
+}
+
+/**
+ * The core enterprise's dashboard on real data: a payable confirmed through the invoices service
+ * on a recorded trade (contract, delivery, invoice: a four-flow score with reasons), two vouchers
+ * on it maturing in 20 days and in four months, one drawn on the bank's credit line.
+ */
+export async function coreDashboard(h: ConsoleHarness): Promise<void> {
+  const [core, supplier, bank] = [await h.register(['core']), await h.register(['supplier']), await h.register(['funder'])];
+  const payable = await confirmedPayable(core, supplier, '600000.00');
+  expect(payable.fourFlow.reasons.length).toBeGreaterThan(0);
+  await bank.client.command('creditLine.set', bank.partyId, { issuer: core.partyId, limit: '1000000.00', termDays: 180 }, [bank.signer]);
+  const soon = await issueAccepted(core, supplier, payable.payableId, '200000.00', inDays(20));
+  const later = await issueAccepted(core, supplier, payable.payableId, '400000.00', addMonthsShanghai(4), bank.partyId);
+
+  const c = await h.signIn(core.partyId, core.key);
+  await c.getByRole('button', { name: '概览' }).click();
+  const bucket = (b: string) => c.locator(`tr[data-bucket="${b}"]`).getByTestId('bucket-total');
+  await expect.poll(() => bucket('d30').textContent()).toBe('200,000.00');
+  expect(await bucket('d180').textContent()).toBe('400,000.00');
+  for (const b of ['past', 'd90', 'later']) expect(await bucket(b).textContent()).toBe('0.00');
+  expect(await c.getByTestId('buckets-total').textContent()).toBe('600,000.00');
+  expect(await c.locator(`tr[data-root="${soon}"]`).getByTestId('tree-outstanding').textContent()).toBe('200,000.00');
+  expect(await c.locator(`tr[data-root="${later}"]`).getByTestId('tree-outstanding').textContent()).toBe('400,000.00');
+  // Not yet at maturity: nothing to settle.
+  expect(await c.getByTestId('trees').getByRole('button', { name: '到期结算' }).count()).toBe(0);
+
+  // The bank's line: 400,000.00 of 1,000,000.00 used.
+  const line = c.locator(`tr[data-funder="${bank.partyId}"]`);
+  expect(await line.getByTestId('credit-used').textContent()).toBe('400,000.00');
+  expect(await line.getByTestId('credit-available').textContent()).toBe('600,000.00');
+  expect(await line.getByTestId('credit-percent').textContent()).toBe('40%');
+  expect((await core.client.listCreditLines()).items.find((l) => l.funder === bank.partyId)).toMatchObject({ limit: '1000000.00', used: '400000.00' });
+
+  // The payable with its invoices and the four-flow score's reasons.
+  const p = c.locator(`tr[data-payable="${payable.payableId}"]`);
+  expect(await p.getByTestId('four-flow-score').textContent()).toBe(`${payable.fourFlow.score} / 100`);
+  await p.getByRole('button', { name: '详情' }).click();
+  const details = c.getByTestId('payable-details');
+  expect(await details.getByTestId('payable-invoices').textContent()).toContain(payable.invoices[0]!.invoiceId);
+  expect(await details.getByTestId('payable-invoices').textContent()).toContain('600,000.00');
+  const reasons = details.getByTestId('four-flow-reasons').locator('li');
+  expect(await reasons.count()).toBe(payable.fourFlow.reasons.length);
+  const first = payable.fourFlow.reasons[0]!;
+  expect(await reasons.first().textContent()).toContain(`−${first.points}: ${first.detail} (${first.code})`);
+  expect(await details.getByTestId('four-flow').textContent()).toContain(`四流合一评分 ${payable.fourFlow.score} / 100`);
+  await expect.poll(() => details.textContent()).toContain('已开立（元） 600,000.00');
+  await h.screenshot(c, 'core-dashboard.png');
+}
+
+/**
+ * Settling at maturity by clicking: the stack's clock and the page's are moved past the tree's
+ * maturity together (the page signs createdAt by its own clock), the core names the bank payment
+ * and signs `voucher.settle`, and the tree shows settled; both clocks go back afterwards.
+ */
+export async function coreSettlesAtMaturity(h: ConsoleHarness): Promise<void> {
+  const [core, tier1, tier2] = [await h.register(['core']), await h.register(['supplier']), await h.register(['supplier'])];
+  const payableId = await h.stack.confirmPayable(core.partyId, tier1.partyId, '50000.00');
+  const rootId = await issueAccepted(core, tier1, payableId, '50000.00', inDays(30));
+  const [piece, kept] = [newVoucherId(), newVoucherId()];
+  await tier1.client.command('voucher.transfer', tier1.partyId, { voucherId: rootId, pieces: [{ childId: piece, recipient: tier2.partyId, amount: '12345.67' }], remainder: { childId: kept, amount: '37654.33' } }, [tier1.signer]);
+  await tier2.client.command('voucher.accept', tier2.partyId, { voucherId: piece }, [tier2.signer]);
+
+  const offset = 35 * day;
+  const reference = `BANK-${newNonce().slice(0, 10)}`;
+  try {
+    // Signed in first: sessions and tokens run on real time at the gateway; commands are checked,
+    // and decided, by the simulated clock.
+    const c = await h.signIn(core.partyId, core.key);
+    await h.stack.moveClock(offset);
+    await c.clock.setSystemTime(new Date(Date.now() + offset));
+    expect(Math.abs((await c.evaluate(() => Date.now())) - h.stack.now().getTime())).toBeLessThan(60_000);
+    await c.getByRole('button', { name: '概览' }).click();
+    const tree = c.locator(`tr[data-root="${rootId}"]`);
+    await expect.poll(() => tree.textContent()).toContain('已到期');
+    expect(await tree.getByTestId('tree-outstanding').textContent()).toBe('50,000.00');
+    expect(await c.locator('tr[data-bucket="past"]').getByTestId('bucket-total').textContent()).toBe('50,000.00');
+    await tree.getByRole('button', { name: '到期结算' }).click();
+    await c.getByLabel('银行付款流水号').fill(reference);
+    expect(await c.getByLabel('付款金额').inputValue()).toBe('50000.00');
+    await c.getByRole('button', { name: '预览待签名指令' }).click();
+    const preview = JSON.parse((await c.getByTestId('command-preview').textContent())!) as { payload: unknown; createdAt: string };
+    expect(preview.payload).toEqual({ rootId, paymentReference: reference, paidAmount: '50000.00' });
+    // Signed at the simulated time, as the ledger's clock reads it.
+    expect(Math.abs(Date.parse(preview.createdAt) - (Date.now() + offset))).toBeLessThan(60_000);
+    await h.screenshot(c, 'core-settle.png');
+    await h.signShown(c, 'voucher.settle');
+    await expect.poll(() => tree.count()).toBe(0); // nothing left owed: the tree leaves the list
+    await c.getByRole('button', { name: '凭证', exact: true }).click();
+    // The root was split: its pieces are what was owed, and they are settled.
+    await expect.poll(() => row(c, piece).getAttribute('data-status')).toBe('settled');
+    expect(await row(c, kept).getAttribute('data-status')).toBe('settled');
+    expect(await row(c, kept).textContent()).toContain('已兑付');
+    await c.clock.setSystemTime(new Date());
+    await c.context().close();
+  } finally {
+    await h.stack.moveClock(0);
+  }
+  const nodes = (await core.client.getVoucherTree(rootId)).nodes;
+  expect(nodes.find((n) => n.voucherId === piece)).toMatchObject({ status: 'settled', outstanding: '0.00' });
+  expect(nodes.find((n) => n.voucherId === kept)).toMatchObject({ status: 'settled', outstanding: '0.00' });
+  expect((await core.client.getVoucher(rootId)).paymentReferences).toEqual([reference]);
 }
