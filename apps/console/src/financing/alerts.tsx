@@ -3,11 +3,28 @@ import { useCallback, useEffect, useState } from 'react';
 import type { Alert } from '@cascade/sdk/client';
 import type { MessageKey } from '../shared/i18n.ts';
 import { formatInstant } from '../shared/dates.ts';
+import { formatAmount, isAmount } from '../shared/money.ts';
 import { describeError } from '../shared/problem.ts';
 import { useSession } from '../shared/session.tsx';
 
 const ruleKey: Record<string, MessageKey> = { taxPaidFalling: 'rule_taxPaidFalling', newLitigation: 'rule_newLitigation', issuerOverdue: 'rule_issuerOverdue', concentrationAboveLimit: 'rule_concentrationAboveLimit' };
 const severityKey: Record<string, MessageKey> = { high: 'severity_high', medium: 'severity_medium', low: 'severity_low' };
+
+/** An alert's text in Chinese, from its facts, for the rules the risk service raises; its own (English) text otherwise. */
+export function alertText(a: Pick<Alert, 'rule' | 'text' | 'facts'>, lang: 'zh' | 'en'): string {
+  if (lang === 'en') return a.text;
+  const f = (k: string): string => {
+    const v = a.facts[k];
+    const s = typeof v === 'string' || typeof v === 'number' ? String(v) : '';
+    return isAmount(s) ? formatAmount(s) : s;
+  };
+  const has = (...keys: string[]) => keys.every((k) => f(k) !== '');
+  if (a.rule === 'newLitigation' && has('caseId', 'filedOn', 'amount')) return `案件 ${f('caseId')}（${f('filedOn')} 立案）将其列为被告，涉案金额 ${f('amount')} 元`;
+  if (a.rule === 'taxPaidFalling' && has('recent', 'prior', 'fallPercent')) return `截至 ${f('latestPeriod')} 的近三个月纳税 ${f('recent')} 元，前三个月 ${f('prior')} 元，下降 ${f('fallPercent')}%`;
+  if (a.rule === 'issuerOverdue' && has('rootId', 'outstanding')) return `凭证树 ${f('rootId')} 已逾期：${f('leaves')} 张凭证未结清 ${f('outstanding')} 元`;
+  if (a.rule === 'concentrationAboveLimit' && has('issuerFinanced', 'platformFinanced', 'percent')) return `平台已融资 ${f('platformFinanced')} 元中有 ${f('issuerFinanced')} 元在该开立方：${f('percent')}%`;
+  return a.text;
+}
 
 export function Alerts() {
   const { session, t, lang } = useSession();
@@ -62,7 +79,7 @@ export function Alerts() {
                 <td>{a.subject}</td>
                 <td>{ruleKey[a.rule] ? t(ruleKey[a.rule]!) : a.rule}</td>
                 <td>{severityKey[a.severity] ? t(severityKey[a.severity]!) : a.severity}</td>
-                <td>{a.text}</td>
+                <td title={a.text}>{alertText(a, lang)}</td>
                 <td className="actions">
                   {a.acknowledgedAt ? (
                     <span data-testid="acknowledged">{`${t('acknowledged')} ${formatInstant(a.acknowledgedAt, lang)}${a.note ? ` · ${a.note}` : ''}`}</span>

@@ -44,7 +44,8 @@ function detailOf(code: string, text: string): string {
 export function reasonLine(reason: { code: string; kind: string; text: string }, lang: Lang): string {
   const kind = kindNames[reason.kind]?.[lang] ?? reason.kind;
   const name = reasonNames[reason.code]?.[lang];
-  return name ? `${kind} · ${name}（${reason.code}）: ${detailOf(reason.code, reason.text)}` : `${kind}: ${reason.text}`;
+  if (!name) return `${kind}: ${reason.text}`;
+  return lang === 'zh' ? `${kind} · ${name}（${reason.code}）: ${detailOf(reason.code, reason.text)}` : `${kind} · ${name} (${reason.code}): ${detailOf(reason.code, reason.text)}`;
 }
 
 const decisionKey = { approve: 'decision_approve', review: 'decision_review', reject: 'decision_reject' } as const satisfies Record<string, MessageKey>;

@@ -96,7 +96,7 @@ export function Products() {
                 <td>{p.annualRate}</td>
                 <td className="num">{formatAmount(p.fees)}</td>
                 <td className="num">{formatAmount(p.dailyLimit)}</td>
-                <td>{`${p.status} · ${formatInstant(p.publishedAt, lang)}`}</td>
+                <td>{`${p.status === 'active' ? t('productActive') : p.status === 'withdrawn' ? t('productWithdrawn') : p.status} · ${formatInstant(p.publishedAt, lang)}`}</td>
               </tr>
             ))}
           </tbody>

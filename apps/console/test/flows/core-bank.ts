@@ -45,6 +45,7 @@ export async function funderInboxExposureAlertsProducts(h: ConsoleHarness): Prom
   const productRow = b.locator('tr[data-product="DISCOUNT-180"]');
   await expect.poll(() => productRow.textContent()).toContain('AAA AA A BBB BB B CCC CC C');
   expect(await productRow.textContent()).toContain('1,000.00 – 5,000,000.00');
+  expect(await productRow.textContent()).toContain('在售');
   const [published] = (await bank.client.listProducts()).items;
   expect(published).toMatchObject({ productId: 'DISCOUNT-180', version: 1, annualRate: '0.0365', fees: '150.00', eligibleIssuers: null, tenorDaysMax: 180 });
   await h.screenshot(b, 'funder-products.png');
@@ -116,14 +117,14 @@ export async function funderInboxExposureAlertsProducts(h: ConsoleHarness): Prom
   const alert = b.locator('tr[data-rule="newLitigation"]');
   await untilShown(b, async () => (await alert.count()) === 1, 'section[aria-labelledby="alerts-title"]', 'the alert');
   expect(await alert.textContent()).toContain('新增涉诉');
-  expect(await alert.textContent()).toContain(caseId);
+  expect(await alert.textContent()).toContain(`案件 ${caseId}（${daysAgoShanghai(2)} 立案）将其列为被告，涉案金额 2,500,000.00 元`);
   expect(await alert.getAttribute('data-acknowledged')).toBe('false');
   await h.screenshot(b, 'funder-exposure.png');
   await alert.getByLabel('备注').fill('已致电财务负责人');
   await alert.getByRole('button', { name: '确认预警' }).click();
   await expect.poll(() => alert.getAttribute('data-acknowledged')).toBe('true');
   expect(await alert.getByTestId('acknowledged').textContent()).toContain('已致电财务负责人');
-  const [acknowledged] = (await bank.client.listAlerts({ subject: core.partyId })).items;
+  const acknowledged = (await bank.client.listAlerts({ subject: core.partyId })).items.find((a) => a.rule === 'newLitigation');
   expect(acknowledged).toMatchObject({ rule: 'newLitigation', acknowledgedBy: bank.partyId, note: '已致电财务负责人' });
 }
 
