@@ -15,9 +15,14 @@ import { useSession } from '../shared/session.tsx';
 import { SignDialog, type PendingCommand } from '../shared/sign-dialog.tsx';
 import { AssessmentDetails, AssessmentSummary, RegistryDetails, RegistrySummary } from './assessment.tsx';
 
-/** One request as the inbox shows it: the voucher, and what the risk and workflows services say of it. */
+/**
+ * One request as the inbox shows it: the voucher, and what the risk and workflows services say of
+ * it. A request rejected or withdrawn has no voucher: the ledger shows a voucher to the funder its
+ * pending request names, not after; the row then comes from the assessment and the registry record.
+ */
 export interface InboxItem {
-  voucher: VoucherView;
+  voucherId: string;
+  voucher: VoucherView | null;
   assessment: Assessment | null;
   /** null: the workflows service has no financing record for it (yet), or could not be asked. */
   registry: FinancingRegistryView | null;
@@ -33,16 +38,19 @@ export function FinancingRequests() {
   const [deciding, setDeciding] = useState<string | null>(null);
   const [lookupId, setLookupId] = useState('');
   const [lookedUp, setLookedUp] = useState<string[]>([]);
+  // Requests this page rejected: not read from the ledger again (they are no longer shown to this funder).
+  const [rejected, setRejected] = useState<string[]>([]);
 
   const itemOf = useCallback(
     async (voucherId: string, assessment: Assessment | null): Promise<InboxItem | null> => {
-      const voucher = await session.client.getVoucher(voucherId).catch(() => null);
-      if (!voucher) return null;
       const registry = await session.client.getFinancingRegistry(voucherId).catch(() => null);
+      const closed = rejected.includes(voucherId) || registry?.state === 'rejected' || registry?.state === 'withdrawn';
+      const voucher = closed ? null : await session.client.getVoucher(voucherId).catch(() => null);
+      if (!voucher && !(closed && assessment)) return null;
       const latest = assessment ?? (await session.client.listAssessments({ voucherId, limit: 1 }).then((p) => p.items[0] ?? null, () => null));
-      return { voucher, assessment: latest, registry };
+      return { voucherId, voucher, assessment: latest, registry };
     },
-    [session],
+    [session, rejected],
   );
 
   const load = useCallback(async () => {
@@ -68,7 +76,7 @@ export function FinancingRequests() {
     try {
       const item = await itemOf(id, null);
       if (!item) await session.client.getVoucher(id); // the ledger's refusal, readably
-      if (item) setItems((current) => [item, ...(current ?? []).filter((i) => i.voucher.voucherId !== id)]);
+      if (item) setItems((current) => [item, ...(current ?? []).filter((i) => i.voucherId !== id)]);
       setLookedUp((ids) => (ids.includes(id) ? ids : [...ids, id]));
       setError(null);
     } catch (e) {
@@ -76,7 +84,7 @@ export function FinancingRequests() {
     }
   }
 
-  const selected = items?.find((i) => i.voucher.voucherId === deciding) ?? null;
+  const selected = items?.find((i) => i.voucherId === deciding) ?? null;
   return (
     <section aria-labelledby="financing-title">
       <h2 id="financing-title">{t('financingRequests')}</h2>
@@ -95,6 +103,7 @@ export function FinancingRequests() {
           onDone={(committed) => {
             setPending(null);
             if (committed) {
+              if (pending.type === 'financing.reject') setRejected((ids) => [...ids, (pending.payload as { voucherId: string }).voucherId]);
               setDeciding(null);
               void load();
             }
@@ -106,7 +115,7 @@ export function FinancingRequests() {
         <section aria-label={t('requestedOf')} className="request-details" data-testid="request-details">
           <AssessmentDetails assessment={selected.assessment} />
           <RegistryDetails registry={selected.registry} />
-          {selected.voucher.status === 'pending_financing' && <Decision key={selected.voucher.voucherId} item={selected} onPrepare={setPending} />}
+          {selected.voucher?.status === 'pending_financing' && <Decision key={selected.voucherId} voucher={selected.voucher} assessment={selected.assessment} onPrepare={setPending} />}
         </section>
       )}
     </section>
@@ -132,28 +141,28 @@ function InboxTable({ items, onDecide }: { items: InboxItem[]; onDecide: (vouche
         </tr>
       </thead>
       <tbody>
-        {items.map(({ voucher: v, assessment, registry }) => (
-          <tr key={v.voucherId} data-voucher={v.voucherId} data-status={v.status}>
-            <td><code>{v.voucherId}</code></td>
-            <td data-testid="requester">{assessment?.holder ?? (v.status === 'pending_financing' ? v.holder : null) ?? '—'}</td>
-            <td>{v.issuer}</td>
-            <td className="num">{formatAmount(v.amount)}</td>
-            <td className="date">{formatDate(v.maturityDate)}</td>
+        {items.map(({ voucherId, voucher: v, assessment, registry }) => (
+          <tr key={voucherId} data-voucher={voucherId} data-status={v?.status ?? (registry?.state === 'withdrawn' ? 'financing_withdrawn' : 'financing_rejected')}>
+            <td><code>{voucherId}</code></td>
+            <td data-testid="requester">{assessment?.holder ?? (v?.status === 'pending_financing' ? v.holder : null) ?? registry?.holder ?? '—'}</td>
+            <td>{v?.issuer ?? assessment?.issuer ?? '—'}</td>
+            <td className="num">{formatAmount(v?.amount ?? registry?.amount ?? '0.00')}</td>
+            <td className="date">{v ? formatDate(v.maturityDate) : '—'}</td>
             <td data-testid="assessment-summary"><AssessmentSummary assessment={assessment} /></td>
             <td data-testid="registry-summary"><RegistrySummary registry={registry} /></td>
             <td>
-              {t(statusKey(v.status))}
-              {v.financing && (
+              {v ? t(statusKey(v.status)) : t(registry?.state === 'withdrawn' ? 'financingWithdrawn' : 'financingRejected')}
+              {v?.financing && (
                 <small className="terms" data-testid="financing-terms">
                   {`${t('interest')} ${formatAmount(v.financing.interest)} · ${t('fees')} ${formatAmount(v.financing.fees)} · ${t('net')} ${formatAmount(v.financing.net)} · ${v.financing.financedOn}`}
                 </small>
               )}
             </td>
             <td className="actions">
-              {v.status === 'pending_financing' && v.financingRequest?.funder === session.partyId ? (
-                <button type="button" onClick={() => onDecide(v.voucherId)}>{t('approve')} / {t('rejectFinancing')}</button>
+              {v?.status === 'pending_financing' && v.financingRequest?.funder === session.partyId ? (
+                <button type="button" onClick={() => onDecide(voucherId)}>{t('approve')} / {t('rejectFinancing')}</button>
               ) : (
-                <button type="button" onClick={() => onDecide(v.voucherId)}>{t('details')}</button>
+                <button type="button" onClick={() => onDecide(voucherId)}>{t('details')}</button>
               )}
             </td>
           </tr>
@@ -163,9 +172,8 @@ function InboxTable({ items, onDecide }: { items: InboxItem[]; onDecide: (vouche
   );
 }
 
-function Decision({ item, onPrepare }: { item: InboxItem; onPrepare: (p: PendingCommand) => void }) {
+function Decision({ voucher, assessment, onPrepare }: { voucher: VoucherView; assessment: Assessment | null; onPrepare: (p: PendingCommand) => void }) {
   const { t } = useSession();
-  const { voucher, assessment } = item;
   // The product's terms as the assessment priced them, when it did; the holder's ceilings bound them.
   const [annualRate, setRate] = useState(assessment?.result.terms?.annualRate ?? '0.0365');
   const [fees, setFees] = useState(assessment?.result.terms?.fees ?? '150.00');

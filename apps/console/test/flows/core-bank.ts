@@ -101,6 +101,28 @@ export async function funderInboxExposureAlertsProducts(h: ConsoleHarness): Prom
   const financed = await bank.client.getVoucher(voucherId);
   expect(financed).toMatchObject({ status: 'financed', holder: bank.partyId });
 
+  // A second request, rejected by clicking with a reason; it stays in the inbox as rejected.
+  const otherPayable = await h.stack.confirmPayable(core.partyId, supplier.partyId, '100000.00');
+  const otherId = newVoucherId();
+  await core.client.command('voucher.issue', core.partyId, { voucherId: otherId, holder: supplier.partyId, amount: '100000.00', maturityDate: addMonthsShanghai(4), backing: [{ payableId: otherPayable, amount: '100000.00' }] }, [core.signer]);
+  await supplier.client.command('voucher.accept', supplier.partyId, { voucherId: otherId }, [supplier.signer]);
+  await eventually(() => supplier.client.matchProducts(otherId).catch(() => undefined), 30_000, 'the risk service sees the voucher');
+  await supplier.client.command('financing.request', supplier.partyId, { voucherId: otherId, funder: bank.partyId, productId: 'DISCOUNT-180', maxAnnualRate: '0.05', maxFees: '300.00' }, [supplier.signer]);
+  await eventually(async () => ((await bank.client.getFinancingRegistry(otherId).catch(() => null))?.search.state === 'done') || undefined, 30_000, 'the registry searched');
+  await eventually(async () => (await bank.client.listAssessments({ voucherId: otherId })).items[0], 30_000, 'the assessment');
+  const other = row(b, otherId);
+  await untilShown(b, async () => (await other.count()) === 1 && (await other.getAttribute('data-status')) === 'pending_financing', 'main', 'the second request');
+  await other.getByRole('button', { name: '批准 / 拒绝融资' }).click();
+  await b.getByLabel('原因').fill('贸易背景资料待补充');
+  await b.getByRole('button', { name: '拒绝融资', exact: true }).click();
+  const rejection = JSON.parse((await b.getByTestId('command-preview').textContent())!) as { payload: unknown };
+  expect(rejection.payload).toEqual({ voucherId: otherId, reason: '贸易背景资料待补充' });
+  await h.signShown(b, 'financing.reject');
+  await expect.poll(() => other.getAttribute('data-status')).toBe('financing_rejected');
+  expect(await other.textContent()).toContain('已拒绝融资');
+  expect(await other.getByTestId('requester').textContent()).toBe(supplier.partyId);
+  expect((await supplier.client.getVoucher(otherId)).status).toBe('active');
+
   // The exposure now shows the issuer: the outstanding, face and net summed to the cent.
   await b.getByRole('button', { name: '敞口与预警' }).click();
   const exposure = b.locator(`tr[data-issuer="${core.partyId}"]`);
