@@ -93,7 +93,8 @@ describe('the bank view', () => {
   it('writes an alert in Chinese from its facts, and keeps the service text otherwise', () => {
     const alert = { rule: 'newLitigation', text: 'case C filed …', facts: { caseId: 'C-1', filedOn: '2026-12-02', amount: '2500000.00', status: 'open' } };
     expect(alertText(alert, 'zh')).toBe('案件 C-1（2026-12-02 立案）将其列为被告，涉案金额 2,500,000.00 元');
-    expect(alertText(alert, 'en')).toBe('case C filed …');
+    expect(alertText(alert, 'en')).toBe('case C-1 filed 2026-12-02 names it as defendant, 2,500,000.00 at stake');
+    expect(alertText({ ...alert, facts: { caseId: 'C-1' } }, 'zh')).toBe('case C filed …'); // a fact missing: the service's text
     expect(alertText({ rule: 'somethingNew', text: 'as the service says', facts: {} }, 'zh')).toBe('as the service says');
   });
 });

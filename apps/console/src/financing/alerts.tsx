@@ -1,7 +1,7 @@
 /** A funder's early-warning alerts (GET /v1/alerts): each with its rule, severity and text; acknowledged with a note. */
 import { useCallback, useEffect, useState } from 'react';
 import type { Alert } from '@cascade/sdk/client';
-import type { MessageKey } from '../shared/i18n.ts';
+import { fill, keyOf, translate, type Lang, type MessageKey } from '../shared/i18n.ts';
 import { formatInstant } from '../shared/dates.ts';
 import { formatAmount, isAmount } from '../shared/money.ts';
 import { describeError } from '../shared/problem.ts';
@@ -10,20 +10,16 @@ import { useSession } from '../shared/session.tsx';
 const ruleKey: Record<string, MessageKey> = { taxPaidFalling: 'rule_taxPaidFalling', newLitigation: 'rule_newLitigation', issuerOverdue: 'rule_issuerOverdue', concentrationAboveLimit: 'rule_concentrationAboveLimit' };
 const severityKey: Record<string, MessageKey> = { high: 'severity_high', medium: 'severity_medium', low: 'severity_low' };
 
-/** An alert's text in Chinese, from its facts, for the rules the risk service raises; its own (English) text otherwise. */
-export function alertText(a: Pick<Alert, 'rule' | 'text' | 'facts'>, lang: 'zh' | 'en'): string {
-  if (lang === 'en') return a.text;
-  const f = (k: string): string => {
-    const v = a.facts[k];
-    const s = typeof v === 'string' || typeof v === 'number' ? String(v) : '';
-    return isAmount(s) ? formatAmount(s) : s;
-  };
-  const has = (...keys: string[]) => keys.every((k) => f(k) !== '');
-  if (a.rule === 'newLitigation' && has('caseId', 'filedOn', 'amount')) return `案件 ${f('caseId')}（${f('filedOn')} 立案）将其列为被告，涉案金额 ${f('amount')} 元`;
-  if (a.rule === 'taxPaidFalling' && has('recent', 'prior', 'fallPercent')) return `截至 ${f('latestPeriod')} 的近三个月纳税 ${f('recent')} 元，前三个月 ${f('prior')} 元，下降 ${f('fallPercent')}%`;
-  if (a.rule === 'issuerOverdue' && has('rootId', 'outstanding')) return `凭证树 ${f('rootId')} 已逾期：${f('leaves')} 张凭证未结清 ${f('outstanding')} 元`;
-  if (a.rule === 'concentrationAboveLimit' && has('issuerFinanced', 'platformFinanced', 'percent')) return `平台已融资 ${f('platformFinanced')} 元中有 ${f('issuerFinanced')} 元在该开立方：${f('percent')}%`;
-  return a.text;
+/** An alert's text from its facts through the catalog, for the rules the risk service raises; the service's own (English) text otherwise. */
+export function alertText(a: Pick<Alert, 'rule' | 'text' | 'facts'>, lang: Lang): string {
+  const key = keyOf(`alert_${a.rule}`);
+  if (!key) return a.text;
+  const values: Record<string, string> = {};
+  for (const [name, v] of Object.entries(a.facts)) {
+    const text = typeof v === 'string' || typeof v === 'number' ? String(v) : '';
+    values[name] = isAmount(text) ? formatAmount(text) : text;
+  }
+  return fill(translate(lang, key), values) ?? a.text;
 }
 
 export function Alerts() {

@@ -28,7 +28,8 @@ export interface InboxItem {
   registry: FinancingRegistryView | null;
 }
 
-const inboxSize = 100;
+/** The newest assessments the inbox lists (the risk service pages them; older ones are found by voucher id). */
+const inboxAssessmentsMax = 100;
 
 export function FinancingRequests() {
   const { session, t, lang } = useSession();
@@ -55,7 +56,7 @@ export function FinancingRequests() {
 
   const load = useCallback(async () => {
     try {
-      const page = await session.client.listAssessments({ limit: inboxSize });
+      const page = await session.client.listAssessments({ limit: inboxAssessmentsMax });
       // Newest first: the first assessment of a voucher is its latest (a request re-assessed shows once).
       const latest = new Map<string, Assessment>();
       for (const a of page.items) if (!latest.has(a.voucherId)) latest.set(a.voucherId, a);

@@ -153,6 +153,31 @@ const zh = {
   productActive: '在售',
   financingRejected: '已拒绝融资',
   financingWithdrawn: '申请已撤回',
+  reason_voucherFrozen: '凭证已被监管方冻结',
+  reason_issuerOverdue: '开立方在平台上有逾期凭证',
+  reason_backingInvoiceVoid: '凭证所依据的发票已作废或冲红',
+  reason_maturityTooClose: '距到期日过近，不宜融资',
+  reason_productUnknown: '资金方没有该编号的有效融资产品',
+  reason_productIneligible: '凭证不符合该融资产品的条件',
+  reason_productTermsBeyondRequest: '产品利率或费用高于持有方可接受的上限',
+  reason_productDailyLimitExceeded: '将超过该产品的单日额度',
+  reason_registryHit: '中登网上有该应收账款的有效登记',
+  reason_voucherNotSeen: '风控服务尚未看到该凭证的开立',
+  reason_fourFlowLow: '四流合一评分偏低，贸易背景证据不足',
+  reason_transferCycle: '价值在参与方之间循环流转回到持有方',
+  reason_relatedParties: '持有方与其他参与方有相同法定代表人或地址',
+  reason_transferVelocity: '凭证在短时间内多次流转',
+  reason_funderConcentration: '本笔融资将使资金方对该开立方的集中度过高',
+  reason_issuerExposureHigh: '平台对该开立方的融资敞口将超过限额',
+  reason_pdAboveApproveMax: '开立方违约概率高于免复核上限',
+  reasonKind_hardRule: '硬性规则',
+  reasonKind_softSignal: '预警信号',
+  reasonKind_score: '评分',
+  reasonKind_note: '说明',
+  alert_newLitigation: '案件 {caseId}（{filedOn} 立案）将其列为被告，涉案金额 {amount} 元',
+  alert_taxPaidFalling: '截至 {latestPeriod} 的近三个月纳税 {recent} 元，前三个月 {prior} 元，下降 {fallPercent}%',
+  alert_issuerOverdue: '凭证树 {rootId} 已逾期：{leaves} 张凭证未结清 {outstanding} 元',
+  alert_concentrationAboveLimit: '平台已融资 {platformFinanced} 元中有 {issuerFinanced} 元在该开立方：{percent}%',
   productWithdrawn: '已下架',
   navDashboard: '概览',
   dashboardTitle: '核心企业概览',
@@ -354,6 +379,31 @@ const en: Record<MessageKey, string> = {
   productActive: 'Active',
   financingRejected: 'Financing rejected',
   financingWithdrawn: 'Request withdrawn',
+  reason_voucherFrozen: 'the voucher is frozen by a regulator',
+  reason_issuerOverdue: 'the issuer has overdue vouchers on the platform',
+  reason_backingInvoiceVoid: 'an invoice behind the voucher was voided or reversed',
+  reason_maturityTooClose: 'the voucher matures too soon to finance',
+  reason_productUnknown: 'the funder has no active product with this id',
+  reason_productIneligible: 'the voucher does not fit the product',
+  reason_productTermsBeyondRequest: "the product's rate or fees are above what the holder accepts",
+  reason_productDailyLimitExceeded: "the product's daily limit would be passed",
+  reason_registryHit: 'the financing registry (中登网) holds a registration in force',
+  reason_voucherNotSeen: 'the risk service has not seen this voucher issued',
+  reason_fourFlowLow: 'the trade behind the voucher is poorly evidenced (four-flow score)',
+  reason_transferCycle: 'value went around a cycle of parties back to the holder',
+  reason_relatedParties: 'the holder shares a legal representative or address with another party',
+  reason_transferVelocity: 'the voucher passed through many hands in a short time',
+  reason_funderConcentration: "the financing would concentrate the funder's book on this issuer",
+  reason_issuerExposureHigh: "the platform's financed exposure to the issuer would pass its limit",
+  reason_pdAboveApproveMax: "the issuer's probability of default is above what is approved without review",
+  reasonKind_hardRule: 'Hard rule',
+  reasonKind_softSignal: 'Signal',
+  reasonKind_score: 'Score',
+  reasonKind_note: 'Note',
+  alert_newLitigation: 'case {caseId} filed {filedOn} names it as defendant, {amount} at stake',
+  alert_taxPaidFalling: 'tax paid in the three months to {latestPeriod} was {recent} against {prior} before: down {fallPercent} %',
+  alert_issuerOverdue: 'tree {rootId} went overdue: {outstanding} outstanding on {leaves} voucher(s)',
+  alert_concentrationAboveLimit: '{issuerFinanced} of the platform\'s {platformFinanced} financed is on this issuer: {percent} %',
   productWithdrawn: 'Withdrawn',
   navDashboard: 'Overview',
   dashboardTitle: 'Core enterprise overview',
@@ -405,6 +455,22 @@ export const catalog: Record<Lang, Record<MessageKey, string>> = { zh, en };
 
 export function translate(lang: Lang, key: MessageKey): string {
   return catalog[lang][key];
+}
+
+/** The key when the catalog has it (names the page takes from a service's codes). */
+export function keyOf(key: string): MessageKey | null {
+  return key in zh ? (key as MessageKey) : null;
+}
+
+/** A message with `{name}` places filled from `values`; null when a place has no value. */
+export function fill(template: string, values: Record<string, string>): string | null {
+  let missing = false;
+  const text = template.replace(/\{(\w+)\}/g, (_, name: string) => {
+    const v = values[name];
+    if (v === undefined || v === '') missing = true;
+    return v ?? '';
+  });
+  return missing ? null : text;
 }
 
 export function statusKey(status: string): MessageKey {

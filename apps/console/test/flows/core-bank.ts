@@ -12,13 +12,16 @@ import { todayShanghai } from '../../src/shared/dates.ts';
 import { formatAmount } from '../../src/shared/money.ts';
 import { row, type ConsoleHarness, type Party } from '../harness.ts';
 
-/** Clicks `refresh` (in `scope`, a CSS selector) until `check` holds. */
+const shownTimeoutMs = 30_000;
+const refreshPauseMs = 500;
+
+/** Clicks `refresh` (in `scope`, a CSS selector) until `check` holds: the services learn of the ledger's events a moment later. */
 async function untilShown(page: Page, check: () => Promise<boolean>, scope = 'main', what = 'the page to show it'): Promise<void> {
-  const deadline = Date.now() + 30_000;
+  const deadline = Date.now() + shownTimeoutMs;
   while (!(await check())) {
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await page.locator(scope).getByRole('button', { name: '刷新' }).first().click();
-    await page.waitForTimeout(500);
+    await page.waitForTimeout(refreshPauseMs);
   }
 }
 
