@@ -249,14 +249,35 @@ export async function coreSettlesAtMaturity(h: ConsoleHarness): Promise<void> {
     await expect.poll(() => tree.textContent()).toContain('已到期');
     expect(await tree.getByTestId('tree-outstanding').textContent()).toBe('50,000.00');
     expect(await c.locator('tr[data-bucket="past"]').getByTestId('bucket-total').textContent()).toBe('50,000.00');
+    // Part of it first: paid pro rata, the rest overdue.
     await tree.getByRole('button', { name: '到期结算' }).click();
     await c.getByLabel('银行付款流水号').fill(reference);
     expect(await c.getByLabel('付款金额').inputValue()).toBe('50000.00');
+    await c.getByLabel('付款金额').fill('20000.00');
+    expect(await c.getByTestId('partial-warning').textContent()).toContain('按比例兑付');
     await c.getByRole('button', { name: '预览待签名指令' }).click();
     const preview = JSON.parse((await c.getByTestId('command-preview').textContent())!) as { payload: unknown; createdAt: string };
-    expect(preview.payload).toEqual({ rootId, paymentReference: reference, paidAmount: '50000.00' });
+    expect(preview.payload).toEqual({ rootId, paymentReference: reference, paidAmount: '20000.00' });
     // Signed at the simulated time, as the ledger's clock reads it.
-    expect(Math.abs(Date.parse(preview.createdAt) - (Date.now() + offset))).toBeLessThan(60_000);
+    expect(Math.abs(Date.parse(preview.createdAt) - h.stack.now().getTime())).toBeLessThan(60_000);
+    await h.signShown(c, 'voucher.settle');
+    await expect.poll(() => tree.getByTestId('tree-outstanding').textContent()).toBe('30,000.00');
+    const afterPart = (await core.client.getVoucherTree(rootId)).nodes;
+    expect(afterPart.find((n) => n.voucherId === piece)).toMatchObject({ status: 'overdue', outstanding: '7407.40' });
+    expect(afterPart.find((n) => n.voucherId === kept)).toMatchObject({ status: 'overdue', outstanding: '22592.60' });
+
+    // The same bank reference again is refused, readably (the ledger's 409).
+    await tree.getByRole('button', { name: '到期结算' }).click();
+    expect(await c.getByLabel('付款金额').inputValue()).toBe('30000.00');
+    await c.getByLabel('银行付款流水号').fill(reference);
+    await c.getByRole('button', { name: '预览待签名指令' }).click();
+    h.expectedNetworkErrors.push('Failed to load resource: the server responded with a status of 409 (Conflict)');
+    const refusal = await h.signShown(c, 'voucher.settle', 'outcome-refused');
+    expect(refusal).toMatch(/^被拒绝: 该银行付款流水号已在结算中使用过.+\(paymentReferenceAlreadyUsed, HTTP 409\)$/);
+
+    // The rest, under the reference of the payment that paid it.
+    await c.getByLabel('银行付款流水号').fill(`${reference}-2`);
+    await c.getByRole('button', { name: '预览待签名指令' }).click();
     await h.screenshot(c, 'core-settle.png');
     await h.signShown(c, 'voucher.settle');
     await expect.poll(() => tree.count()).toBe(0); // nothing left owed: the tree leaves the list
@@ -273,5 +294,5 @@ export async function coreSettlesAtMaturity(h: ConsoleHarness): Promise<void> {
   const nodes = (await core.client.getVoucherTree(rootId)).nodes;
   expect(nodes.find((n) => n.voucherId === piece)).toMatchObject({ status: 'settled', outstanding: '0.00' });
   expect(nodes.find((n) => n.voucherId === kept)).toMatchObject({ status: 'settled', outstanding: '0.00' });
-  expect((await core.client.getVoucher(rootId)).paymentReferences).toEqual([reference]);
+  expect((await core.client.getVoucher(rootId)).paymentReferences).toEqual([reference, `${reference}-2`]);
 }
