@@ -5,7 +5,11 @@
  */
 import { useMemo, useState } from 'react';
 import { CascadeClient, type Role, type Signer } from '@cascade/sdk/client';
+import { Alerts } from './financing/alerts.tsx';
+import { Exposure } from './financing/exposure.tsx';
+import { Products } from './financing/products.tsx';
 import { FinancingRequests } from './financing/requests.tsx';
+import { CoreDashboard } from './dashboard/core.tsx';
 import { signerFromPem } from './keys/pem.ts';
 import { Onboarding } from './parties/onboard.tsx';
 import { translate, type Lang, type MessageKey } from './shared/i18n.ts';
@@ -14,9 +18,9 @@ import { SessionContext, type Session } from './shared/session.tsx';
 import { Supervision } from './supervision/lookup.tsx';
 import { Holdings } from './vouchers/holdings.tsx';
 
-type Tab = 'vouchers' | 'financing' | 'supervision' | 'onboarding';
-const tabsOfRole: Record<Role, Tab[]> = { core: ['vouchers'], supplier: ['vouchers'], funder: ['financing', 'vouchers'], regulator: ['supervision'], operator: ['onboarding'] };
-const tabLabel: Record<Tab, MessageKey> = { vouchers: 'navVouchers', financing: 'navFinancing', supervision: 'navSupervision', onboarding: 'navOnboarding' };
+type Tab = 'vouchers' | 'dashboard' | 'financing' | 'risk' | 'products' | 'supervision' | 'onboarding';
+const tabsOfRole: Record<Role, Tab[]> = { core: ['vouchers', 'dashboard'], supplier: ['vouchers'], funder: ['financing', 'risk', 'products', 'vouchers'], regulator: ['supervision'], operator: ['onboarding'] };
+const tabLabel: Record<Tab, MessageKey> = { vouchers: 'navVouchers', dashboard: 'navDashboard', financing: 'navFinancing', risk: 'navRisk', products: 'navProducts', supervision: 'navSupervision', onboarding: 'navOnboarding' };
 
 export function App() {
   const [lang, setLang] = useState<Lang>('zh');
@@ -50,7 +54,15 @@ export function App() {
           </nav>
           <main>
             {current === 'vouchers' && <Holdings />}
+            {current === 'dashboard' && <CoreDashboard />}
             {current === 'financing' && <FinancingRequests />}
+            {current === 'risk' && (
+              <>
+                <Exposure />
+                <Alerts />
+              </>
+            )}
+            {current === 'products' && <Products />}
             {current === 'supervision' && <Supervision />}
             {current === 'onboarding' && <Onboarding />}
           </main>

@@ -14,6 +14,8 @@ import { exportPublicKey, generateKeyPair } from '@cascade/crypto';
 import { addMonthsShanghai, newUscc } from '../../../services/gateway/test/stack.ts';
 import { keyboardOnly } from './flows/keyboard.ts';
 import { ConsoleHarness, row, type Party } from './harness.ts';
+import { coreDashboard, coreSettlesAtMaturity, funderInboxExposureAlertsProducts } from './flows/core-bank.ts';
+import { eventually } from '@cascade/testing';
 
 let h: ConsoleHarness;
 let core: Party, tier1: Party, tier2: Party, bank: Party, regulator: Party;
@@ -100,12 +102,13 @@ describe('the web console in headless Chromium', () => {
     await signShown(t2, 'financing.request');
     await expect.poll(() => row(t2, piece).getAttribute('data-status')).toBe('pending_financing');
 
-    // The bank approves.
+    // The bank approves (once the workflows service has the financing: its registry record is a 404 until then).
+    await eventually(() => bank.client.getFinancingRegistry(piece).catch(() => undefined), 30_000, 'the financing registry record');
     const b = await signIn(bank.partyId, bank.key);
     await b.getByLabel('凭证编号').fill(piece);
     await b.getByRole('button', { name: '查询' }).click();
     await expect.poll(() => row(b, piece).getAttribute('data-status')).toBe('pending_financing');
-    await shot(b, 'funder.png');
+    await shot(b, 'funder-lookup.png');
     await row(b, piece).getByRole('button', { name: '批准 / 拒绝融资' }).click();
     await b.getByRole('button', { name: '批准', exact: true }).click();
     await signShown(b, 'financing.approve');
@@ -183,6 +186,11 @@ describe('the web console in headless Chromium', () => {
 
   // Keyboard only.
   it('runs the main flows with the keyboard only: sign-in with the key file, accept, split and transfer, Escape, tabs', () => keyboardOnly(h));
+
+  // Core enterprise and bank (funder) views (flows/core-bank.ts).
+  it('shows the bank its requests with assessment and registry, approves by clicking, its exposure per issuer, an acknowledged alert and a published product', () => funderInboxExposureAlertsProducts(h), 180_000);
+  it("shows the core enterprise its trees by maturity, its credit-line use and its payables with invoices and four-flow reasons", () => coreDashboard(h), 180_000);
+  it('lets the core enterprise settle a tree at maturity by clicking, the stack and the page on a clock moved past it and back', () => coreSettlesAtMaturity(h), 180_000);
 
   it('logs no console errors on any page, but for Chromium\'s line about the one refusal the scenario provokes', () => {
     // Chromium logs every HTTP error response as "Failed to load resource"; the frozen voucher's

@@ -8,3 +8,13 @@ export function formatInstant(iso: string, lang: 'zh' | 'en'): string {
 export function formatDate(calendarDate: string): string {
   return calendarDate; // ISO yyyy-mm-dd, a date in Asia/Shanghai by contract
 }
+
+/** Today's calendar date in Asia/Shanghai (by the page's clock). */
+export function todayShanghai(now: number = Date.now()): string {
+  return new Date(now + 8 * 3_600_000).toISOString().slice(0, 10);
+}
+
+/** Whole days from one calendar date to another (negative when `to` is earlier). */
+export function daysBetween(from: string, to: string): number {
+  return Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000);
+}

@@ -32,3 +32,8 @@ export function remainderOf(parent: string, piece: string): string | null {
   const rest = toCents(parent) - toCents(piece);
   return rest < 0n ? null : fromCents(rest);
 }
+
+/** The sum of decimal amounts, on cents as BigInt (a total shown to the cent). */
+export function sumAmounts(amounts: readonly string[]): string {
+  return fromCents(amounts.reduce((total, a) => total + toCents(a), 0n));
+}

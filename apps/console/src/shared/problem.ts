@@ -31,6 +31,11 @@ const problemsZh: Record<string, string> = {
   actorLacksRole: '您的角色不能执行此指令。',
   tokenInvalid: '登录已失效，请重新登录。',
   loginFailed: '登录失败：参与方或私钥不匹配。',
+  // Core enterprise's settlement.
+  paymentReferenceAlreadyUsed: '该银行付款流水号已在结算中使用过，请填写本次付款的流水号。',
+  settlementBeforeMaturity: '凭证尚未到期，不能结算。',
+  treeHasFrozenVoucher: '凭证树中有被冻结的凭证，须待监管方解冻后结算。',
+  rootNotAccepted: '根凭证尚未被签收，没有可结算的金额。',
 };
 
 export function describeError(error: unknown, lang: Lang = 'zh'): string {
