@@ -16,6 +16,7 @@ import type {
   CommandPending,
   CreditLinePage,
   LoginResponse,
+  DirectoryPage,
   PartyInfo,
   PartyPage,
   PayablePage,
@@ -220,6 +221,17 @@ export class CascadeClient {
     return res.body;
   }
 
+  /**
+   * The operator issues a bearer token to a registered party (shown once, in the answer only; the
+   * gateway keeps its hash). The lifetime is capped by the gateway's maximum. Not kept for an
+   * Idempotency-Key replay (the answer holds the secret), so a retried issue may issue a second
+   * token: list the party's tokens and revoke what is not used.
+   */
+  async issueToken(partyId: string, options: { label?: string; ttlSeconds?: number } = {}): Promise<LoginResponse> {
+    const body = { partyId, ...(options.label ? { label: options.label } : {}), ...(options.ttlSeconds ? { ttlSeconds: options.ttlSeconds } : {}) };
+    return (await this.request<LoginResponse>('issueToken', { body })).body;
+  }
+
   listTokens(query: { party?: string; after?: string; limit?: number } = {}): Promise<TokenPage> {
     return this.get('listTokens', undefined, query);
   }
@@ -286,6 +298,10 @@ export class CascadeClient {
 
   getParty(partyId: string): Promise<PartyInfo> {
     return this.get('getParty', { partyId });
+  }
+  /** The directory: parties whose name contains `q`, or whose party id or USCC starts with it (no keys). */
+  searchDirectory(q: string, query: { after?: string; limit?: number } = {}): Promise<DirectoryPage> {
+    return this.get('searchDirectory', undefined, { q, ...query });
   }
   listParties(query: { after?: string; limit?: number } = {}): Promise<PartyPage> {
     return this.get('listParties', undefined, query);
