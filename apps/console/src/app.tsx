@@ -8,15 +8,16 @@ import { CascadeClient, type Role, type Signer } from '@cascade/sdk/client';
 import { FinancingRequests } from './financing/requests.tsx';
 import { signerFromPem } from './keys/pem.ts';
 import { Onboarding } from './parties/onboard.tsx';
+import { Tokens } from './parties/tokens.tsx';
 import { translate, type Lang, type MessageKey } from './shared/i18n.ts';
 import { describeError } from './shared/problem.ts';
 import { SessionContext, type Session } from './shared/session.tsx';
 import { Supervision } from './supervision/lookup.tsx';
 import { Holdings } from './vouchers/holdings.tsx';
 
-type Tab = 'vouchers' | 'financing' | 'supervision' | 'onboarding';
-const tabsOfRole: Record<Role, Tab[]> = { core: ['vouchers'], supplier: ['vouchers'], funder: ['financing', 'vouchers'], regulator: ['supervision'], operator: ['onboarding'] };
-const tabLabel: Record<Tab, MessageKey> = { vouchers: 'navVouchers', financing: 'navFinancing', supervision: 'navSupervision', onboarding: 'navOnboarding' };
+type Tab = 'vouchers' | 'financing' | 'supervision' | 'onboarding' | 'tokens';
+const tabsOfRole: Record<Role, Tab[]> = { core: ['vouchers'], supplier: ['vouchers'], funder: ['financing', 'vouchers'], regulator: ['supervision'], operator: ['onboarding', 'tokens'] };
+const tabLabel: Record<Tab, MessageKey> = { vouchers: 'navVouchers', financing: 'navFinancing', supervision: 'navSupervision', onboarding: 'navOnboarding', tokens: 'navTokens' };
 
 export function App() {
   const [lang, setLang] = useState<Lang>('zh');
@@ -53,6 +54,7 @@ export function App() {
             {current === 'financing' && <FinancingRequests />}
             {current === 'supervision' && <Supervision />}
             {current === 'onboarding' && <Onboarding />}
+            {current === 'tokens' && <Tokens />}
           </main>
         </SessionContext.Provider>
       ) : (
