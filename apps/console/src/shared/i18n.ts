@@ -109,6 +109,10 @@ const zh = {
   tokenCopy: '复制令牌',
   tokenCopied: '已复制',
   tokenHide: '我已保存，隐藏令牌',
+  directorySearch: '查找收款方（名称或信用代码）',
+  directoryHint: '输入企业名称的一部分，或信用代码开头',
+  directoryMatches: '匹配的参与方',
+  directoryNone: '没有匹配的参与方',
 } as const;
 
 export type MessageKey = keyof typeof zh;
@@ -221,6 +225,10 @@ const en: Record<MessageKey, string> = {
   tokenCopy: 'Copy token',
   tokenCopied: 'Copied',
   tokenHide: 'Saved it — hide the token',
+  directorySearch: 'Find the recipient (name or USCC)',
+  directoryHint: 'part of the company name, or the start of its USCC',
+  directoryMatches: 'Matching parties',
+  directoryNone: 'No party matches',
 };
 
 export const catalog: Record<Lang, Record<MessageKey, string>> = { zh, en };

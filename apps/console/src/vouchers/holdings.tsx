@@ -11,6 +11,7 @@ import { formatAmount, isAmount, remainderOf } from '../shared/money.ts';
 import { describeError } from '../shared/problem.ts';
 import { useSession } from '../shared/session.tsx';
 import { SignDialog, type PendingCommand } from '../shared/sign-dialog.tsx';
+import { CounterpartySearch } from '../parties/directory-search.tsx';
 import { IssueForm } from './issue.tsx';
 import { TreeView } from './tree-view.tsx';
 
@@ -177,6 +178,7 @@ function TransferForm({ voucher, onPrepare }: { voucher: VoucherView; onPrepare:
       }}
     >
       <h3>{t('transfer')} · {formatAmount(voucher.amount)}</h3>
+      <CounterpartySearch onPick={setRecipient} />
       <label>
         {t('recipient')}
         <input name="recipient" value={recipient} onChange={(e) => setRecipient(e.target.value)} aria-describedby="recipient-name" required />

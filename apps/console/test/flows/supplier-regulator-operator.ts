@@ -2,9 +2,12 @@
  * Console flows of the supplier, the regulator and the operator (issue 13), each registering its
  * own parties so they run in any order on the one stack of console.test.ts.
  */
+import { randomBytes } from 'node:crypto';
 import { expect } from 'vitest';
-import { CascadeProblem } from '@cascade/sdk/client';
-import type { ConsoleHarness } from '../harness.ts';
+import { exportPublicKey, generateKeyPair } from '@cascade/crypto';
+import { CascadeProblem, newVoucherId, type Role } from '@cascade/sdk/client';
+import { addMonthsShanghai, newUscc, signerOf } from '../../../../services/gateway/test/stack.ts';
+import { row, type ConsoleHarness, type Party } from '../harness.ts';
 
 const failedWith = (status: string) => `Failed to load resource: the server responded with a status of ${status}`;
 
@@ -66,4 +69,62 @@ export async function operatorIssuesAndRevokesToken(h: ConsoleHarness): Promise<
   const refused = await h.stack.client(undefined, token).listTokens().catch((e: unknown) => e);
   expect((refused as CascadeProblem).code).toBe('tokenInvalid');
   await s.context().close();
+}
+
+/** A party registered with a name of its own (the harness names parties `party <id>`), logged in, known to the services. */
+async function registerNamed(h: ConsoleHarness, name: string, roles: Role[]): Promise<Party> {
+  const operator = await h.stack.operatorClient();
+  const key = generateKeyPair('ed25519').privateKey;
+  const partyId = newUscc();
+  await operator.command('party.register', h.stack.operator.partyId, { partyId, uscc: partyId, name, roles, publicKeys: [{ keyId: key.keyId, alg: 'ed25519', publicKey: exportPublicKey(key, 'hex') }] }, [h.stack.operator.signer]);
+  const client = h.stack.client();
+  const signer = signerOf(key);
+  await client.login(partyId, signer);
+  await h.stack.seenByServices(partyId);
+  return { partyId, roles, key, signer, client };
+}
+
+/** An active voucher the core issued to `holder` (through the SDK: setup, not what the flow tests). */
+async function activeVoucherOf(h: ConsoleHarness, core: Party, holder: Party, amount: string): Promise<string> {
+  const payableId = await h.stack.confirmPayable(core.partyId, holder.partyId, amount);
+  const voucherId = newVoucherId();
+  await core.client.command('voucher.issue', core.partyId, { voucherId, holder: holder.partyId, amount, maturityDate: addMonthsShanghai(4), backing: [{ payableId, amount }] }, [core.signer]);
+  await holder.client.command('voucher.accept', holder.partyId, { voucherId }, [holder.signer]);
+  return voucherId;
+}
+
+/** Tier 1 finds tier 2 in the directory by part of its name, picks it, and transfers a piece to it. */
+export async function supplierFindsCounterpartyByName(h: ConsoleHarness): Promise<void> {
+  const tag = randomBytes(2).toString('hex').toUpperCase();
+  const core = await h.register(['core']);
+  const tier1 = await registerNamed(h, `苏州精工机械有限公司 ${tag}`, ['supplier']);
+  const tier2 = await registerNamed(h, `无锡紧固件制造有限公司 ${tag}`, ['supplier']);
+  const voucherId = await activeVoucherOf(h, core, tier1, '500000.00');
+
+  const t1 = await h.signIn(tier1.partyId, tier1.key);
+  await row(t1, voucherId).getByRole('button', { name: '拆分/转让' }).click();
+  const search = t1.getByLabel('查找收款方（名称或信用代码）');
+  await search.fill(`紧固件制造有限公司 ${tag}`.slice(0, 6)); // part of the name: 紧固件制造有
+  const matches = t1.getByRole('list', { name: '匹配的参与方' });
+  await expect.poll(() => matches.locator(`button[data-party="${tier2.partyId}"]`).count()).toBe(1);
+  await search.fill(`紧固件制造有限公司 ${tag}`);
+  await expect.poll(() => matches.getByRole('button').count()).toBe(1);
+  const match = matches.getByRole('button');
+  expect(await match.textContent()).toBe(`无锡紧固件制造有限公司 ${tag} · ${tier2.partyId} · 供应商`);
+  await h.screenshot(t1, 'supplier-directory.png');
+  await match.click();
+  expect(await t1.getByLabel('收款方编号').inputValue()).toBe(tier2.partyId);
+  await expect.poll(() => t1.getByTestId('recipient-name').textContent()).toBe(`无锡紧固件制造有限公司 ${tag} (supplier)`);
+  // A name nobody has.
+  await search.fill(`没有这家公司 ${tag}`);
+  await t1.getByTestId('directory-none').waitFor();
+  await search.fill('');
+
+  await t1.getByLabel('转让金额').fill('120000.00');
+  expect(await t1.getByTestId('remainder').textContent()).toBe('380,000.00');
+  await t1.getByRole('button', { name: '预览待签名指令' }).click();
+  await h.signShown(t1, 'voucher.transfer');
+  const offered = (await tier2.client.listVouchers()).items.filter((v) => v.status === 'pending_acceptance');
+  expect(offered.map((v) => [v.amount, v.holder])).toEqual([['120000.00', tier2.partyId]]);
+  await t1.context().close();
 }
