@@ -59,7 +59,7 @@ import type {
   WebhookDelivery,
   WebhookEndpoint,
 } from '../contract/services.ts';
-import type { BankAccount, BankAccountInput, BlockedPaymentEntry, PaymentFile, PaymentNotificationReport } from '../contract/payments.ts';
+import type { BankAccount, BankAccountInput, BlockedPaymentEntry, PaymentEntry, PaymentFile, PaymentNotificationReport } from '../contract/payments.ts';
 import { newNonce, signBytes, signCommand, type Signer } from './signing.ts';
 import { canonicalBytes } from '@cascade/crypto/browser';
 
@@ -491,8 +491,8 @@ export class CascadeClient {
   getBankAccount(partyId: string): Promise<BankAccount> {
     return this.get('getBankAccount', { partyId });
   }
-  /** The caller's payment files, and the entries it pays or is paid that wait for a bank account. */
-  listPaymentFiles(query: { after?: string; limit?: number } = {}): Promise<{ files: PaymentFile[]; blocked: BlockedPaymentEntry[] }> {
+  /** The caller's payment files, the entries it pays or is paid that wait for a bank account, and the entries that pay it (its disbursements and payouts, in whatever state). */
+  listPaymentFiles(query: { after?: string; limit?: number } = {}): Promise<{ files: PaymentFile[]; blocked: BlockedPaymentEntry[]; incoming: PaymentEntry[] }> {
     return this.get('listPaymentFiles', undefined, query);
   }
   /** One payment file's pain.001.001.09 XML, as written. */
