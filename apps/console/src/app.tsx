@@ -6,6 +6,7 @@
 import { useMemo, useState } from 'react';
 import { CascadeClient, type Role, type Signer } from '@cascade/sdk/client';
 import { FinancingRequests } from './financing/requests.tsx';
+import { MyFinancing } from './financing/my-financing.tsx';
 import { signerFromPem } from './keys/pem.ts';
 import { Onboarding } from './parties/onboard.tsx';
 import { Tokens } from './parties/tokens.tsx';
@@ -15,9 +16,9 @@ import { SessionContext, type Session } from './shared/session.tsx';
 import { Supervision } from './supervision/lookup.tsx';
 import { Holdings } from './vouchers/holdings.tsx';
 
-type Tab = 'vouchers' | 'financing' | 'supervision' | 'onboarding' | 'tokens';
-const tabsOfRole: Record<Role, Tab[]> = { core: ['vouchers'], supplier: ['vouchers'], funder: ['financing', 'vouchers'], regulator: ['supervision'], operator: ['onboarding', 'tokens'] };
-const tabLabel: Record<Tab, MessageKey> = { vouchers: 'navVouchers', financing: 'navFinancing', supervision: 'navSupervision', onboarding: 'navOnboarding', tokens: 'navTokens' };
+type Tab = 'vouchers' | 'financing' | 'myFinancing' | 'supervision' | 'onboarding' | 'tokens';
+const tabsOfRole: Record<Role, Tab[]> = { core: ['vouchers'], supplier: ['vouchers', 'myFinancing'], funder: ['financing', 'vouchers'], regulator: ['supervision'], operator: ['onboarding', 'tokens'] };
+const tabLabel: Record<Tab, MessageKey> = { vouchers: 'navVouchers', financing: 'navFinancing', myFinancing: 'navMyFinancing', supervision: 'navSupervision', onboarding: 'navOnboarding', tokens: 'navTokens' };
 
 export function App() {
   const [lang, setLang] = useState<Lang>('zh');
@@ -52,6 +53,7 @@ export function App() {
           <main>
             {current === 'vouchers' && <Holdings />}
             {current === 'financing' && <FinancingRequests />}
+            {current === 'myFinancing' && <MyFinancing />}
             {current === 'supervision' && <Supervision />}
             {current === 'onboarding' && <Onboarding />}
             {current === 'tokens' && <Tokens />}

@@ -5,7 +5,8 @@
 import { randomBytes } from 'node:crypto';
 import { expect } from 'vitest';
 import { exportPublicKey, generateKeyPair } from '@cascade/crypto';
-import { CascadeProblem, newVoucherId, type Role } from '@cascade/sdk/client';
+import { CascadeProblem, newVoucherId, type ProductTerms, type Role } from '@cascade/sdk/client';
+import { eventually } from '@cascade/testing';
 import { addMonthsShanghai, newUscc, signerOf } from '../../../../services/gateway/test/stack.ts';
 import { row, type ConsoleHarness, type Party } from '../harness.ts';
 
@@ -127,4 +128,90 @@ export async function supplierFindsCounterpartyByName(h: ConsoleHarness): Promis
   const offered = (await tier2.client.listVouchers()).items.filter((v) => v.status === 'pending_acceptance');
   expect(offered.map((v) => [v.amount, v.holder])).toEqual([['120000.00', tier2.partyId]]);
   await t1.context().close();
+}
+
+const anyGrade: ProductTerms['eligibleGrades'] = ['AAA', 'AA', 'A', 'BBB', 'BB', 'B', 'CCC', 'CC', 'C'];
+const productOf = (name: string, annualRate: string, fees: string, amountMax = '5000000.00'): ProductTerms => ({ name, eligibleGrades: anyGrade, eligibleIssuers: null, amountMin: '1000.00', amountMax, tenorDaysMin: 7, tenorDaysMax: 366, annualRate, fees, dailyLimit: '10000000.00' });
+const bankAccountOf = (n: string, name: string) => ({ account: { number: `6222${n}` }, agent: { bankCode: '102100099996' }, accountName: name });
+
+/**
+ * Two funders publish products (SDK: setup); the supplier compares what fits its voucher, cheapest
+ * first with the reason another does not fit, chooses the cheapest and requests financing from its
+ * funder by clicking; the bank approves (SDK); the supplier's "my financing" page follows the
+ * request to the approval's terms and the disbursement's entry in the funder's payment file.
+ */
+export async function supplierComparesProductsAndFollowsFinancing(h: ConsoleHarness): Promise<void> {
+  const core = await h.register(['core']);
+  const supplier = await h.register(['supplier']);
+  const [cheap, dear] = [await h.register(['funder']), await h.register(['funder'])];
+  const voucherId = await activeVoucherOf(h, core, supplier, '200000.00');
+  await cheap.client.publishProduct('FACTOR-A', productOf('保理贴现 A', '0.03', '100.00'));
+  await dear.client.publishProduct('FACTOR-B', productOf('快速贴现 B', '0.04', '50.00'));
+  await dear.client.publishProduct('SMALL-B', productOf('小额贴现 B', '0.02', '0.00', '100000.00'));
+  await supplier.client.registerBankAccount(bankAccountOf('000000000101', '供应商账户'));
+  await cheap.client.registerBankAccount(bankAccountOf('000000000102', '资金方账户'));
+  // The risk service learns the voucher and the products from Kafka; the page is opened once it has.
+  const matching = await eventually(async () => {
+    const m = await supplier.client.matchProducts(voucherId).catch(() => undefined);
+    return m && m.eligible.length === 2 && m.ineligible.length === 1 ? m : undefined;
+  }, 60_000, 'the risk service sees the voucher and the products');
+  expect(matching.eligible.map((p) => p.productId)).toEqual(['FACTOR-A', 'FACTOR-B']);
+  const best = matching.eligible[0]!.cost;
+
+  const s = await h.signIn(supplier.partyId, supplier.key);
+  await row(s, voucherId).getByRole('button', { name: '申请融资' }).click();
+  await s.getByRole('button', { name: '比较融资产品' }).click();
+  const eligible = s.getByRole('table', { name: '适用的产品（成本从低到高）' });
+  await expect.poll(() => eligible.locator('tbody tr').count()).toBe(2);
+  expect(await eligible.locator('tbody tr').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-product')))).toEqual(['FACTOR-A', 'FACTOR-B']);
+  const first = eligible.locator('tr[data-product="FACTOR-A"]');
+  expect(await first.textContent()).toContain(`3%${best.days}`);
+  expect(await first.getByTestId('product-total').textContent()).toBe(best.total.replace(/\B(?=(\d{3})+(?!\d))/g, ','));
+  expect(await first.textContent()).toContain(`party ${cheap.partyId}`);
+  const notFitting = s.getByRole('list', { name: '不适用的产品及原因' });
+  expect(await notFitting.locator('li[data-product="SMALL-B"]').textContent()).toContain(matching.ineligible[0]!.reasons[0]!.text);
+  await first.getByRole('button', { name: '选择此产品' }).click();
+  expect(await first.getAttribute('data-chosen')).toBe('true');
+  expect(await s.getByLabel('资金方编号').inputValue()).toBe(cheap.partyId);
+  expect(await s.getByRole('textbox', { name: '融资产品', exact: true }).inputValue()).toBe('FACTOR-A');
+  expect(await s.getByLabel('可接受最高年利率').inputValue()).toBe('0.03');
+  expect(await s.getByLabel('可接受最高费用').inputValue()).toBe('100.00');
+  await h.screenshot(s, 'supplier-products.png');
+  await s.getByRole('button', { name: '预览待签名指令' }).click();
+  const preview = JSON.parse((await s.getByTestId('command-preview').textContent())!) as { payload: Record<string, string> };
+  expect(preview.payload).toEqual({ voucherId, funder: cheap.partyId, productId: 'FACTOR-A', maxAnnualRate: '0.03', maxFees: '100.00' });
+  await h.signShown(s, 'financing.request');
+
+  // "My financing": the request, pending.
+  await s.getByRole('button', { name: '我的融资', exact: true }).click();
+  const followed = s.locator(`tr[data-financing="${voucherId}"]`);
+  await expect.poll(() => followed.getAttribute('data-stage')).toBe('requested');
+  expect(await followed.getByTestId('financing-stage').textContent()).toBe('审批中');
+  expect(await followed.getByTestId('step-requested').textContent()).toContain('可接受最高年利率 3% · 可接受最高费用 100.00');
+
+  // The bank approves (once the financing registry was searched for this financing).
+  await eventually(async () => {
+    try {
+      return await cheap.client.command('financing.approve', cheap.partyId, { voucherId, annualRate: '0.03', fees: '100.00' }, [cheap.signer]);
+    } catch (e) {
+      if (e instanceof CascadeProblem && e.code === 'registrySearchPending') return undefined;
+      throw e;
+    }
+  }, 60_000, 'the approval');
+  const terms = (await supplier.client.getVoucher(voucherId)).financing!;
+  expect([terms.interest, terms.fees, terms.net]).toEqual([best.interest, best.fees, best.net]);
+
+  // The supplier's page follows it to the disbursement in the funder's payment file.
+  await expect.poll(async () => {
+    await s.getByRole('button', { name: '刷新' }).click();
+    return followed.getAttribute('data-stage');
+  }, { timeout: 60_000, intervals: [1_000] }).toBe('filed');
+  const money = (a: string) => a.replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+  expect(await followed.getByTestId('step-approved').textContent()).toContain(`年利率 3% · ${terms.days} 天 · 利息 ${money(terms.interest)} · 费用 100.00 · 实付 ${money(terms.net)}`);
+  const entry = (await supplier.client.listPaymentFiles()).incoming.find((e) => e.voucherId === voucherId)!;
+  expect([entry.kind, entry.debtor, entry.amount, entry.state]).toEqual(['disbursement', cheap.partyId, terms.net, 'filed']);
+  expect(await followed.getByTestId('step-disbursed').textContent()).toBe(`${money(terms.net)}端到端编号 ${entry.endToEndId}`);
+  expect(await followed.getByTestId('financing-stage').textContent()).toBe('已列入资金方付款文件');
+  await h.screenshot(s, 'supplier-financing.png');
+  await s.context().close();
 }
