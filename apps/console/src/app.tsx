@@ -13,12 +13,14 @@ import { Tokens } from './parties/tokens.tsx';
 import { translate, type Lang, type MessageKey } from './shared/i18n.ts';
 import { describeError } from './shared/problem.ts';
 import { SessionContext, type Session } from './shared/session.tsx';
+import { ChainCheck } from './supervision/chain.tsx';
 import { Supervision } from './supervision/lookup.tsx';
+import { PartySearch } from './supervision/parties.tsx';
 import { Holdings } from './vouchers/holdings.tsx';
 
-type Tab = 'vouchers' | 'financing' | 'myFinancing' | 'supervision' | 'onboarding' | 'tokens';
-const tabsOfRole: Record<Role, Tab[]> = { core: ['vouchers'], supplier: ['vouchers', 'myFinancing'], funder: ['financing', 'vouchers'], regulator: ['supervision'], operator: ['onboarding', 'tokens'] };
-const tabLabel: Record<Tab, MessageKey> = { vouchers: 'navVouchers', financing: 'navFinancing', myFinancing: 'navMyFinancing', supervision: 'navSupervision', onboarding: 'navOnboarding', tokens: 'navTokens' };
+type Tab = 'vouchers' | 'financing' | 'myFinancing' | 'supervision' | 'partySearch' | 'chain' | 'onboarding' | 'tokens';
+const tabsOfRole: Record<Role, Tab[]> = { core: ['vouchers'], supplier: ['vouchers', 'myFinancing'], funder: ['financing', 'vouchers'], regulator: ['supervision', 'partySearch', 'chain'], operator: ['onboarding', 'tokens'] };
+const tabLabel: Record<Tab, MessageKey> = { vouchers: 'navVouchers', financing: 'navFinancing', myFinancing: 'navMyFinancing', supervision: 'navSupervision', partySearch: 'navPartySearch', chain: 'navChain', onboarding: 'navOnboarding', tokens: 'navTokens' };
 
 export function App() {
   const [lang, setLang] = useState<Lang>('zh');
@@ -55,6 +57,8 @@ export function App() {
             {current === 'financing' && <FinancingRequests />}
             {current === 'myFinancing' && <MyFinancing />}
             {current === 'supervision' && <Supervision />}
+            {current === 'partySearch' && <PartySearch />}
+            {current === 'chain' && <ChainCheck />}
             {current === 'onboarding' && <Onboarding />}
             {current === 'tokens' && <Tokens />}
           </main>

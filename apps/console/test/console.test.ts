@@ -13,7 +13,7 @@ import type { Page } from 'playwright-core';
 import { exportPublicKey, generateKeyPair } from '@cascade/crypto';
 import { addMonthsShanghai, newUscc } from '../../../services/gateway/test/stack.ts';
 import { ConsoleHarness, row, type Party } from './harness.ts';
-import { operatorIssuesAndRevokesToken, supplierComparesProductsAndFollowsFinancing, supplierFindsCounterpartyByName } from './flows/supplier-regulator-operator.ts';
+import { operatorIssuesAndRevokesToken, regulatorFindsPartyAndVerifiesChain, supplierComparesProductsAndFollowsFinancing, supplierFindsCounterpartyByName } from './flows/supplier-regulator-operator.ts';
 
 let h: ConsoleHarness;
 let core: Party, tier1: Party, tier2: Party, bank: Party, regulator: Party;
@@ -185,6 +185,7 @@ describe('the web console in headless Chromium', () => {
   it('lets the operator issue a token to a party (shown once, copied), used to sign in elsewhere, then revoked and refused readably', () => operatorIssuesAndRevokesToken(h));
   it('lets a supplier find its counterparty by part of its name in the directory and transfer to it', () => supplierFindsCounterpartyByName(h));
   it('lets a supplier compare the products that fit its voucher, request the cheapest, and follow it to the disbursement', () => supplierComparesProductsAndFollowsFinancing(h), 120_000);
+  it('lets the regulator find a party by name, see its vouchers and tree, and verify the chain of block headers in the browser', () => regulatorFindsPartyAndVerifiesChain(h), 120_000);
 
   it('logs no console errors on any page, but for Chromium\'s line about the one refusal the scenario provokes', () => {
     // Chromium logs every HTTP error response as "Failed to load resource"; the frozen voucher's

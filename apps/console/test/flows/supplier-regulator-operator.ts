@@ -215,3 +215,57 @@ export async function supplierComparesProductsAndFollowsFinancing(h: ConsoleHarn
   await h.screenshot(s, 'supplier-financing.png');
   await s.context().close();
 }
+
+/**
+ * The regulator finds an enterprise by part of its name, sees its vouchers and a tree; then
+ * verifies the chain in its browser — every header's hash, link and signature — and sees the
+ * first failure, at its height, when a header it is served was altered on the way.
+ */
+export async function regulatorFindsPartyAndVerifiesChain(h: ConsoleHarness): Promise<void> {
+  const tag = randomBytes(2).toString('hex').toUpperCase();
+  const core = await registerNamed(h, `常州精密轴承集团有限公司 ${tag}`, ['core']);
+  const supplier = await h.register(['supplier']);
+  const regulator = await h.register(['regulator']);
+  const voucherId = await activeVoucherOf(h, core, supplier, '80000.00');
+
+  const r = await h.signIn(regulator.partyId, regulator.key);
+  await r.getByRole('button', { name: '参与方查询', exact: true }).click();
+  await r.getByLabel('名称的一部分，或信用代码/编号开头').fill(`精密轴承集团有限公司 ${tag}`);
+  await r.getByRole('button', { name: '查询', exact: true }).click();
+  const match = r.locator(`tr[data-party="${core.partyId}"]`);
+  await match.waitFor();
+  expect(await r.locator('tr[data-party]').count()).toBe(1);
+  expect(await match.textContent()).toContain('核心企业');
+  await match.getByRole('button', { name: '查看凭证' }).click();
+  await expect.poll(() => row(r, voucherId).getAttribute('data-status')).toBe('active');
+  expect(await row(r, voucherId).textContent()).toContain('80,000.00');
+  await row(r, voucherId).getByRole('button', { name: '查看凭证树' }).click();
+  await expect.poll(() => r.locator('[data-testid="voucher-tree"] g').count()).toBe(1);
+  await h.screenshot(r, 'regulator-parties.png');
+
+  // The chain, verified in the browser. At least two blocks are sealed by now (or soon).
+  await eventually(async () => ((await regulator.client.listBlocks({ limit: 2 })).blocks.length === 2 ? true : undefined), 60_000, 'two blocks sealed');
+  await r.getByRole('button', { name: '链验证', exact: true }).click();
+  await r.getByRole('button', { name: '验证全部区块' }).click();
+  const verdict = r.getByTestId('chain-verdict');
+  await verdict.waitFor({ timeout: 60_000 });
+  expect(await verdict.getAttribute('data-ok')).toBe('true');
+  const height = Number(await r.getByTestId('chain-head-height').textContent());
+  expect(await verdict.locator('p').textContent()).toBe(`${height + 1} 个区块验证通过`);
+  const [sealed] = (await regulator.client.listBlocks({ from: height, limit: 1 })).blocks;
+  expect(await r.getByTestId('chain-head-hash').textContent()).toBe(sealed!.hash);
+  await h.screenshot(r, 'regulator-chain.png');
+
+  // A header altered between the ledger and the page: block 1 claims one operation more.
+  await r.route('**/v1/blocks?*', async (route) => {
+    const response = await route.fetch();
+    const body = (await response.json()) as { blocks: { header: { height: number; count: number } }[] };
+    for (const b of body.blocks) if (b.header.height === 1) b.header.count += 1;
+    await route.fulfill({ response, json: body });
+  });
+  await r.getByRole('button', { name: '验证全部区块' }).click();
+  await expect.poll(() => r.getByTestId('chain-verdict').getAttribute('data-ok')).toBe('false');
+  expect(await r.getByTestId('chain-verdict').locator('p').textContent()).toBe('验证失败，区块高度 1: header altered: its hash does not match (此前已验证 1)');
+  await r.unroute('**/v1/blocks?*');
+  await r.context().close();
+}
