@@ -140,7 +140,7 @@ const zh = {
   stagePartial: '银行确认部分放款',
   paymentEndToEnd: '端到端编号',
   paymentNotified: '银行通知金额',
-  navPartySearch: '参与方查询',
+  navPartySearch: '参与方检索',
   partySearchTitle: '按名称或信用代码查询参与方',
   partySearchQuery: '名称的一部分，或信用代码/编号开头',
   partyVouchers: '查看凭证',

@@ -229,7 +229,7 @@ export async function regulatorFindsPartyAndVerifiesChain(h: ConsoleHarness): Pr
   const voucherId = await activeVoucherOf(h, core, supplier, '80000.00');
 
   const r = await h.signIn(regulator.partyId, regulator.key);
-  await r.getByRole('button', { name: '参与方查询', exact: true }).click();
+  await r.getByRole('button', { name: '参与方检索', exact: true }).click();
   await r.getByLabel('名称的一部分，或信用代码/编号开头').fill(`精密轴承集团有限公司 ${tag}`);
   await r.getByRole('button', { name: '查询', exact: true }).click();
   const match = r.locator(`tr[data-party="${core.partyId}"]`);
