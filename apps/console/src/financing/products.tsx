@@ -11,6 +11,29 @@ import { formatAmount } from '../shared/money.ts';
 import { describeError } from '../shared/problem.ts';
 import { useSession } from '../shared/session.tsx';
 
+/** The risk service's ineligibility codes in Chinese; its English sentence is shown otherwise (and for a code it adds later). */
+const ineligibleZh: Record<string, string> = {
+  productWithdrawn: '资金方已下架该产品',
+  gradeNotEligible: '核心企业评级不在该产品的准入范围内',
+  issuerNotEligible: '该产品只为其列明的核心企业融资',
+  amountBelowMinimum: '凭证金额低于该产品的最低金额',
+  amountAboveMaximum: '凭证金额高于该产品的最高金额',
+  tenorBelowMinimum: '凭证期限短于该产品的最短期限',
+  tenorAboveMaximum: '凭证期限长于该产品的最长期限',
+  dailyLimitExceeded: '将超过该产品的当日额度',
+  costNotBelowAmount: '利息和费用将超过凭证金额',
+  rateAboveHolderMaximum: '利率高于您可接受的最高利率',
+  feesAboveHolderMaximum: '费用高于您可接受的最高费用',
+};
+
+/** A reason as a sentence in the page's language: "sentence: detail" from the service, the detail kept. */
+function reasonText(reason: { code: string; text: string }, lang: 'zh' | 'en'): string {
+  const zh = lang === 'zh' ? ineligibleZh[reason.code] : undefined;
+  if (!zh) return reason.text;
+  const at = reason.text.indexOf(': ');
+  return at < 0 ? zh : `${zh}（${reason.text.slice(at + 2)}）`;
+}
+
 export interface ProductChoice {
   funder: string;
   productId: string;
@@ -107,7 +130,7 @@ export function ProductComparison({ voucher, chosen, onChoose }: { voucher: Vouc
               <ul aria-label={t('productsIneligible')}>
                 {matching.ineligible.map((p) => (
                   <li key={`${p.funder}/${p.productId}`} data-product={p.productId}>
-                    {p.name} ({funderNames[p.funder] ?? p.funder}): {p.reasons.map((r) => r.text).join('；')}
+                    {p.name} ({funderNames[p.funder] ?? p.funder}): {p.reasons.map((r) => reasonText(r, lang)).join('；')}
                   </li>
                 ))}
               </ul>

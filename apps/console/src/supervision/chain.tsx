@@ -5,10 +5,19 @@
  * the gateway for nothing but the bytes: a header changed anywhere fails here, at its height.
  */
 import { useState } from 'react';
-import { verifyChainHeaders, type ChainHeadersVerdict } from '@cascade/sdk/client';
+import { verifyChainHeaders, type ChainHeadersProblemCode, type ChainHeadersVerdict } from '@cascade/sdk/client';
 import { formatInstant } from '../shared/dates.ts';
 import { describeError } from '../shared/problem.ts';
 import { useSession } from '../shared/session.tsx';
+
+/** The SDK's problem codes in Chinese; its English reason follows for support. */
+const problemZh: Record<ChainHeadersProblemCode, string> = {
+  otherChain: '区块不属于本链',
+  heightNotNext: '区块高度不连续',
+  prevHashMismatch: '前一区块哈希不匹配，链接断裂',
+  headerAltered: '区块头被篡改：哈希不符',
+  signatureInvalid: '签名不是账本密钥所签',
+};
 
 export function ChainCheck() {
   const { session, t, lang } = useSession();
@@ -40,7 +49,7 @@ export function ChainCheck() {
       {verdict && (
         <div role="status" data-testid="chain-verdict" data-ok={verdict.problem ? 'false' : 'true'} className={verdict.problem ? 'refused' : 'ok'}>
           {verdict.problem ? (
-            <p>{`${t('chainFailed')} ${verdict.problem.height}: ${verdict.problem.reason} (${t('chainVerifiedBefore')} ${verdict.verified})`}</p>
+            <p>{`${t('chainFailed')} ${verdict.problem.height}: ${lang === 'zh' ? `${problemZh[verdict.problem.code]} — ` : ''}${verdict.problem.reason} (${t('chainVerifiedBefore')} ${verdict.verified})`}</p>
           ) : (
             <p>{`${verdict.verified} ${t('chainBlocksVerified')}${verdict.truncated ? ` (${t('chainTruncated')})` : ''}`}</p>
           )}

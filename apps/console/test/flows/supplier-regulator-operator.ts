@@ -169,7 +169,9 @@ export async function supplierComparesProductsAndFollowsFinancing(h: ConsoleHarn
   expect(await first.getByTestId('product-total').textContent()).toBe(best.total.replace(/\B(?=(\d{3})+(?!\d))/g, ','));
   expect(await first.textContent()).toContain(`party ${cheap.partyId}`);
   const notFitting = s.getByRole('list', { name: '不适用的产品及原因' });
-  expect(await notFitting.locator('li[data-product="SMALL-B"]').textContent()).toContain(matching.ineligible[0]!.reasons[0]!.text);
+  const reason = matching.ineligible[0]!.reasons[0]!;
+  expect(reason.code).toBe('amountAboveMaximum');
+  expect(await notFitting.locator('li[data-product="SMALL-B"]').textContent()).toBe(`小额贴现 B (party ${dear.partyId}): 凭证金额高于该产品的最高金额（${reason.text.slice(reason.text.indexOf(': ') + 2)}）`);
   await first.getByRole('button', { name: '选择此产品' }).click();
   expect(await first.getAttribute('data-chosen')).toBe('true');
   expect(await s.getByLabel('资金方编号').inputValue()).toBe(cheap.partyId);
@@ -265,7 +267,7 @@ export async function regulatorFindsPartyAndVerifiesChain(h: ConsoleHarness): Pr
   });
   await r.getByRole('button', { name: '验证全部区块' }).click();
   await expect.poll(() => r.getByTestId('chain-verdict').getAttribute('data-ok')).toBe('false');
-  expect(await r.getByTestId('chain-verdict').locator('p').textContent()).toBe('验证失败，区块高度 1: header altered: its hash does not match (此前已验证 1)');
+  expect(await r.getByTestId('chain-verdict').locator('p').textContent()).toBe('验证失败，区块高度 1: 区块头被篡改：哈希不符 — header altered: its hash does not match (此前已验证 1)');
   await r.unroute('**/v1/blocks?*');
   await r.context().close();
 }

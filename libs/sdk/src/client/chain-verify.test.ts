@@ -46,14 +46,14 @@ describe('HeaderChainVerifier', () => {
     const tampered = (i: number, change: (b: SealedBlockView) => SealedBlockView) => blocks.map((b, j) => (j === i ? change(structuredClone(b)) : b));
     const check = (list: SealedBlockView[]) => firstProblem(new HeaderChainVerifier(chain), list);
 
-    expect(check(tampered(2, (b) => ({ ...b, header: { ...b.header, count: 3 } })))).toEqual({ height: 2, reason: 'header altered: its hash does not match' });
-    expect(check(blocks.filter((_, i) => i !== 1))).toEqual({ height: 2, reason: 'expected height 1' });
-    expect(check(tampered(0, (b) => ({ ...b, signature: { ...b.signature, sig: blocks[1]!.signature.sig } })))).toEqual({ height: 0, reason: "the signature is not the ledger key's" });
+    expect(check(tampered(2, (b) => ({ ...b, header: { ...b.header, count: 3 } })))).toEqual({ height: 2, code: 'headerAltered', reason: 'header altered: its hash does not match' });
+    expect(check(blocks.filter((_, i) => i !== 1))).toEqual({ height: 2, code: 'heightNotNext', reason: 'expected height 1' });
+    expect(check(tampered(0, (b) => ({ ...b, signature: { ...b.signature, sig: blocks[1]!.signature.sig } })))).toEqual({ height: 0, code: 'signatureInvalid', reason: "the signature is not the ledger key's" });
     // Re-sealed with a valid signature but a forged predecessor: the link breaks.
     const forged = sealBlock({ chainId: 'test-chain', height: 1, prevHash: genesisPrevHash('sha256'), time: new Date(0), hashAlg: 'sha256', firstSeq: '3', lastSeq: '4', records: [{ seq: 3 }, { seq: 4 }] }, sign) as unknown as SealedBlockView;
-    expect(check(tampered(1, () => forged))).toEqual({ height: 1, reason: 'prevHash does not match the previous block' });
+    expect(check(tampered(1, () => forged))).toEqual({ height: 1, code: 'prevHashMismatch', reason: 'prevHash does not match the previous block' });
     const other = generateKeyPair('ed25519').privateKey;
-    expect(firstProblem(new HeaderChainVerifier({ ...chain, ledgerKey: { keyId: other.keyId, alg: 'ed25519', publicKey: exportPublicKey(other, 'hex') } }), blocks)).toEqual({ height: 0, reason: "the signature is not the ledger key's" });
-    expect(firstProblem(new HeaderChainVerifier({ ...chain, chainId: 'another' }), blocks)).toEqual({ height: 0, reason: 'the block belongs to chain test-chain, not another' });
+    expect(firstProblem(new HeaderChainVerifier({ ...chain, ledgerKey: { keyId: other.keyId, alg: 'ed25519', publicKey: exportPublicKey(other, 'hex') } }), blocks)).toEqual({ height: 0, code: 'signatureInvalid', reason: "the signature is not the ledger key's" });
+    expect(firstProblem(new HeaderChainVerifier({ ...chain, chainId: 'another' }), blocks)).toEqual({ height: 0, code: 'otherChain', reason: 'the block belongs to chain test-chain, not another' });
   });
 });

@@ -41,8 +41,12 @@ export function blockSignatureValid(ledgerKey: ChainInfo['ledgerKey'], block: Se
   }
 }
 
+export type ChainHeadersProblemCode = 'otherChain' | 'heightNotNext' | 'prevHashMismatch' | 'headerAltered' | 'signatureInvalid';
+
 export interface ChainHeadersProblem {
   height: number;
+  /** Stable, for a client's own wording. */
+  code: ChainHeadersProblemCode;
   reason: string;
 }
 
@@ -60,18 +64,18 @@ export class HeaderChainVerifier {
   check(block: SealedBlockView): ChainHeadersProblem | null {
     const h = block.header;
     const expectedHeight = this.last ? this.last.header.height + 1 : 0;
-    if (h.chainId !== this.chain.chainId) return { height: h.height, reason: `the block belongs to chain ${h.chainId}, not ${this.chain.chainId}` };
-    if (h.height !== expectedHeight) return { height: h.height, reason: `expected height ${expectedHeight}` };
+    if (h.chainId !== this.chain.chainId) return { height: h.height, code: 'otherChain', reason: `the block belongs to chain ${h.chainId}, not ${this.chain.chainId}` };
+    if (h.height !== expectedHeight) return { height: h.height, code: 'heightNotNext', reason: `expected height ${expectedHeight}` };
     const prevHash = this.last ? this.last.hash : '0'.repeat(64);
-    if (h.prevHash !== prevHash) return { height: h.height, reason: 'prevHash does not match the previous block' };
+    if (h.prevHash !== prevHash) return { height: h.height, code: 'prevHashMismatch', reason: 'prevHash does not match the previous block' };
     let hash: string;
     try {
       hash = headerHashHex(h);
     } catch (e) {
-      return { height: h.height, reason: (e as Error).message };
+      return { height: h.height, code: 'headerAltered', reason: (e as Error).message };
     }
-    if (hash !== block.hash) return { height: h.height, reason: 'header altered: its hash does not match' };
-    if (!blockSignatureValid(this.chain.ledgerKey, block)) return { height: h.height, reason: "the signature is not the ledger key's" };
+    if (hash !== block.hash) return { height: h.height, code: 'headerAltered', reason: 'header altered: its hash does not match' };
+    if (!blockSignatureValid(this.chain.ledgerKey, block)) return { height: h.height, code: 'signatureInvalid', reason: "the signature is not the ledger key's" };
     this.last = block;
     this.verified += 1;
     return null;
