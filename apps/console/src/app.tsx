@@ -10,17 +10,21 @@ import { Exposure } from './financing/exposure.tsx';
 import { Products } from './financing/products.tsx';
 import { FinancingRequests } from './financing/requests.tsx';
 import { CoreDashboard } from './dashboard/core.tsx';
+import { MyFinancing } from './financing/my-financing.tsx';
 import { signerFromPem } from './keys/pem.ts';
 import { Onboarding } from './parties/onboard.tsx';
+import { Tokens } from './parties/tokens.tsx';
 import { translate, type Lang, type MessageKey } from './shared/i18n.ts';
 import { describeError } from './shared/problem.ts';
 import { SessionContext, type Session } from './shared/session.tsx';
+import { ChainCheck } from './supervision/chain.tsx';
 import { Supervision } from './supervision/lookup.tsx';
+import { PartySearch } from './supervision/parties.tsx';
 import { Holdings } from './vouchers/holdings.tsx';
 
-type Tab = 'vouchers' | 'dashboard' | 'financing' | 'risk' | 'products' | 'supervision' | 'onboarding';
-const tabsOfRole: Record<Role, Tab[]> = { core: ['vouchers', 'dashboard'], supplier: ['vouchers'], funder: ['financing', 'risk', 'products', 'vouchers'], regulator: ['supervision'], operator: ['onboarding'] };
-const tabLabel: Record<Tab, MessageKey> = { vouchers: 'navVouchers', dashboard: 'navDashboard', financing: 'navFinancing', risk: 'navRisk', products: 'navProducts', supervision: 'navSupervision', onboarding: 'navOnboarding' };
+type Tab = 'vouchers' | 'dashboard' | 'financing' | 'myFinancing' | 'risk' | 'products' | 'supervision' | 'partySearch' | 'chain' | 'onboarding' | 'tokens';
+const tabsOfRole: Record<Role, Tab[]> = { core: ['vouchers', 'dashboard'], supplier: ['vouchers', 'myFinancing'], funder: ['financing', 'risk', 'products', 'vouchers'], regulator: ['supervision', 'partySearch', 'chain'], operator: ['onboarding', 'tokens'] };
+const tabLabel: Record<Tab, MessageKey> = { vouchers: 'navVouchers', dashboard: 'navDashboard', financing: 'navFinancing', myFinancing: 'navMyFinancing', risk: 'navRisk', products: 'navProducts', supervision: 'navSupervision', partySearch: 'navPartySearch', chain: 'navChain', onboarding: 'navOnboarding', tokens: 'navTokens' };
 
 export function App() {
   const [lang, setLang] = useState<Lang>('zh');
@@ -63,8 +67,12 @@ export function App() {
               </>
             )}
             {current === 'products' && <Products />}
+            {current === 'myFinancing' && <MyFinancing />}
             {current === 'supervision' && <Supervision />}
+            {current === 'partySearch' && <PartySearch />}
+            {current === 'chain' && <ChainCheck />}
             {current === 'onboarding' && <Onboarding />}
+            {current === 'tokens' && <Tokens />}
           </main>
         </SessionContext.Provider>
       ) : (

@@ -16,6 +16,7 @@ import { keyboardOnly } from './flows/keyboard.ts';
 import { ConsoleHarness, row, type Party } from './harness.ts';
 import { coreDashboard, coreSettlesAtMaturity, funderInboxExposureAlertsProducts } from './flows/core-bank.ts';
 import { eventually } from '@cascade/testing';
+import { operatorIssuesAndRevokesToken, regulatorFindsPartyAndVerifiesChain, supplierComparesProductsAndFollowsFinancing, supplierFindsCounterpartyByName } from './flows/supplier-regulator-operator.ts';
 
 let h: ConsoleHarness;
 let core: Party, tier1: Party, tier2: Party, bank: Party, regulator: Party;
@@ -191,6 +192,12 @@ describe('the web console in headless Chromium', () => {
   it('shows the bank its requests with assessment and registry, approves by clicking, its exposure per issuer, an acknowledged alert and a published product', () => funderInboxExposureAlertsProducts(h), 180_000);
   it("shows the core enterprise its trees by maturity, its credit-line use and its payables with invoices and four-flow reasons", () => coreDashboard(h), 180_000);
   it('lets the core enterprise settle a tree at maturity by clicking, the stack and the page on a clock moved past it and back', () => coreSettlesAtMaturity(h), 180_000);
+
+  // Supplier, regulator and operator (issue 13): apps/console/test/flows/supplier-regulator-operator.ts
+  it('lets the operator issue a token to a party (shown once, copied), used to sign in elsewhere, then revoked and refused readably', () => operatorIssuesAndRevokesToken(h));
+  it('lets a supplier find its counterparty by part of its name in the directory and transfer to it', () => supplierFindsCounterpartyByName(h));
+  it('lets a supplier compare the products that fit its voucher, request the cheapest, and follow it to the disbursement', () => supplierComparesProductsAndFollowsFinancing(h), 120_000);
+  it('lets the regulator find a party by name, see its vouchers and tree, and verify the chain of block headers in the browser', () => regulatorFindsPartyAndVerifiesChain(h), 120_000);
 
   it('logs no console errors on any page, but for Chromium\'s line about the one refusal the scenario provokes', () => {
     // Chromium logs every HTTP error response as "Failed to load resource"; the frozen voucher's

@@ -131,7 +131,7 @@ export async function registerGatewayRoutes(app: FastifyInstance, ctx: GatewayCo
 
     const addRoute = (target: FastifyInstance, id: OperationId, route: RouteDefinition) => {
       const op: OperationSpec = operations[id];
-      const mutating = op.method !== 'GET' && id !== 'login';
+      const mutating = op.method !== 'GET' && id !== 'login' && !route.answersSecret;
       const validators = responseAjv ? Object.fromEntries(Object.entries(route.schema.response).map(([code, s]) => [code, responseAjv.compile(s)])) : null;
       target.route({
         method: op.method,

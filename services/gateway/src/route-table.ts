@@ -65,6 +65,11 @@ export interface RouteDefinition {
   /** A larger body than GATEWAY_BODY_LIMIT_BYTES, for a route whose service takes one (a file's text). */
   bodyLimitBytes?: number;
   /**
+   * The answer holds a secret shown once (an issued token): it is not stored for Idempotency-Key
+   * replays, so the secret never rests in Redis; the route takes no Idempotency-Key.
+   */
+  answersSecret?: true;
+  /**
    * How it is answered: a signed command to the ledger; a read forwarded to an internal service
    * (`path` builds the upstream path and query from the request); or the gateway's own handler.
    */

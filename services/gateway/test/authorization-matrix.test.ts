@@ -66,11 +66,13 @@ const rule = (ownAllowed: Caller[], otherAllowed: Caller[] = []) => ({ own: ownA
 const expected: Record<OperationId, { own: Caller[]; other: Caller[] }> = {
   getChain: rule([...all, 'anonymous'], [...all, 'anonymous']),
   login: rule(all),
+  issueToken: rule(['operator'], ['operator']),
   listTokens: rule(all, ['operator']),
   revokeToken: rule(all, ['operator']),
   registerParty: rule(['operator']),
   listParties: rule(['operator', 'regulator'], ['operator', 'regulator']),
   getParty: rule(all, all),
+  searchDirectory: rule(all, all),
   addKey: rule(all),
   revokeKey: rule(all),
   changePolicy: rule(['operator']),
@@ -227,6 +229,10 @@ function requestFor(op: OperationId, caller: Caller, tenancy: Tenancy): Request 
   const ids = caller === 'funder' ? rec.funders : rec.main;
   const post = (path: string, body: unknown, method = 'POST'): Request => ({ method, path, token, body });
   switch (op) {
+    case 'searchDirectory':
+      return get({}, `?q=${encodeURIComponent(subject.partyId.slice(0, 6))}`);
+    case 'issueToken':
+      return post(spec.path, { partyId: subject.partyId, label: 'matrix' });
     case 'confirmPayable': {
       // As for a ledger command: the subject's command, signed by the subject.
       const command = { type: 'payable.confirm', chain: stack.dev.genesis.chainId, actor: subject.partyId, nonce: newNonce(), createdAt: new Date().toISOString(), payload: { payableId: `AP-${tag()}`, payee: (tenancy === 'own' ? own : other).supplier.partyId, amount: '1.00', dueDate: addMonthsShanghai(3), invoices: [{ invoiceId: rec.main.invoiceId, amount: '1.00' }] } };

@@ -3,7 +3,8 @@
  * disbursement and a settlement's payouts become pain.001.001.09 files that validate against the
  * ISO XSD and carry the registered accounts and the amounts to the cent; an entry whose creditor
  * has no account waits, listed as blocked, until it registers one; an event seen twice plans
- * once; a file recorded but lost before it reached the directory is written again byte for byte;
+ * once; the seller sees its own entry in the funder's file (not the file); a file recorded but
+ * lost before it reached the directory is written again byte for byte;
  * a camt.054 (one full, one partial, one unknown reference, and the issuer's payment its settlement
  * cited) and a bank CSV are matched, and a
  * second import of the same file changes nothing.
@@ -127,6 +128,11 @@ describe('payment files', () => {
     expect(served.headers['content-type']).toMatch(/^application\/xml/);
     expect(served.body).toBe(xml);
     expect((await h.app.inject({ method: 'GET', url: `/v1/payment-files/${id}`, headers: h.as(b) })).statusCode).toBe(404);
+    // The seller sees no file of the funder's, but its own entry in it: what it is paid, and its state.
+    const seller = (await h.app.inject({ method: 'GET', url: '/v1/payment-files', headers: h.as(b) })).json() as { files: unknown[]; incoming: { entryId: string; kind: string; debtor: string; amount: string; reference: string; state: string }[] };
+    expect(seller.files).toEqual([]);
+    expect(seller.incoming.map((e) => [e.entryId, e.kind, e.debtor, e.amount, e.reference, e.state])).toEqual([[`disburse:${toB}`, 'disbursement', bank.partyId, '295.35', 'PRODUCT-1', 'filed']]);
+    expect(((await h.app.inject({ method: 'GET', url: '/v1/payment-files', headers: h.as(bank) })).json() as { incoming: unknown[] }).incoming).toEqual([]);
   });
 
   it('settle a tree: the issuer pays each holder its amount in one file; a holder with no account waits, listed as blocked', async () => {

@@ -16,7 +16,7 @@ const problemsZh: Record<string, string> = {
   voucherNotFrozenByThisOrder: '该凭证没有可解除的冻结令。',
   nothingToFreeze: '该凭证及其子凭证都不处于可冻结的状态。',
   unknownVoucher: '凭证不存在，或您无权查看。',
-  unknownParty: '指令中的参与方未注册。',
+  unknownParty: '所指定的参与方未注册。',
   counterpartyLacksRole: '对方不具备所需角色。',
   signerNotEntitled: '您无权对该凭证执行此操作。',
   childrenMustSumToParent: '拆分金额与留存金额之和必须等于原凭证金额。',

@@ -11,6 +11,8 @@ import { formatAmount, isAmount, remainderOf } from '../shared/money.ts';
 import { describeError } from '../shared/problem.ts';
 import { useSession } from '../shared/session.tsx';
 import { SignDialog, type PendingCommand } from '../shared/sign-dialog.tsx';
+import { ProductComparison, type ProductChoice } from '../financing/product-comparison.tsx';
+import { CounterpartySearch } from '../parties/directory-search.tsx';
 import { IssueForm } from './issue.tsx';
 import { TreeView } from './tree-view.tsx';
 
@@ -178,6 +180,7 @@ function TransferForm({ voucher, onPrepare }: { voucher: VoucherView; onPrepare:
       }}
     >
       <h3>{t('transfer')} · {formatAmount(voucher.amount)}</h3>
+      <CounterpartySearch onPick={setRecipient} />
       <label>
         {t('recipient')}
         <input name="recipient" autoFocus value={recipient} onChange={(e) => setRecipient(e.target.value)} aria-describedby="recipient-name" required />
@@ -201,7 +204,15 @@ function FinanceForm({ voucher, onPrepare }: { voucher: VoucherView; onPrepare: 
   const [productId, setProductId] = useState('DISCOUNT-90');
   const [maxAnnualRate, setRate] = useState('0.05');
   const [maxFees, setFees] = useState('300.00');
-  const valid = funder.trim() !== '' && productId.trim() !== '' && /^0\.\d{1,6}$/.test(maxAnnualRate) && isAmount(maxFees);
+  const [chosen, setChosen] = useState<ProductChoice | null>(null);
+  const choose = (c: ProductChoice) => {
+    setChosen(c);
+    setFunder(c.funder);
+    setProductId(c.productId);
+    setRate(c.annualRate);
+    setFees(c.fees);
+  };
+  const valid = funder.trim() !== '' && productId.trim() !== '' && /^0(\.\d{1,10})?$/.test(maxAnnualRate) && isAmount(maxFees);
   return (
     <form
       aria-label={t('finance')}
@@ -211,6 +222,7 @@ function FinanceForm({ voucher, onPrepare }: { voucher: VoucherView; onPrepare: 
       }}
     >
       <h3>{t('finance')} · {formatAmount(voucher.amount)}</h3>
+      <ProductComparison voucher={voucher} chosen={chosen} onChoose={choose} />
       <label>
         {t('funder')}
         <input name="funder" autoFocus value={funder} onChange={(e) => setFunder(e.target.value)} required />

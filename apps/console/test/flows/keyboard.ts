@@ -35,11 +35,13 @@ async function tabTo(page: Page, selector: string): Promise<void> {
 
 async function signInByKeyboard(h: ConsoleHarness, partyId: string, key: PrivateKey): Promise<Page> {
   const page = await h.open();
+  // Listened for first: playwright takes over the file chooser only once the browser has its
+  // listener, which must be before the key that opens it.
+  const chooser = page.waitForEvent('filechooser');
   await tabTo(page, 'input[name="partyId"]');
   await page.keyboard.type(partyId);
   await tabTo(page, 'input[name="keyFile"]');
   // Space on a file input opens the system's file chooser; the person picks the key file there.
-  const chooser = page.waitForEvent('filechooser');
   await page.keyboard.press('Space');
   await (await chooser).setFiles({ name: 'party.key.pem', mimeType: 'application/x-pem-file', buffer: Buffer.from(exportPrivateKey(key, 'pem')) });
   await page.getByTestId('key-loaded').waitFor();
@@ -97,9 +99,11 @@ export async function keyboardOnly(h: ConsoleHarness): Promise<void> {
 
   // A party with two roles moves between its tabs from the keyboard.
   await tabTo(page, 'nav[aria-label="main"] button:not([aria-current])');
+  const chosen = await focused(page);
   await page.keyboard.press('Enter');
-  await expect.poll(() => page.locator('nav[aria-label="main"] button[aria-current="page"]').textContent()).toBe('融资审批');
+  await expect.poll(() => page.locator('nav[aria-label="main"] button[aria-current="page"]').textContent()).toBe(chosen);
   expect(await page.locator('#holdings-title').count()).toBe(0);
+  // Back to the vouchers: the first tab, before the one chosen.
   await page.keyboard.press('Shift+Tab');
   await page.keyboard.press('Enter');
   await expect.poll(() => page.locator('#holdings-title').count()).toBe(1);

@@ -16,6 +16,7 @@ import type {
   CommandPending,
   CreditLinePage,
   LoginResponse,
+  DirectoryPage,
   PartyInfo,
   PartyPage,
   PayablePage,
@@ -58,7 +59,7 @@ import type {
   WebhookDelivery,
   WebhookEndpoint,
 } from '../contract/services.ts';
-import type { BankAccount, BankAccountInput, BlockedPaymentEntry, PaymentFile, PaymentNotificationReport } from '../contract/payments.ts';
+import type { BankAccount, BankAccountInput, BlockedPaymentEntry, PaymentEntry, PaymentFile, PaymentNotificationReport } from '../contract/payments.ts';
 import { newNonce, signBytes, signCommand, type Signer } from './signing.ts';
 import { canonicalBytes } from '@cascade/crypto/browser';
 
@@ -220,6 +221,17 @@ export class CascadeClient {
     return res.body;
   }
 
+  /**
+   * The operator issues a bearer token to a registered party (shown once, in the answer only; the
+   * gateway keeps its hash). The lifetime is capped by the gateway's maximum. Not kept for an
+   * Idempotency-Key replay (the answer holds the secret), so a retried issue may issue a second
+   * token: list the party's tokens and revoke what is not used.
+   */
+  async issueToken(partyId: string, options: { label?: string; ttlSeconds?: number } = {}): Promise<LoginResponse> {
+    const body = { partyId, ...(options.label ? { label: options.label } : {}), ...(options.ttlSeconds ? { ttlSeconds: options.ttlSeconds } : {}) };
+    return (await this.request<LoginResponse>('issueToken', { body })).body;
+  }
+
   listTokens(query: { party?: string; after?: string; limit?: number } = {}): Promise<TokenPage> {
     return this.get('listTokens', undefined, query);
   }
@@ -286,6 +298,10 @@ export class CascadeClient {
 
   getParty(partyId: string): Promise<PartyInfo> {
     return this.get('getParty', { partyId });
+  }
+  /** The directory: parties whose name contains `q`, or whose party id or USCC starts with it (no keys). */
+  searchDirectory(q: string, query: { after?: string; limit?: number } = {}): Promise<DirectoryPage> {
+    return this.get('searchDirectory', undefined, { q, ...query });
   }
   listParties(query: { after?: string; limit?: number } = {}): Promise<PartyPage> {
     return this.get('listParties', undefined, query);
@@ -475,8 +491,8 @@ export class CascadeClient {
   getBankAccount(partyId: string): Promise<BankAccount> {
     return this.get('getBankAccount', { partyId });
   }
-  /** The caller's payment files, and the entries it pays or is paid that wait for a bank account. */
-  listPaymentFiles(query: { after?: string; limit?: number } = {}): Promise<{ files: PaymentFile[]; blocked: BlockedPaymentEntry[] }> {
+  /** The caller's payment files, the entries it pays or is paid that wait for a bank account, and the entries that pay it (its disbursements and payouts, in whatever state). */
+  listPaymentFiles(query: { after?: string; limit?: number } = {}): Promise<{ files: PaymentFile[]; blocked: BlockedPaymentEntry[]; incoming: PaymentEntry[] }> {
     return this.get('listPaymentFiles', undefined, query);
   }
   /** One payment file's pain.001.001.09 XML, as written. */

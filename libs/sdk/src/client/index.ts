@@ -5,6 +5,7 @@
  */
 export { CascadeClient, CascadeProblem, CascadeUnavailable, type ClientOptions, type CommandOptions, type ImportBody, type RequestOptions } from './client.ts';
 export { generateSigner, newNonce, newVoucherId, publicKeyOf, signCommand, signerFromRawKey, type Signer } from './signing.ts';
+export { blockSignatureValid, blocksPageSize, headerHashHex, HeaderChainVerifier, verifyChainHeaders, type ChainHeadersProblem, type ChainHeadersProblemCode, type ChainHeadersVerdict, type SealedBlockView } from './chain-verify.ts';
 export { operations, commandOperation, pathOf, type OperationId } from '../contract/operations.ts';
 export type * from '../contract/commands.ts';
 export type * from '../contract/schemas.ts';

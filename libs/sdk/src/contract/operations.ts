@@ -29,14 +29,16 @@ const post = (path: string): OperationSpec => ({ method: 'POST', path });
 export const operations = {
   // Public, no token: what a client needs before it can sign anything.
   getChain: get('/v1/chain'),
-  // Sessions: a signed login gives a bearer token; tokens are listed and revoked.
+  // Sessions: a signed login gives a bearer token (or the operator issues one to a party); tokens are listed and revoked.
   login: { method: 'POST', path: '/v1/auth/login' },
+  issueToken: post('/v1/tokens'),
   listTokens: get('/v1/tokens'),
   revokeToken: { method: 'DELETE', path: '/v1/tokens/:tokenId' },
   // Parties and their keys.
   registerParty: command('/v1/parties', 'party.register'),
   listParties: get('/v1/parties'),
   getParty: get('/v1/parties/:partyId'),
+  searchDirectory: get('/v1/directory'),
   addKey: command('/v1/parties/:partyId/keys', 'key.add', { partyId: 'actor' }),
   revokeKey: command('/v1/parties/:partyId/keys/:keyId/revoke', 'key.revoke', { partyId: 'actor', keyId: 'keyId' }),
   changePolicy: command('/v1/policy', 'policy.change'),

@@ -82,6 +82,16 @@ export const LoginResponseSchema = Type.Object({
   expiresAt: InstantSchema,
 });
 
+/** The operator's issue of a token to a registered party (`POST /v1/tokens`), for a client that cannot sign a login itself. */
+export const IssueTokenBodySchema = Type.Object(
+  {
+    partyId: PartyIdSchema,
+    label: Type.Optional(Type.String({ minLength: 1, maxLength: 100, description: 'a name for the token, shown when tokens are listed' })),
+    ttlSeconds: Type.Optional(Type.Integer({ minimum: 60, description: 'lifetime asked for; capped by the gateway (GATEWAY_TOKEN_TTL_SECONDS_MAX)' })),
+  },
+  { additionalProperties: false },
+);
+
 export const TokenSchema = Type.Object({
   tokenId: UuidSchema,
   partyId: PartyIdSchema,
@@ -109,6 +119,10 @@ export const PartySchema = Type.Object({
   registeredAt: InstantSchema,
 });
 export const PartyPageSchema = Type.Object({ items: Type.Array(PartySchema), next: nullable(Type.String()) });
+
+/** A party as the directory every signed-in party may search shows it: who it is, never its keys. */
+export const DirectoryEntrySchema = Type.Object({ partyId: PartyIdSchema, uscc: nullable(Type.String()), name: Type.String(), roles: Type.Array(RoleSchema) });
+export const DirectoryPageSchema = Type.Object({ items: Type.Array(DirectoryEntrySchema), next: nullable(Type.String()) });
 
 /** A ledger event as a command's result carries it. */
 export const LedgerEventSchema = Type.Object({ type: Type.String(), data: Type.Unknown() }, open);
@@ -218,11 +232,14 @@ export const ProofSchema = Type.Object({ version: Type.Literal(1), record: Type.
 
 export type Problem = Static<typeof ProblemSchema>;
 export type LoginResponse = Static<typeof LoginResponseSchema>;
+export type IssueTokenBody = Static<typeof IssueTokenBodySchema>;
 export type TokenInfo = Static<typeof TokenSchema>;
 export type TokenPage = Static<typeof TokenPageSchema>;
 export type ChainInfo = Static<typeof ChainSchema>;
 export type PartyInfo = Static<typeof PartySchema>;
 export type PartyPage = Static<typeof PartyPageSchema>;
+export type DirectoryEntry = Static<typeof DirectoryEntrySchema>;
+export type DirectoryPage = Static<typeof DirectoryPageSchema>;
 export type CommandAccepted = Static<typeof CommandAcceptedSchema>;
 export type CommandPending = Static<typeof CommandPendingSchema>;
 export type CommandRefused = Static<typeof CommandRefusedSchema>;

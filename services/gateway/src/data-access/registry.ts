@@ -88,6 +88,25 @@ export async function listParties(db: Db, after: string | null, limit: number): 
   return rows.map(partyOf);
 }
 
+export const directoryPageMax = 50;
+
+/**
+ * The directory's search: parties whose name contains `q` (case-insensitively), or whose party id
+ * or USCC starts with it, in party-id order after the cursor. A scan of the view's parties table,
+ * which holds the platform's registered parties (thousands, not millions); a trigram index is the
+ * next step if it grows.
+ */
+export async function searchParties(db: Db, q: string, after: string | null, limit: number): Promise<PartyRecord[]> {
+  const { rows } = await db.query(
+    `SELECT * FROM parties
+      WHERE (strpos(lower(name), lower($1)) > 0 OR starts_with(upper(party_id), upper($1)) OR starts_with(upper(coalesce(uscc, '')), upper($1)))
+        AND ($2::text IS NULL OR party_id > $2)
+      ORDER BY party_id LIMIT $3`,
+    [q, after, Math.min(limit, directoryPageMax)],
+  );
+  return rows.map(partyOf);
+}
+
 /** The issuers of these vouchers' trees, for the ones the view knows (ids are UUIDs). */
 export async function issuersOfVouchers(db: Db, voucherIds: readonly string[]): Promise<Map<string, string>> {
   const { rows } = await db.query<{ voucher_id: string; issuer: string }>('SELECT voucher_id, issuer FROM voucher_issuers WHERE voucher_id = ANY($1::uuid[])', [voucherIds]);

@@ -2,7 +2,8 @@
  * Bearer tokens in the gateway's PostgreSQL schema. A token is `cgt1.<tokenId>.<secret>`; the row
  * keeps the SHA-256 of the secret only, so neither a dump nor a log line gives anyone a token.
  * A token is issued in the same transaction that records its login's nonce, so a replayed login
- * fails on the nonce's primary key and issues nothing.
+ * fails on the nonce's primary key and issues nothing. A token the operator issues to a party
+ * (`POST /v1/tokens`) has no login, hence no nonce.
  */
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { withTransaction, type Pool } from '@cascade/db';
@@ -51,13 +52,18 @@ const rowOf = (r: { token_id: string; party_id: string; label: string | null; cr
 export class TokenStore {
   constructor(private readonly pool: Pool) {}
 
-  /** Issues a token for a verified login; throws LoginReplayedError when the nonce was used. */
-  async issue(input: { partyId: string; loginNonce: string; label: string | null; now: Date; expiresAt: Date }): Promise<{ token: string; row: TokenRow }> {
+  /**
+   * Issues a token: for a verified login (its nonce, used once: LoginReplayedError when it was
+   * used before), or with `loginNonce` null for the operator's issue to a registered party.
+   */
+  async issue(input: { partyId: string; loginNonce: string | null; label: string | null; now: Date; expiresAt: Date }): Promise<{ token: string; row: TokenRow }> {
     const tokenId = uuidv7();
     const secret = randomBytes(secretBytes).toString('base64url');
     return withTransaction(this.pool, async (client) => {
-      const claimed = await client.query('INSERT INTO login_nonces (party_id, nonce, used_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING', [input.partyId, input.loginNonce, input.now]);
-      if (claimed.rowCount === 0) throw new LoginReplayedError(`login nonce ${input.loginNonce} of ${input.partyId} was used before`);
+      if (input.loginNonce !== null) {
+        const claimed = await client.query('INSERT INTO login_nonces (party_id, nonce, used_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING', [input.partyId, input.loginNonce, input.now]);
+        if (claimed.rowCount === 0) throw new LoginReplayedError(`login nonce ${input.loginNonce} of ${input.partyId} was used before`);
+      }
       const { rows } = await client.query(
         'INSERT INTO tokens (token_id, party_id, secret_sha256, label, created_at, expires_at) VALUES ($1, $2, $3, $4, $5, $6) RETURNING *',
         [tokenId, input.partyId, sha256(secret), input.label, input.now, input.expiresAt],

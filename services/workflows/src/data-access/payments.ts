@@ -165,6 +165,12 @@ export async function entriesOfFiles(db: Db, fileIds: string[]): Promise<EntryRo
   return rows.map(entryOf);
 }
 
+/** The entries that pay `creditor`, newest first, at most `limit`. */
+export async function entriesPaying(db: Db, q: { creditor: string; limit: number }): Promise<EntryRow[]> {
+  const { rows } = await db.query(`SELECT ${entryColumns} FROM payment_entries WHERE creditor = $1 ORDER BY planned_at DESC, id LIMIT $2`, [q.creditor, q.limit]);
+  return rows.map(entryOf);
+}
+
 /** Planned entries the party pays or is paid (all of them for `null`) that wait for an account. */
 export async function blockedEntries(db: Db, q: { partyId: string | null; limit: number }): Promise<(EntryRow & { debtorHasAccount: boolean; creditorHasAccount: boolean })[]> {
   const { rows } = await db.query(

@@ -2,8 +2,8 @@
 import type { FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import { Problem, commonProblems } from '@cascade/errors';
-import { BalancesSchema, CursorSchema, PageLimitSchema, PartyPageSchema, PartySchema } from '@cascade/sdk/contract';
-import { keysOfParty, listParties, type PartyRecord } from '../../data-access/registry.ts';
+import { BalancesSchema, CursorSchema, DirectoryPageSchema, PageLimitSchema, PartyPageSchema, PartySchema } from '@cascade/sdk/contract';
+import { directoryPageMax, keysOfParty, listParties, searchParties, type PartyRecord } from '../../data-access/registry.ts';
 import { allRoles, type RouteTable } from '../../route-table.ts';
 import type { Pool } from '@cascade/db';
 import { commandRoute, ok, params } from './common.ts';
@@ -32,6 +32,33 @@ export const partyRoutes = {
         const limit = q.limit ?? 50;
         const page = await listParties(ctx.pool, q.after ?? null, limit);
         return { items: await Promise.all(page.map((p) => withKeys(ctx.pool, p))), next: page.length === limit ? page.at(-1)!.partyId : null };
+      },
+    },
+  },
+  searchDirectory: {
+    summary: 'Search the directory by (part of) a name, or the start of a party id or USCC: who a counterparty is, without keys (every signed-in party)',
+    tags,
+    access: { auth: 'token', roles: allRoles },
+    schema: {
+      querystring: Type.Object(
+        {
+          q: Type.String({ minLength: 1, maxLength: 100, description: 'part of the name, or the start of the party id or USCC' }),
+          after: Type.Optional(CursorSchema),
+          limit: Type.Optional(Type.Integer({ minimum: 1, maximum: directoryPageMax, default: 20 })),
+        },
+        { additionalProperties: false },
+      ),
+      response: ok(DirectoryPageSchema),
+    },
+    answer: {
+      kind: 'local',
+      handle: async (ctx, request) => {
+        const q = request.query as { q: string; after?: string; limit?: number };
+        const limit = q.limit ?? 20;
+        // Answered from the gateway's own view of the registry (as listParties and getParty are): the
+        // ledger's read API has no name search, and the view is what every token is checked against.
+        const page = await searchParties(ctx.pool, q.q.trim() || q.q, q.after ?? null, limit);
+        return { items: page.map((p) => ({ partyId: p.partyId, uscc: p.uscc, name: p.name, roles: p.roles })), next: page.length === limit ? page.at(-1)!.partyId : null };
       },
     },
   },

@@ -2,12 +2,14 @@
  * Sessions. Bootstrap without any shared password: a party logs in by signing a `session.login`
  * command with a key registered to it (the operator with the key its genesis names; every other
  * party with a key the operator registered for it), and gets a bearer token. The login is bound
- * to this chain, at most `loginAgeMaxMs` old, and its nonce is used once. Tokens are listed and
- * revoked by their party (the operator may revoke anyone's, to offboard).
+ * to this chain, at most `loginAgeMaxMs` old, and its nonce is used once. The operator may also
+ * issue a token to a registered party (for a client of that party's that cannot sign, or to hand
+ * over access while its keys are set up). Tokens are listed and revoked by their party (the
+ * operator may list and revoke anyone's, to offboard).
  */
 import { Type } from 'typebox';
 import { Problem, commonProblems } from '@cascade/errors';
-import { CursorSchema, LoginBodySchema, LoginResponseSchema, PageLimitSchema, PartyIdSchema, TokenPageSchema, TokenSchema } from '@cascade/sdk/contract';
+import { CursorSchema, IssueTokenBodySchema, LoginBodySchema, LoginResponseSchema, PageLimitSchema, PartyIdSchema, TokenPageSchema, TokenSchema } from '@cascade/sdk/contract';
 import { LoginReplayedError } from '../../data-access/tokens.ts';
 import { checkChainAndTime, checkSignatures, type SignedBody } from '../../edge/command-checks.ts';
 import { gatewayProblems } from '../../problems.ts';
@@ -41,6 +43,30 @@ export const sessionRoutes = {
           if (error instanceof LoginReplayedError) throw new Problem(gatewayProblems.nonceAlreadyUsed, 'this login was used before; sign a new one with a fresh nonce');
           throw error;
         }
+      },
+    },
+  },
+  issueToken: {
+    summary: 'The operator issues a bearer token to a registered party (shown once, stored only hashed; lifetime capped by the maximum)',
+    tags: ['sessions'],
+    access: { auth: 'token', roles: ['operator'] },
+    answersSecret: true,
+    schema: { body: IssueTokenBodySchema, response: { 201: LoginResponseSchema, ...problems } },
+    answer: {
+      kind: 'local',
+      handle: async (ctx, request, reply, principal) => {
+        const body = request.body as { partyId: string; label?: string; ttlSeconds?: number };
+        // The gateway's view of the registry (from ledger.events) is what every token is checked
+        // against; a party it does not hold could not use the token, so none is issued.
+        const party = await ctx.registry.party(body.partyId);
+        if (!party) throw new Problem(gatewayProblems.unknownParty, `no party ${body.partyId} is registered`);
+        const now = new Date();
+        const ttlSeconds = Math.min(body.ttlSeconds ?? ctx.config.tokenTtlSecondsDefault, ctx.config.tokenTtlSecondsMax);
+        const { token, row } = await ctx.tokens.issue({ partyId: party.partyId, loginNonce: null, label: body.label ?? null, now, expiresAt: new Date(now.getTime() + ttlSeconds * 1000) });
+        // Who issued which token to whom, for the audit trail; never the token itself.
+        request.log.info({ tokenId: row.tokenId, partyId: party.partyId, issuedBy: principal!.partyId, expiresAt: row.expiresAt }, 'token issued by the operator');
+        void reply.status(201);
+        return { token, tokenId: row.tokenId, partyId: party.partyId, roles: party.roles, expiresAt: row.expiresAt };
       },
     },
   },

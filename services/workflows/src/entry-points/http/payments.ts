@@ -132,7 +132,18 @@ export const paymentsRouteSchemas = {
   getBankAccount: { params: partyParams, response: { 200: bankAccountAnswer } },
   listPaymentFiles: {
     querystring: filesQuery,
-    response: { 200: { type: 'object', required: ['files', 'blocked'], additionalProperties: false, properties: { files: { type: 'array', items: fileSchema }, blocked: { type: 'array', items: blockedSchema } } } },
+    response: {
+      200: {
+        type: 'object',
+        required: ['files', 'blocked', 'incoming'],
+        additionalProperties: false,
+        properties: {
+          files: { type: 'array', items: fileSchema },
+          blocked: { type: 'array', items: blockedSchema },
+          incoming: { type: 'array', items: entrySchema, description: 'the entries that pay the caller (its disbursements and payouts), newest first, in whatever state: what a payee may see of the payer’s files' },
+        },
+      },
+    },
   },
   getPaymentFile: { params: idParams, response: { 200: { type: 'string', description: 'the pain.001.001.09 document (application/xml)' } } },
   importPaymentNotification: { response: { 200: reportSchema } },
@@ -197,7 +208,11 @@ export function paymentRoutes(app: FastifyInstance, deps: PaymentsDeps): void {
     const files = await payments.listFiles(deps.pool, { debtor: caller.seesAll ? null : caller.partyId, after: request.query.after, limit });
     const entries = await payments.entriesOfFiles(deps.pool, files.map((f) => f.id));
     const blocked = await payments.blockedEntries(deps.pool, { partyId: caller.seesAll ? null : caller.partyId, limit: pageSizeMax * 20 });
+    // A payee is not the debtor of any file that pays it, so it sees none of them; it does see its
+    // own entries in them (amount, reference, state), so a supplier can follow its disbursement.
+    const incoming = await payments.entriesPaying(deps.pool, { creditor: caller.partyId, limit: pageSizeMax * 2 });
     return {
+      incoming: incoming.map(entryAnswer),
       files: files.map((f) => ({
         id: f.id,
         debtor: f.debtor,

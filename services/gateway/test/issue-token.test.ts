@@ -1,0 +1,99 @@
+/**
+ * The operator's issue of a bearer token to a registered party (`POST /v1/tokens`), against a
+ * gateway in front of the real ledger process: the token works as the party's own, is listed
+ * (by the party, and by the operator with `?party=`), is capped at the configured maximum
+ * lifetime, and once revoked is refused at once. Refused: an unregistered party (problem+json
+ * `unknownParty`), any caller but the operator, no token, an unknown body field.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CascadeProblem, type CascadeClient } from '@cascade/sdk/client';
+import { newUscc, Stack, type TestParty } from './stack.ts';
+
+let stack: Stack;
+let operator: CascadeClient;
+let supplier: TestParty & { client: CascadeClient };
+const tokenTtlSecondsMax = 7 * 86_400;
+
+beforeAll(async () => {
+  stack = await Stack.start();
+  await stack.gateway({ GATEWAY_TOKEN_TTL_SECONDS_MAX: String(tokenTtlSecondsMax) });
+  operator = await stack.operatorClient();
+  supplier = await stack.register(['supplier']);
+}, 180_000);
+afterAll(async () => {
+  await stack?.stop();
+});
+
+const refusalOf = async (p: Promise<unknown>): Promise<CascadeProblem> => {
+  const e = await p.then(() => undefined, (error: unknown) => error);
+  expect(e).toBeInstanceOf(CascadeProblem);
+  return e as CascadeProblem;
+};
+
+describe('POST /v1/tokens (issueToken)', () => {
+  it('issues a token the party uses as its own; listed by the party and the operator; revoked, it is refused at once', async () => {
+    const issued = await operator.issueToken(supplier.partyId, { label: 'ERP connector', ttlSeconds: 3_600 });
+    expect(issued).toMatchObject({ partyId: supplier.partyId, roles: ['supplier'] });
+    expect(issued.token).toMatch(new RegExp(`^cgt1\\.${issued.tokenId}\\.[A-Za-z0-9_-]{43}$`));
+    expect(Date.parse(issued.expiresAt) - Date.now()).toBeGreaterThan(3_500_000);
+    expect(Date.parse(issued.expiresAt) - Date.now()).toBeLessThanOrEqual(3_600_000);
+
+    const asParty = stack.client(undefined, issued.token);
+    const own = await asParty.listTokens();
+    const row = own.items.find((t) => t.tokenId === issued.tokenId);
+    expect(row).toMatchObject({ partyId: supplier.partyId, label: 'ERP connector', revokedAt: null });
+    expect(row).not.toHaveProperty('token');
+    expect((await asParty.getParty(supplier.partyId)).roles).toEqual(['supplier']);
+    // The operator sees it among the party's tokens (beside the party's own login).
+    const listed = await operator.listTokens({ party: supplier.partyId });
+    expect(listed.items.map((t) => t.tokenId)).toContain(issued.tokenId);
+    expect(listed.items.every((t) => t.partyId === supplier.partyId)).toBe(true);
+
+    const revoked = await operator.revokeToken(issued.tokenId);
+    expect(revoked.revokedAt).not.toBeNull();
+    const refused = await refusalOf(asParty.listTokens());
+    expect([refused.status, refused.code]).toEqual([401, 'tokenInvalid']);
+    // The party's own login is untouched.
+    expect((await supplier.client.listTokens()).items.length).toBeGreaterThan(0);
+  });
+
+  it('caps the lifetime at the configured maximum', async () => {
+    const issued = await operator.issueToken(supplier.partyId, { ttlSeconds: 366 * 86_400 });
+    const lifetimeMs = Date.parse(issued.expiresAt) - Date.now();
+    expect(lifetimeMs).toBeLessThanOrEqual(tokenTtlSecondsMax * 1000);
+    expect(lifetimeMs).toBeGreaterThan(tokenTtlSecondsMax * 1000 - 60_000);
+  });
+
+  it('keeps no answer for an Idempotency-Key replay: the secret is not stored outside its hash', async () => {
+    const send = () =>
+      fetch(`${stack.gateways[0]!.url}/v1/tokens`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${(operator as unknown as { token: string }).token}`, 'content-type': 'application/json', 'idempotency-key': 'same-key-twice' },
+        body: JSON.stringify({ partyId: supplier.partyId }),
+      });
+    const [a, b] = [await send(), await send()];
+    expect([a.status, b.status]).toEqual([201, 201]);
+    expect(b.headers.get('idempotent-replayed')).toBeNull();
+    const [ta, tb] = [(await a.json()) as { tokenId: string }, (await b.json()) as { tokenId: string }];
+    expect(ta.tokenId).not.toBe(tb.tokenId);
+  });
+
+  it('refuses an unregistered party with problem+json unknownParty, and every caller but the operator', async () => {
+    const unknown = newUscc();
+    const res = await fetch(`${stack.gateways[0]!.url}/v1/tokens`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${(operator as unknown as { token: string }).token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ partyId: unknown }),
+    });
+    expect(res.status).toBe(404);
+    expect(res.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+    expect(await res.json()).toMatchObject({ code: 'unknownParty', detail: `no party ${unknown} is registered` });
+
+    const bySupplier = await refusalOf(supplier.client.issueToken(supplier.partyId));
+    expect([bySupplier.status, bySupplier.code]).toEqual([403, 'actorLacksRole']);
+    const anonymous = await refusalOf(stack.client().issueToken(supplier.partyId));
+    expect(anonymous.status).toBe(401);
+    const extraField = await refusalOf(operator.request('issueToken', { body: { partyId: supplier.partyId, roles: ['operator'] } }));
+    expect(extraField.status).toBe(400);
+  });
+});
