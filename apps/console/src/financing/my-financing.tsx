@@ -14,7 +14,7 @@ import type { MessageKey } from '../shared/i18n.ts';
 import { formatAmount } from '../shared/money.ts';
 import { describeError } from '../shared/problem.ts';
 import { useSession } from '../shared/session.tsx';
-import { formatRate } from './products.tsx';
+import { formatRate } from './product-comparison.tsx';
 
 type Stage = 'requested' | 'approved' | 'blocked' | 'filed' | 'paid' | 'partial';
 interface Followed {

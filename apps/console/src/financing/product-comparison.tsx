@@ -75,7 +75,7 @@ export function ProductComparison({ voucher, chosen, onChoose }: { voucher: Vouc
 
   return (
     <section aria-labelledby={`products-${voucher.voucherId}`} className="products">
-      <h4 id={`products-${voucher.voucherId}`}>{t('productsTitle')}</h4>
+      <h4 id={`products-${voucher.voucherId}`}>{t('matchingProductsTitle')}</h4>
       <button type="button" disabled={busy} onClick={() => void compare()}>{t('productsCompare')}</button>
       {error && <p role="alert">{error}</p>}
       {matching && (

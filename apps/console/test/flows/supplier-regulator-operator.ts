@@ -207,7 +207,7 @@ export async function supplierComparesProductsAndFollowsFinancing(h: ConsoleHarn
   await expect.poll(async () => {
     await s.getByRole('button', { name: '刷新' }).click();
     return followed.getAttribute('data-stage');
-  }, { timeout: 60_000, intervals: [1_000] }).toBe('filed');
+  }, { timeout: 60_000, interval: 1_000 }).toBe('filed');
   const money = (a: string) => a.replace(/\B(?=(\d{3})+(?!\d))/g, ',');
   expect(await followed.getByTestId('step-approved').textContent()).toContain(`年利率 3% · ${terms.days} 天 · 利息 ${money(terms.interest)} · 费用 100.00 · 实付 ${money(terms.net)}`);
   const entry = (await supplier.client.listPaymentFiles()).incoming.find((e) => e.voucherId === voucherId)!;
