@@ -199,9 +199,10 @@ describe('the web console in headless Chromium', () => {
   it('lets a supplier compare the products that fit its voucher, request the cheapest, and follow it to the disbursement', () => supplierComparesProductsAndFollowsFinancing(h), 120_000);
   it('lets the regulator find a party by name, see its vouchers and tree, and verify the chain of block headers in the browser', () => regulatorFindsPartyAndVerifiesChain(h), 120_000);
 
-  it('logs no console errors on any page, but for Chromium\'s line about the one refusal the scenario provokes', () => {
+  it('logs no console errors on any page, but for Chromium\'s lines about the refusals the flows provoke on purpose', () => {
     // Chromium logs every HTTP error response as "Failed to load resource"; the frozen voucher's
-    // transfer is refused with 409 on purpose, and that must be the only one.
+    // transfer is refused with 409 on purpose, and each flow names the ones it provokes
+    // (h.expectedNetworkErrors): those must be the only ones.
     const network = h.consoleErrors.filter((m) => m.startsWith('Failed to load resource'));
     expect(h.consoleErrors.filter((m) => !network.includes(m))).toEqual([]);
     expect(network.sort()).toEqual(['Failed to load resource: the server responded with a status of 409 (Conflict)', ...h.expectedNetworkErrors].sort());
