@@ -3,7 +3,7 @@
  * gateway in front of the real ledger process: the token works as the party's own, is listed
  * (by the party, and by the operator with `?party=`), is capped at the configured maximum
  * lifetime, and once revoked is refused at once. Refused: an unregistered party (problem+json
- * `unknownParty`), any caller but the operator, no token, an unknown body field.
+ * `unknownParty`), the regulator or an operator (`tokenNotForEnterprise`), any caller but the operator, no token, an unknown body field.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CascadeProblem, type CascadeClient } from '@cascade/sdk/client';
@@ -88,6 +88,15 @@ describe('POST /v1/tokens (issueToken)', () => {
     expect(res.status).toBe(404);
     expect(res.headers.get('content-type')).toMatch(/^application\/problem\+json/);
     expect(await res.json()).toMatchObject({ code: 'unknownParty', detail: `no party ${unknown} is registered` });
+
+    // Not to the regulator (who reads everything) nor to an operator: only enterprises.
+    const regulator = await stack.register(['regulator']);
+    for (const partyId of [regulator.partyId, stack.operator.partyId]) {
+      const before = (await operator.listTokens({ party: partyId })).items.length;
+      const privileged = await refusalOf(operator.issueToken(partyId));
+      expect([privileged.status, privileged.code]).toEqual([403, 'tokenNotForEnterprise']);
+      expect((await operator.listTokens({ party: partyId })).items.length).toBe(before);
+    }
 
     const bySupplier = await refusalOf(supplier.client.issueToken(supplier.partyId));
     expect([bySupplier.status, bySupplier.code]).toEqual([403, 'actorLacksRole']);

@@ -17,6 +17,7 @@ const problemsZh: Record<string, string> = {
   nothingToFreeze: '该凭证及其子凭证都不处于可冻结的状态。',
   unknownVoucher: '凭证不存在，或您无权查看。',
   unknownParty: '所指定的参与方未注册。',
+  tokenNotForEnterprise: '运营方只能为企业（核心企业、供应商、资金方）签发令牌；监管方和运营方须用自己的私钥登录。',
   counterpartyLacksRole: '对方不具备所需角色。',
   signerNotEntitled: '您无权对该凭证执行此操作。',
   childrenMustSumToParent: '拆分金额与留存金额之和必须等于原凭证金额。',

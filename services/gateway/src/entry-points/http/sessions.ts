@@ -60,6 +60,10 @@ export const sessionRoutes = {
         // against; a party it does not hold could not use the token, so none is issued.
         const party = await ctx.registry.party(body.partyId);
         if (!party) throw new Problem(gatewayProblems.unknownParty, `no party ${body.partyId} is registered`);
+        // A token it issued, the operator holds until it hands it over: one for the regulator (who
+        // reads everything) or another operator would give the operator more than its own role.
+        const privileged = party.roles.filter((r) => r === 'regulator' || r === 'operator');
+        if (privileged.length > 0) throw new Problem(gatewayProblems.tokenNotForEnterprise, `${body.partyId} is a ${privileged.join(' and ')}: it logs in with its own key (POST /v1/auth/login)`);
         const now = new Date();
         const ttlSeconds = Math.min(body.ttlSeconds ?? ctx.config.tokenTtlSecondsDefault, ctx.config.tokenTtlSecondsMax);
         const { token, row } = await ctx.tokens.issue({ partyId: party.partyId, loginNonce: null, label: body.label ?? null, now, expiresAt: new Date(now.getTime() + ttlSeconds * 1000) });
