@@ -59,6 +59,7 @@ import type {
   WebhookEndpoint,
 } from '../contract/services.ts';
 import type { BankAccount, BankAccountInput, BlockedPaymentEntry, PaymentFile, PaymentNotificationReport } from '../contract/payments.ts';
+import { readEventStream, type LiveEventData, type StreamedEvent } from './events.ts';
 import { newNonce, signBytes, signCommand, type Signer } from './signing.ts';
 import { canonicalBytes } from '@cascade/crypto/browser';
 
@@ -487,5 +488,26 @@ export class CascadeClient {
   async importPaymentNotification(file: ImportBody, options: { format: 'camt.054' | 'csv'; idempotencyKey?: string }): Promise<PaymentNotificationReport> {
     const raw = { body: file, contentType: options.format === 'csv' ? 'text/csv' : 'application/xml' };
     return (await this.request<PaymentNotificationReport>('importPaymentNotification', { raw, idempotencyKey: options.idempotencyKey ?? newNonce() })).body;
+  }
+
+  // ---- live events
+
+  /**
+   * Opens the caller's live event stream (`GET /v1/events`) and yields its events — each ledger
+   * event that concerns the caller, with what it may see, and an `end` event with the reason the
+   * gateway closes it — until it ends or `signal` aborts. Not retried: a caller that wants to stay
+   * subscribed reconnects (with a backoff) and reloads what it shows. Throws CascadeProblem for a
+   * refusal (401, 429 past the streams a token may hold).
+   */
+  async *streamEvents(options: { signal?: AbortSignal } = {}): AsyncGenerator<StreamedEvent<LiveEventData | { reason: string }>> {
+    const url = this.options.baseUrl.replace(/\/$/, '') + operations.streamEvents.path;
+    const headers: Record<string, string> = { accept: 'text/event-stream' };
+    if (this.token) headers.authorization = `Bearer ${this.token}`;
+    const res = await this.fetchFn(url, { method: 'GET', headers, ...(options.signal ? { signal: options.signal } : {}) });
+    if (res.status !== 200 || !res.body) {
+      const text = await res.text();
+      throw new CascadeProblem(res.status, (text ? JSON.parse(text) : { type: 'about:blank', title: `HTTP ${res.status}`, status: res.status }) as Problem);
+    }
+    yield* readEventStream<LiveEventData | { reason: string }>(res.body, options.signal);
   }
 }
