@@ -7,6 +7,7 @@ import { useMemo, useState } from 'react';
 import { CascadeClient, type Role, type Signer } from '@cascade/sdk/client';
 import { FinancingRequests } from './financing/requests.tsx';
 import { signerFromPem } from './keys/pem.ts';
+import { LiveIndicator, LiveProvider } from './live/live-events.tsx';
 import { Onboarding } from './parties/onboard.tsx';
 import { translate, type Lang, type MessageKey } from './shared/i18n.ts';
 import { describeError } from './shared/problem.ts';
@@ -43,17 +44,20 @@ export function App() {
       </header>
       {session ? (
         <SessionContext.Provider value={{ session, lang, t }}>
-          <nav aria-label="main">
-            {tabs.map((name) => (
-              <button type="button" key={name} aria-current={name === current ? 'page' : undefined} onClick={() => setTab(name)}>{t(tabLabel[name])}</button>
-            ))}
-          </nav>
-          <main>
-            {current === 'vouchers' && <Holdings />}
-            {current === 'financing' && <FinancingRequests />}
-            {current === 'supervision' && <Supervision />}
-            {current === 'onboarding' && <Onboarding />}
-          </main>
+          <LiveProvider>
+            <LiveIndicator />
+            <nav aria-label="main">
+              {tabs.map((name) => (
+                <button type="button" key={name} aria-current={name === current ? 'page' : undefined} onClick={() => setTab(name)}>{t(tabLabel[name])}</button>
+              ))}
+            </nav>
+            <main>
+              {current === 'vouchers' && <Holdings />}
+              {current === 'financing' && <FinancingRequests />}
+              {current === 'supervision' && <Supervision />}
+              {current === 'onboarding' && <Onboarding />}
+            </main>
+          </LiveProvider>
         </SessionContext.Provider>
       ) : (
         <main>

@@ -88,6 +88,11 @@ const zh = {
   status_rejected: '已拒收',
   status_revoked: '已撤回',
   status_cancelled: '已作废',
+  // keys, proofs and live updates (console-keys-live)
+  liveOn: '实时更新中',
+  liveConnecting: '正在连接实时更新…',
+  liveRetrying: '实时更新已断开，正在重连…',
+  liveEnded: '实时更新已停止（令牌失效，请重新登录）',
 } as const;
 
 export type MessageKey = keyof typeof zh;
@@ -179,6 +184,11 @@ const en: Record<MessageKey, string> = {
   status_rejected: 'Rejected',
   status_revoked: 'Revoked',
   status_cancelled: 'Cancelled',
+  // keys, proofs and live updates (console-keys-live)
+  liveOn: 'Live',
+  liveConnecting: 'Connecting live updates…',
+  liveRetrying: 'Live updates lost, reconnecting…',
+  liveEnded: 'Live updates stopped (token no longer valid; sign in again)',
 };
 
 export const catalog: Record<Lang, Record<MessageKey, string>> = { zh, en };

@@ -11,8 +11,11 @@ import { formatAmount, isAmount, remainderOf } from '../shared/money.ts';
 import { describeError } from '../shared/problem.ts';
 import { useSession } from '../shared/session.tsx';
 import { SignDialog, type PendingCommand } from '../shared/sign-dialog.tsx';
+import { useLiveReload } from '../live/live-events.tsx';
 import { IssueForm } from './issue.tsx';
 import { TreeView } from './tree-view.tsx';
+
+const liveReloadPrefixes = ['Voucher', 'Financing'] as const;
 
 type Form = { kind: 'transfer' | 'finance'; voucher: VoucherView } | null;
 
@@ -76,6 +79,8 @@ export function Holdings() {
     }
   }, [session]);
   useEffect(() => void load(), [load]);
+  // A voucher or financing of the viewer's changed (the live stream): the list is asked for again.
+  useLiveReload(() => void load(), liveReloadPrefixes);
 
   async function showTree(voucherId: string) {
     try {

@@ -497,9 +497,10 @@ export class CascadeClient {
    * event that concerns the caller, with what it may see, and an `end` event with the reason the
    * gateway closes it — until it ends or `signal` aborts. Not retried: a caller that wants to stay
    * subscribed reconnects (with a backoff) and reloads what it shows. Throws CascadeProblem for a
-   * refusal (401, 429 past the streams a token may hold).
+   * refusal (401, 429 past the streams a token may hold). `onOpen` is called once the gateway
+   * has answered 200 (the stream is attached), before any event.
    */
-  async *streamEvents(options: { signal?: AbortSignal } = {}): AsyncGenerator<StreamedEvent<LiveEventData | { reason: string }>> {
+  async *streamEvents(options: { signal?: AbortSignal; onOpen?: () => void } = {}): AsyncGenerator<StreamedEvent<LiveEventData | { reason: string }>> {
     const url = this.options.baseUrl.replace(/\/$/, '') + operations.streamEvents.path;
     const headers: Record<string, string> = { accept: 'text/event-stream' };
     if (this.token) headers.authorization = `Bearer ${this.token}`;
@@ -508,6 +509,7 @@ export class CascadeClient {
       const text = await res.text();
       throw new CascadeProblem(res.status, (text ? JSON.parse(text) : { type: 'about:blank', title: `HTTP ${res.status}`, status: res.status }) as Problem);
     }
+    options.onOpen?.();
     yield* readEventStream<LiveEventData | { reason: string }>(res.body, options.signal);
   }
 }
