@@ -1,12 +1,16 @@
 /**
- * The console's shell: sign-in (a signed login with the key file, or a pasted bearer token), the
- * language switch, and one tab per role the party holds. The private key is read from the file in
- * the page and kept in memory; only signatures and the bearer token leave the browser.
+ * The console's shell: sign-in (a signed login with the key file, a key kept in this browser, or
+ * a pasted bearer token; a key can be created here too), the language switch, and one tab per role
+ * the party holds. A key file is read in the page and kept in memory; a key created here is kept in
+ * IndexedDB as keys/browser-keys.ts says; only signatures and the bearer token leave the browser.
  */
 import { useMemo, useState } from 'react';
-import { CascadeClient, type Role, type Signer } from '@cascade/sdk/client';
+import { CascadeClient, type AnySigner, type Role } from '@cascade/sdk/client';
 import { FinancingRequests } from './financing/requests.tsx';
+import { rememberParty } from './keys/browser-keys.ts';
+import { CreateKey } from './keys/create-key.tsx';
 import { signerFromPem } from './keys/pem.ts';
+import { StoredKeys } from './keys/stored-keys.tsx';
 import { LiveIndicator, LiveProvider } from './live/live-events.tsx';
 import { Onboarding } from './parties/onboard.tsx';
 import { translate, type Lang, type MessageKey } from './shared/i18n.ts';
@@ -70,7 +74,8 @@ export function App() {
 
 function SignIn({ t, lang, onSignedIn }: { t: (key: MessageKey) => string; lang: Lang; onSignedIn: (s: Session) => void }) {
   const [partyId, setPartyId] = useState('');
-  const [signer, setSigner] = useState<Signer | null>(null);
+  const [signer, setSigner] = useState<AnySigner | null>(null);
+  const [storedReload, setStoredReload] = useState(0);
   const [token, setToken] = useState('');
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
@@ -100,6 +105,8 @@ function SignIn({ t, lang, onSignedIn }: { t: (key: MessageKey) => string; lang:
       } else {
         if (!signer) throw new Error(t('keyNeeded'));
         roles = (await client.login(id, signer, { label: 'web console' })).roles;
+        // A key kept in this browser remembers whom it signed in as, for next time.
+        await rememberParty(signer.keyId, id).catch(() => undefined);
       }
       onSignedIn({ client, partyId: id, roles, signer });
     } catch (e) {
@@ -110,24 +117,41 @@ function SignIn({ t, lang, onSignedIn }: { t: (key: MessageKey) => string; lang:
   }
 
   return (
-    <form aria-labelledby="signin-title" onSubmit={(e) => { e.preventDefault(); void signIn(false); }}>
-      <h2 id="signin-title">{t('signIn')}</h2>
-      <label>
-        {t('partyId')}
-        <input name="partyId" autoComplete="username" value={partyId} onChange={(e) => setPartyId(e.target.value)} />
-      </label>
-      <label>
-        {t('keyFile')}
-        <input name="keyFile" type="file" accept=".pem,.key,application/x-pem-file" onChange={(e) => void loadKey(e.target.files?.[0])} />
-      </label>
-      {signer && <p role="status" data-testid="key-loaded">{t('keyLoaded')}: <code>{signer.keyId}</code></p>}
-      <button type="submit" disabled={busy || !signer || !partyId.trim()}>{t('signInWithKey')}</button>
-      <label>
-        {t('token')}
-        <input name="token" type="password" autoComplete="off" value={token} onChange={(e) => setToken(e.target.value)} />
-      </label>
-      <button type="button" disabled={busy || !token.trim()} onClick={() => void signIn(true)}>{t('signInWithToken')}</button>
-      {error && <p role="alert">{error}</p>}
-    </form>
+    <>
+      <form aria-labelledby="signin-title" onSubmit={(e) => { e.preventDefault(); void signIn(false); }}>
+        <h2 id="signin-title">{t('signIn')}</h2>
+        <label>
+          {t('partyId')}
+          <input name="partyId" autoComplete="username" value={partyId} onChange={(e) => setPartyId(e.target.value)} />
+        </label>
+        <StoredKeys
+          t={t}
+          reloadKey={storedReload}
+          onChosen={(chosen, knownParty) => {
+            setSigner(chosen);
+            if (knownParty && !partyId.trim()) setPartyId(knownParty);
+          }}
+        />
+        <label>
+          {t('keyFile')}
+          <input name="keyFile" type="file" accept=".pem,.key,application/x-pem-file" onChange={(e) => void loadKey(e.target.files?.[0])} />
+        </label>
+        {signer && <p role="status" data-testid="key-loaded">{t('keyLoaded')}: <code>{signer.keyId}</code></p>}
+        <button type="submit" disabled={busy || !signer || !partyId.trim()}>{t('signInWithKey')}</button>
+        <label>
+          {t('token')}
+          <input name="token" type="password" autoComplete="off" value={token} onChange={(e) => setToken(e.target.value)} />
+        </label>
+        <button type="button" disabled={busy || !token.trim()} onClick={() => void signIn(true)}>{t('signInWithToken')}</button>
+        {error && <p role="alert">{error}</p>}
+      </form>
+      <CreateKey
+        t={t}
+        onStored={(made) => {
+          setSigner(made);
+          setStoredReload((n) => n + 1);
+        }}
+      />
+    </>
   );
 }

@@ -5,7 +5,7 @@
  */
 export { CascadeClient, CascadeProblem, CascadeUnavailable, type ClientOptions, type CommandOptions, type ImportBody, type RequestOptions } from './client.ts';
 export { readEventStream, SseParser, type LiveEventData, type StreamedEvent } from './events.ts';
-export { generateSigner, newNonce, newVoucherId, publicKeyOf, signCommand, signerFromRawKey, type Signer } from './signing.ts';
+export { generateSigner, newNonce, newVoucherId, publicKeyOf, signCommand, signCommandAsync, signerFromRawKey, type AnySigner, type AsyncSigner, type Signer } from './signing.ts';
 export { operations, commandOperation, pathOf, type OperationId } from '../contract/operations.ts';
 export type * from '../contract/commands.ts';
 export type * from '../contract/schemas.ts';
