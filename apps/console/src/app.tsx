@@ -13,15 +13,16 @@ import { signerFromPem } from './keys/pem.ts';
 import { StoredKeys } from './keys/stored-keys.tsx';
 import { LiveIndicator, LiveProvider } from './live/live-events.tsx';
 import { Onboarding } from './parties/onboard.tsx';
+import { Proofs } from './proofs/proofs.tsx';
 import { translate, type Lang, type MessageKey } from './shared/i18n.ts';
 import { describeError } from './shared/problem.ts';
 import { SessionContext, type Session } from './shared/session.tsx';
 import { Supervision } from './supervision/lookup.tsx';
 import { Holdings } from './vouchers/holdings.tsx';
 
-type Tab = 'vouchers' | 'financing' | 'supervision' | 'onboarding';
-const tabsOfRole: Record<Role, Tab[]> = { core: ['vouchers'], supplier: ['vouchers'], funder: ['financing', 'vouchers'], regulator: ['supervision'], operator: ['onboarding'] };
-const tabLabel: Record<Tab, MessageKey> = { vouchers: 'navVouchers', financing: 'navFinancing', supervision: 'navSupervision', onboarding: 'navOnboarding' };
+type Tab = 'vouchers' | 'financing' | 'supervision' | 'onboarding' | 'proofs';
+const tabsOfRole: Record<Role, Tab[]> = { core: ['vouchers', 'proofs'], supplier: ['vouchers', 'proofs'], funder: ['financing', 'vouchers', 'proofs'], regulator: ['supervision', 'proofs'], operator: ['onboarding'] };
+const tabLabel: Record<Tab, MessageKey> = { vouchers: 'navVouchers', financing: 'navFinancing', supervision: 'navSupervision', onboarding: 'navOnboarding', proofs: 'navProofs' };
 
 export function App() {
   const [lang, setLang] = useState<Lang>('zh');
@@ -60,6 +61,7 @@ export function App() {
               {current === 'financing' && <FinancingRequests />}
               {current === 'supervision' && <Supervision />}
               {current === 'onboarding' && <Onboarding />}
+              {current === 'proofs' && <Proofs />}
             </main>
           </LiveProvider>
         </SessionContext.Provider>

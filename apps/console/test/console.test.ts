@@ -13,7 +13,7 @@ import type { Page } from 'playwright-core';
 import { exportPublicKey, generateKeyPair } from '@cascade/crypto';
 import { addMonthsShanghai, newUscc } from '../../../services/gateway/test/stack.ts';
 import { ConsoleHarness, row, type Party } from './harness.ts';
-import { browserKeys, liveUpdates } from './flows/keys-proofs-live.ts';
+import { browserKeys, liveUpdates, proofsInPage } from './flows/keys-proofs-live.ts';
 
 let h: ConsoleHarness;
 let core: Party, tier1: Party, tier2: Party, bank: Party, regulator: Party;
@@ -184,6 +184,7 @@ describe('the web console in headless Chromium', () => {
   // Keys in the browser, proofs and live updates (flows/keys-proofs-live.ts).
   it('shows a voucher issued to the viewer on its open page without a refresh (live updates)', () => liveUpdates(h), 60_000);
   it('creates Ed25519 (WebCrypto) and SM2 keys in the page, keeps them in the browser, and signs in and signs with them after a reload', () => browserKeys(h), 120_000);
+  it('downloads an operation\'s inclusion proof from a voucher\'s history and verifies it in the page; a tampered one is invalid, with the reason', () => proofsInPage(h), 90_000);
 
   it('logs no console errors on any page, but for Chromium\'s line about the one refusal the scenario provokes', () => {
     // Chromium logs every HTTP error response as "Failed to load resource"; the frozen voucher's

@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import { expect } from 'vitest';
 import type { Page } from 'playwright-core';
 import { exportPublicKey, importPrivateKey } from '@cascade/crypto';
+import { COMMANDS, runCli } from '@cascade/sdk';
 import { newVoucherId } from '@cascade/sdk/client';
 import { addMonthsShanghai, newUscc } from '../../../../services/gateway/test/stack.ts';
 import { publicKeyFromText, signerFromPem } from '../../src/keys/pem.ts';
@@ -143,4 +144,57 @@ export async function browserKeys(h: ConsoleHarness): Promise<void> {
   await h.screenshot(page, 'key-stored-sign-in.png');
   await page.getByRole('button', { name: '签名登录' }).click();
   await expect.poll(() => page.getByTestId('whoami').textContent()).toContain(sm2Party);
+}
+
+/**
+ * A supplier downloads the inclusion proof of the issue of its voucher from the voucher's history
+ * and the page verifies it against the chain's key (height and root shown as the proof has them);
+ * the CLI's `verify-proof` takes the same file; a tampered copy uploaded is shown invalid, with the reason.
+ */
+export async function proofsInPage(h: ConsoleHarness): Promise<void> {
+  const [core, supplier] = [await h.register(['core']), await h.register(['supplier'])];
+  const payableId = await h.stack.confirmPayable(core.partyId, supplier.partyId, '120000.00');
+  const rootId = newVoucherId();
+  const issued = await core.client.command('voucher.issue', core.partyId, { voucherId: rootId, holder: supplier.partyId, amount: '120000.00', maturityDate: addMonthsShanghai(2), backing: [{ payableId, amount: '120000.00' }] }, [core.signer]);
+  await supplier.client.command('voucher.accept', supplier.partyId, { voucherId: rootId }, [supplier.signer]);
+
+  const page = await h.signIn(supplier.partyId, supplier.key);
+  await page.getByRole('button', { name: '证明', exact: true }).click();
+  await page.getByLabel('凭证编号').fill(rootId);
+  // The operations are sealed in a block within moments; until then the history says so.
+  const issueRow = page.locator(`tr[data-op="${issued.opId}"]`);
+  await expect
+    .poll(async () => {
+      await page.getByRole('button', { name: '查看操作历史' }).click();
+      return issueRow.getByRole('button', { name: '下载并验证证明' }).isEnabled().catch(() => false);
+    }, { timeout: 20_000 })
+    .toBe(true);
+  expect(await page.locator('tr[data-op]').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-type')))).toEqual(['voucher.issue', 'voucher.accept']);
+  const [download] = await Promise.all([page.waitForEvent('download'), issueRow.getByRole('button', { name: '下载并验证证明' }).click()]);
+  expect(download.suggestedFilename()).toBe(`proof-${issued.opId}.json`);
+  const file = (await download.path())!;
+  const proof = JSON.parse(readFileSync(file, 'utf8')) as { record: { opId: string; body: unknown }; block: { header: { height: number; merkleRoot: string } } };
+  const result = page.getByTestId('proof-result');
+  await expect.poll(() => result.getAttribute('data-valid')).toBe('true');
+  expect(await result.getByRole('heading').textContent()).toContain('证明有效');
+  expect([await page.getByTestId('proof-op').textContent(), await page.getByTestId('proof-height').textContent(), await page.getByTestId('proof-root').textContent()]).toEqual([issued.opId, String(proof.block.header.height), proof.block.header.merkleRoot]);
+  await h.screenshot(page, 'proof-verified.png');
+
+  // The file the page saved is what the CLI verifies, with the key the chain names.
+  const chain = await supplier.client.chain();
+  const out: string[] = [];
+  const exit = await runCli(['verify-proof', file, '--key', `${chain.ledgerKey.alg}:${chain.ledgerKey.publicKey}`], { out: (l) => out.push(l), err: (l) => out.push(l) }, COMMANDS);
+  expect([exit, out.join('\n')]).toEqual([0, expect.stringMatching(new RegExp(`^OK: operation ${issued.opId} .* in block ${proof.block.header.height} `))]);
+
+  // A tampered copy — the record's body changed — uploaded to the page: invalid, and why.
+  const tampered = { ...proof, record: { ...proof.record, body: { ...(proof.record.body as object), tampered: true } } };
+  await page.getByLabel('验证证明文件（JSON）').setInputFiles({ name: 'tampered-proof.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(tampered)) });
+  await expect.poll(() => result.getAttribute('data-valid')).toBe('false');
+  expect(await result.getByRole('heading').textContent()).toContain('证明无效 · tampered-proof.json');
+  expect(await page.getByTestId('proof-reason').textContent()).toBe('该操作不在区块中（Merkle 路径不能得出区块根） — operation is not included in the block (Merkle path does not lead to the root)');
+  await h.screenshot(page, 'proof-invalid.png');
+  // A header changed: its hash no longer matches.
+  const moved = { ...proof, block: { ...proof.block, header: { ...proof.block.header, height: proof.block.header.height + 1 } } };
+  await page.getByLabel('验证证明文件（JSON）').setInputFiles({ name: 'moved-proof.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(moved)) });
+  await expect.poll(() => page.getByTestId('proof-reason').textContent()).toMatch(/^区块头已被改动（哈希不符） — block hash does not match its header$/);
 }
