@@ -91,7 +91,7 @@ export function Proofs() {
     <section aria-labelledby="proofs-title">
       <h2 id="proofs-title">{t('proofsTitle')}</h2>
       <p>{t('proofsHint')}</p>
-      {chain && <p data-testid="ledger-key">{t('ledgerKey')}: <code>{`${chain.ledgerKey.alg}:${chain.ledgerKey.keyId}`}</code> · {t('chainId')}: <code>{chain.chainId}</code></p>}
+      {chain && <p data-testid="ledger-key">{t('ledgerKey')}: <code>{chain.ledgerKey.keyId}</code> · {t('chainId')}: <code>{chain.chainId}</code></p>}
       <form aria-label={t('proofHistory')} onSubmit={(e) => { e.preventDefault(); void loadHistory(); }}>
         <label>
           {t('voucherId')}
@@ -132,7 +132,7 @@ export function Proofs() {
         <input name="proofFile" type="file" accept=".json,application/json" onChange={(e) => void upload(e.target.files?.[0])} />
       </label>
       {checked && (
-        <section aria-labelledby="proof-result-title" className={checked.verdict.ok ? 'proof ok' : 'proof refused'} data-testid="proof-result" data-valid={String(checked.verdict.ok)}>
+        <section aria-labelledby="proof-result-title" className={checked.verdict.ok ? 'proof proof-valid' : 'proof proof-invalid'} data-testid="proof-result" data-valid={String(checked.verdict.ok)}>
           <h3 id="proof-result-title">
             {checked.verdict.ok ? t('proofValid') : t('proofInvalid')} · <code>{checked.source}</code>
           </h3>
