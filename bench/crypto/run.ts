@@ -24,7 +24,7 @@ import {
 import { SM2P256V1, sm2ComputeZ, sm2SignWithNonce, sm2Verify, randomScalar } from '../../libs/crypto/src/sm2-pure.ts';
 import { sm3 } from '../../libs/crypto/src/sm3.ts';
 import { rawSignatureToDer } from '../../libs/crypto/src/der.ts';
-import { sm2Pkcs8Der, sm2SpkiDer } from '../../libs/crypto/src/sm2-openssl.ts';
+import { sm2Pkcs8Der, sm2SpkiDer } from '../../libs/crypto/src/key-files.ts';
 
 /** Each implementation is measured in ROUNDS interleaved slices and keeps its best slice, so a
  * neighbour's burst on a shared machine or JIT order does not decide the ratio. */

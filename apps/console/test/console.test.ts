@@ -17,6 +17,7 @@ import { ConsoleHarness, row, type Party } from './harness.ts';
 import { coreDashboard, coreSettlesAtMaturity, funderInboxExposureAlertsProducts } from './flows/core-bank.ts';
 import { eventually } from '@cascade/testing';
 import { operatorIssuesAndRevokesToken, regulatorFindsPartyAndVerifiesChain, supplierComparesProductsAndFollowsFinancing, supplierFindsCounterpartyByName } from './flows/supplier-regulator-operator.ts';
+import { browserKeys, liveUpdates, proofsInPage } from './flows/keys-proofs-live.ts';
 
 let h: ConsoleHarness;
 let core: Party, tier1: Party, tier2: Party, bank: Party, regulator: Party;
@@ -198,6 +199,11 @@ describe('the web console in headless Chromium', () => {
   it('lets a supplier find its counterparty by part of its name in the directory and transfer to it', () => supplierFindsCounterpartyByName(h));
   it('lets a supplier compare the products that fit its voucher, request the cheapest, and follow it to the disbursement', () => supplierComparesProductsAndFollowsFinancing(h), 120_000);
   it('lets the regulator find a party by name, see its vouchers and tree, and verify the chain of block headers in the browser', () => regulatorFindsPartyAndVerifiesChain(h), 120_000);
+
+  // Keys in the browser, proofs and live updates (flows/keys-proofs-live.ts).
+  it('shows a voucher issued to the viewer on its open page without a refresh (live updates)', () => liveUpdates(h), 60_000);
+  it('creates Ed25519 (WebCrypto) and SM2 keys in the page, keeps them in the browser, and signs in and signs with them after a reload', () => browserKeys(h), 120_000);
+  it('downloads an operation\'s inclusion proof from a voucher\'s history and verifies it in the page; a tampered one is invalid, with the reason', () => proofsInPage(h), 90_000);
 
   it('logs no console errors on any page, but for Chromium\'s lines about the refusals the flows provoke on purpose', () => {
     // Chromium logs every HTTP error response as "Failed to load resource"; the frozen voucher's

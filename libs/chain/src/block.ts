@@ -10,8 +10,8 @@
  * Signing and verification are injected so this module needs no key material and stays usable
  * offline by anyone who holds a proof and the ledger's public key.
  */
-import { canonicalBytes } from '@cascade/crypto';
-import { auditPath, digest, leafHash, merkleRoot, rootFromPath, type HashAlg } from './merkle.ts';
+import { auditPath, digest, merkleRoot, type HashAlg } from './merkle.ts';
+import { headerHashWith, hiddenPartWith, operationLeafWith, partSaltsField, sealedFormWith, verifyProofWith } from './proof-check.ts';
 
 export interface BlockHeader {
   /** Which ledger this chain belongs to; stops a block of one deployment passing in another. */
@@ -56,7 +56,7 @@ export function genesisPrevHash(alg: HashAlg): string {
 }
 
 export function headerHash(header: BlockHeader): string {
-  return digest(header.hashAlg, canonicalBytes(header)).toString('hex');
+  return headerHashWith(digest, header);
 }
 
 /**
@@ -68,41 +68,15 @@ export function headerHash(header: BlockHeader): string {
  * hidden; both spell the same sealed form, so the same Merkle path proves both. The salt keeps a
  * reader from guessing a hidden part (a recipient and an amount are easily enumerated).
  */
-export const partSaltsField = 'partSalts';
-const hiddenMarker = '$hidden';
+export { partSaltsField };
 
 export function hiddenPart(alg: HashAlg, salt: string, value: unknown): { $hidden: string } {
-  return { [hiddenMarker]: digest(alg, Buffer.from('cascade:part:'), canonicalBytes({ salt, value })).toString('hex') } as { $hidden: string };
-}
-
-function pointerSegments(pointer: string): string[] {
-  if (!pointer.startsWith('/')) throw new Error(`part ${pointer} is not a JSON pointer`);
-  return pointer.slice(1).split('/').map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
-}
-
-/** `record` with the part at `pointer` replaced by `replace(value)` (copies along the path; the input is not changed). */
-function replaceAt(record: unknown, segments: string[], replace: (value: unknown) => unknown): unknown {
-  if (segments.length === 0) return replace(record);
-  const [head, ...rest] = segments;
-  if (Array.isArray(record)) {
-    const i = Number(head);
-    if (!Number.isInteger(i) || i < 0 || i >= record.length) throw new Error(`part path index ${head} is outside the record`);
-    return record.map((v, j) => (j === i ? replaceAt(v, rest, replace) : v));
-  }
-  if (typeof record !== 'object' || record === null || !(head! in record)) throw new Error(`part path segment ${head} is not in the record`);
-  return { ...(record as Record<string, unknown>), [head!]: replaceAt((record as Record<string, unknown>)[head!], rest, replace) };
+  return hiddenPartWith(digest, alg, salt, value);
 }
 
 /** The record as its leaf is computed: every salted part hidden, `partSalts` dropped. */
 export function sealedForm(alg: HashAlg, record: unknown): unknown {
-  if (typeof record !== 'object' || record === null || !(partSaltsField in record)) return record;
-  const { [partSaltsField]: salts, ...rest } = record as Record<string, unknown>;
-  let out: unknown = rest;
-  for (const [pointer, salt] of Object.entries((salts ?? {}) as Record<string, unknown>)) {
-    if (typeof salt !== 'string' || !/^[0-9a-f]{32,64}$/.test(salt)) throw new Error(`part ${pointer} has no valid salt`);
-    out = replaceAt(out, pointerSegments(pointer), (value) => hiddenPart(alg, salt, value));
-  }
-  return out;
+  return sealedFormWith(digest, alg, record);
 }
 
 /**
@@ -119,7 +93,8 @@ export function disclosedForm(alg: HashAlg, record: unknown, disclose: readonly 
 }
 
 export function operationLeaf(alg: HashAlg, record: unknown): Buffer {
-  return leafHash(alg, canonicalBytes(sealedForm(alg, record)));
+  const leaf = operationLeafWith(digest, alg, record);
+  return Buffer.from(leaf.buffer, leaf.byteOffset, leaf.byteLength);
 }
 
 export interface SealInput {
@@ -179,16 +154,9 @@ export function buildProof(block: SealedBlock, records: unknown[], leafIndex: nu
 
 export type ProofVerdict = { ok: true } | { ok: false; reason: string };
 
-/** Checks a proof with nothing but the ledger's public key (inside `checkSignature`). */
+/** Checks a proof with nothing but the ledger's public key (inside `checkSignature`): proof-check.ts, shared with the browser. */
 export function verifyProof(proof: InclusionProof, checkSignature: SignatureCheck): ProofVerdict {
-  const { block } = proof;
-  const alg = block.header.hashAlg;
-  if (proof.version !== 1) return { ok: false, reason: `unknown proof version ${String(proof.version)}` };
-  if (headerHash(block.header) !== block.hash) return { ok: false, reason: 'block hash does not match its header' };
-  if (!checkSignature(Buffer.from(block.hash, 'hex'), block.signature)) return { ok: false, reason: 'block signature is not valid for the given ledger key' };
-  const root = rootFromPath(alg, operationLeaf(alg, proof.record), proof.leafIndex, block.header.count, proof.auditPath.map((h) => Buffer.from(h, 'hex')));
-  if (!root || root.toString('hex') !== block.header.merkleRoot) return { ok: false, reason: 'operation is not included in the block (Merkle path does not lead to the root)' };
-  return { ok: true };
+  return verifyProofWith(digest, proof, checkSignature);
 }
 
 export interface ChainProblem {

@@ -5,6 +5,7 @@
  * fill the tree (the duplication of Bitcoin's tree lets two different lists share a root).
  */
 import { createHash } from 'node:crypto';
+import { rootFromPathWith } from './proof-check.ts';
 
 export type HashAlg = 'sha256' | 'sm3';
 export const hashAlgs: readonly HashAlg[] = ['sha256', 'sm3'];
@@ -66,27 +67,8 @@ function collectPath(alg: HashAlg, leaves: Buffer[], from: number, to: number, i
   }
 }
 
-/** Recomputes the root from a leaf hash and its audit path (RFC 9162 §2.1.3.2). */
+/** Recomputes the root from a leaf hash and its audit path (RFC 9162 §2.1.3.2; proof-check.ts, shared with the browser). */
 export function rootFromPath(alg: HashAlg, leaf: Buffer, index: number, size: number, path: Buffer[]): Buffer | null {
-  if (!Number.isInteger(index) || index < 0 || index >= size) return null;
-  let fn = index;
-  let sn = size - 1;
-  let r = leaf;
-  for (const p of path) {
-    if (sn === 0) return null;
-    if ((fn & 1) === 1 || fn === sn) {
-      r = nodeHash(alg, p, r);
-      if ((fn & 1) === 0) {
-        while ((fn & 1) === 0 && fn !== 0) {
-          fn >>= 1;
-          sn >>= 1;
-        }
-      }
-    } else {
-      r = nodeHash(alg, r, p);
-    }
-    fn >>= 1;
-    sn >>= 1;
-  }
-  return sn === 0 ? r : null;
+  const r = rootFromPathWith(digest, alg, leaf, index, size, path);
+  return r ? Buffer.from(r.buffer, r.byteOffset, r.byteLength) : null;
 }

@@ -23,4 +23,5 @@ export {
   type Sm2CurveParams,
 } from './sm2-pure.ts';
 export { ed25519PublicKeyFromSeedNoble, ed25519SignNoble, ed25519VerifyNoble } from './ed25519-noble.ts';
+export { pemEncode, pkcs8Der, spkiDer } from './key-files.ts';
 export { base64Encode, base64DecodeStrict, hexEncode, hexDecodeStrict } from './bytes.ts';

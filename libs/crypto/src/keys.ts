@@ -15,7 +15,6 @@ import { randomBytes } from 'node:crypto';
 import { PRIVATE_KEY_LENGTH_BYTES, PUBLIC_KEY_LENGTH_BYTES, isSignatureAlg, type SignatureAlg } from './algorithms.ts';
 import {
   base64DecodeStrict,
-  base64Encode,
   base64UrlDecodeStrict,
   base64UrlEncode,
   bigIntToBytes,
@@ -36,7 +35,6 @@ import {
   OID_EC_PUBLIC_KEY,
   OID_ED25519,
   OID_SM2P256V1,
-  derEncode,
   derReadAll,
   derReadExactly,
   oidEquals,
@@ -48,7 +46,7 @@ import { ed25519IsAcceptablePublicKey } from './ed25519-noble.ts';
 import { keyIdOf } from './key-id.ts';
 import { SM2P256V1, sm2DecodePublicKey, sm2GeneratePrivateScalar, sm2IsValidPrivateScalar, sm2PublicKeyFromPrivate } from './sm2-pure.ts';
 import { sm2MakeSigner } from './sm2.ts';
-import { sm2Pkcs8Der, sm2SpkiDer } from './sm2-openssl.ts';
+import { pemEncode, pkcs8Der, spkiDer } from './key-files.ts';
 
 export interface PublicKey {
   readonly alg: SignatureAlg;
@@ -163,11 +161,6 @@ function pemDecode(pem: string, label: 'PRIVATE KEY' | 'PUBLIC KEY'): Uint8Array
   return der;
 }
 
-function pemEncode(der: Uint8Array, label: 'PRIVATE KEY' | 'PUBLIC KEY'): string {
-  const body = base64Encode(der).replace(/.{1,64}/g, '$&\n');
-  return `-----BEGIN ${label}-----\n${body}-----END ${label}-----\n`;
-}
-
 /** Which algorithm an AlgorithmIdentifier names; throws for anything else. */
 function algOfIdentifier(algorithmIdentifier: DerElement): SignatureAlg {
   const parts = algorithmIdentifier.tag === DER_TAG_SEQUENCE ? derReadAll(algorithmIdentifier.content) : undefined;
@@ -185,8 +178,7 @@ function spkiDecode(der: Uint8Array): PublicKey {
 }
 
 function spkiEncode(key: PublicKey): Uint8Array {
-  if (key.alg === 'sm2') return sm2SpkiDer(key.raw);
-  return derEncode(DER_TAG_SEQUENCE, derEncode(DER_TAG_SEQUENCE, derEncode(DER_TAG_OID, OID_ED25519)), derEncode(DER_TAG_BIT_STRING, new Uint8Array([0]), key.raw));
+  return spkiDer(key.alg, key.raw);
 }
 
 function pkcs8Decode(der: Uint8Array): PrivateKey {
@@ -218,14 +210,7 @@ function pkcs8Decode(der: Uint8Array): PrivateKey {
 }
 
 function pkcs8Encode(key: PrivateKey): Uint8Array {
-  const raw = secretOf(key).raw;
-  if (key.alg === 'sm2') return sm2Pkcs8Der(raw, key.publicKey.raw);
-  return derEncode(
-    DER_TAG_SEQUENCE,
-    derEncode(DER_TAG_INTEGER, new Uint8Array([0])),
-    derEncode(DER_TAG_SEQUENCE, derEncode(DER_TAG_OID, OID_ED25519)),
-    derEncode(DER_TAG_OCTET_STRING, derEncode(DER_TAG_OCTET_STRING, raw)),
-  );
+  return pkcs8Der(key.alg, secretOf(key).raw, key.publicKey.raw);
 }
 
 // ---------- JWK ----------

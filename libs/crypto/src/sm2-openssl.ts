@@ -10,44 +10,14 @@
  * this module against published vectors and the pure path before using it.
  */
 import { createPrivateKey, createPublicKey, createSign, createVerify, type KeyObject } from 'node:crypto';
-import {
-  DER_TAG_BIT_STRING,
-  DER_TAG_CONTEXT_0,
-  DER_TAG_CONTEXT_1,
-  DER_TAG_INTEGER,
-  DER_TAG_OCTET_STRING,
-  DER_TAG_OID,
-  DER_TAG_SEQUENCE,
-  OID_EC_PUBLIC_KEY,
-  OID_SM2P256V1,
-  derEncode,
-  derSignatureToRaw,
-  rawSignatureToDer,
-} from './der.ts';
+import { derSignatureToRaw, rawSignatureToDer } from './der.ts';
+import { sm2Pkcs8Der, sm2SpkiDer } from './key-files.ts';
 import { sm3 } from './sm3.ts';
 import { SM2P256V1, SM2_DEFAULT_USER_ID, sm2ComputeZ, sm2DecodePublicKey } from './sm2-pure.ts';
 
 const SM2_SCALAR_LENGTH_BYTES = 32;
 /** Public keys whose KeyObject and default-ID Z_A stay cached; a ledger sees a bounded set of signers. */
 export const SM2_KEY_CACHE_ENTRIES_MAX = 10_000;
-
-const SM2_ALGORITHM_IDENTIFIER = derEncode(DER_TAG_SEQUENCE, derEncode(DER_TAG_OID, OID_EC_PUBLIC_KEY), derEncode(DER_TAG_OID, OID_SM2P256V1));
-
-export function sm2SpkiDer(publicKey: Uint8Array): Uint8Array {
-  return derEncode(DER_TAG_SEQUENCE, SM2_ALGORITHM_IDENTIFIER, derEncode(DER_TAG_BIT_STRING, new Uint8Array([0]), publicKey));
-}
-
-/** PKCS#8 wrapping an RFC 5915 ECPrivateKey with the curve and public key. */
-export function sm2Pkcs8Der(privateKey: Uint8Array, publicKey: Uint8Array): Uint8Array {
-  const ecPrivateKey = derEncode(
-    DER_TAG_SEQUENCE,
-    derEncode(DER_TAG_INTEGER, new Uint8Array([1])),
-    derEncode(DER_TAG_OCTET_STRING, privateKey),
-    derEncode(DER_TAG_CONTEXT_0, derEncode(DER_TAG_OID, OID_SM2P256V1)),
-    derEncode(DER_TAG_CONTEXT_1, derEncode(DER_TAG_BIT_STRING, new Uint8Array([0]), publicKey)),
-  );
-  return derEncode(DER_TAG_SEQUENCE, derEncode(DER_TAG_INTEGER, new Uint8Array([0])), SM2_ALGORITHM_IDENTIFIER, derEncode(DER_TAG_OCTET_STRING, ecPrivateKey));
-}
 
 interface CachedPublicKey {
   keyObject: KeyObject;

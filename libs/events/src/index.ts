@@ -9,3 +9,4 @@ export * as schemaPrimitives from './schemas/primitives.ts';
 export * from './command-keys.ts';
 export * from './schemas/invoices.ts';
 export * from './schemas/risk.ts';
+export * from './visibility.ts';

@@ -66,7 +66,7 @@ describe.each(services)('service $name', ({ name }) => {
     // the gateway its results consumer and its view of the registry (docs/gateway.md); the
     // invoices, risk and workflows services whether their consumers of the ledger's events still run;
     // the workflows service also whether its payment-file directory is writable.
-    const own: Record<string, Record<string, string>> = { ledger: { intake: 'ok' }, gateway: { results: 'ok', registry: 'ok' }, invoices: { ledgerEvents: 'ok' }, risk: { events: 'ok' }, workflows: { ledgerEvents: 'ok', paymentFiles: 'ok' } };
+    const own: Record<string, Record<string, string>> = { ledger: { intake: 'ok' }, gateway: { results: 'ok', registry: 'ok', liveEvents: 'ok' }, invoices: { ledgerEvents: 'ok' }, risk: { events: 'ok' }, workflows: { ledgerEvents: 'ok', paymentFiles: 'ok' } };
     expect(ready.checks).toEqual({ postgres: 'ok', redis: 'ok', kafka: 'ok', ...own[name] });
     const health = await fetch(`http://127.0.0.1:${port}/health`);
     expect(await health.json()).toEqual({ status: 'ok', service: name });

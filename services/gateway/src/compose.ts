@@ -18,11 +18,13 @@ import { readGatewayGenesis, type GatewayConfig } from './config.ts';
 import { TokenStore } from './data-access/tokens.ts';
 import { Authenticator } from './edge/auth.ts';
 import { IdempotencyStore } from './edge/idempotency.ts';
+import { LiveStreams } from './edge/live-streams.ts';
 import { RateLimiter } from './edge/rate-limit.ts';
 import { withGatewayScripts } from './edge/redis-scripts.ts';
 import { RegistryView } from './edge/registry-view.ts';
 import { Upstreams } from './edge/upstream.ts';
 import { LedgerLink } from './messaging/ledger-link.ts';
+import { createLiveEventsConsumer } from './messaging/live-events.ts';
 import { createRegistryConsumer, seedGenesis } from './messaging/registry-consumer.ts';
 import type { GatewayContext } from './route-table.ts';
 import { gatewayRoutes } from './routes.ts';
@@ -55,6 +57,11 @@ export async function composeGateway(app: FastifyInstance, platform: GatewayPlat
     batchSizeMax: config.producerBatchSizeMax,
     logger: platform.logger,
   });
+  const live = new LiveStreams({ perTokenMax: config.liveStreamsPerTokenMax, perProcessMax: config.liveStreamsMax });
+  // A revoked token's streams end at once, in every process (the revocation is announced to all).
+  registry.listeners.push((what) => {
+    if (what.startsWith('token:')) live.endToken(what.slice('token:'.length));
+  });
   const context: GatewayContext = {
     clock: platform.clock ?? (() => new Date()),
     config,
@@ -70,10 +77,14 @@ export async function composeGateway(app: FastifyInstance, platform: GatewayPlat
     idempotency: new IdempotencyStore(redis, { prefix: config.redisPrefix, ttlMs: config.idempotencyTtlSeconds * 1000, leaseMs: config.commandWaitMs + 30_000, waitMs: config.commandWaitMs + 5_000 }),
     link,
     upstreams: new Upstreams({ urls: { ledger: config.ledgerUrl, invoices: config.invoicesUrl, risk: config.riskUrl, workflows: config.workflowsUrl }, key: config.internalAuthKey, timeoutMs: config.upstreamTimeoutMs }),
+    live,
   };
+  // An open stream would keep the server from closing: they end before it does.
+  app.addHook('preClose', async () => live.stop());
   await registerGatewayRoutes(app, context, gatewayRoutes, platform.registry);
   await registerConsole(app, platform.logger);
   const consumer = createRegistryConsumer({ kafka: platform.kafka, pool: platform.pool, view: registry, topic: topics.ledgerEvents.name, groupId: config.registryGroupId, logger: platform.logger });
+  const liveConsumer = createLiveEventsConsumer({ kafka: platform.kafka, topic: topics.ledgerEvents.name, groupPrefix: config.liveGroupPrefix, streams: live, registry, logger: platform.logger });
   if (platform.readiness) {
     platform.readiness.results = async () => {
       const dead = link.progress().deadBecause;
@@ -83,6 +94,10 @@ export async function composeGateway(app: FastifyInstance, platform: GatewayPlat
       const dead = consumer.progress().deadBecause;
       if (dead) throw new Error(dead);
     };
+    platform.readiness.liveEvents = async () => {
+      const dead = liveConsumer.progress().deadBecause;
+      if (dead) throw new Error(dead);
+    };
   }
   let sweeper: NodeJS.Timeout | null = null;
   const parts: Part[] = [
@@ -90,6 +105,17 @@ export async function composeGateway(app: FastifyInstance, platform: GatewayPlat
     { name: 'registry-view', start: () => registry.start(), stop: () => registry.stop() },
     { name: 'ledger-link', start: () => link.start(), stop: () => link.stop() },
     { name: 'registry-consumer', start: () => consumer.start(), stop: () => consumer.stop() },
+    {
+      name: 'live-events',
+      start: async () => {
+        live.start();
+        await liveConsumer.start();
+      },
+      stop: async () => {
+        live.stop();
+        await liveConsumer.stop();
+      },
+    },
     {
       name: 'sweeper',
       start: async () => {

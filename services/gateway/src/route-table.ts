@@ -17,6 +17,7 @@ import type { GatewayConfig, GatewayGenesis } from './config.ts';
 import type { TokenStore } from './data-access/tokens.ts';
 import type { Authenticator, Principal } from './edge/auth.ts';
 import type { IdempotencyStore } from './edge/idempotency.ts';
+import type { LiveStreams } from './edge/live-streams.ts';
 import type { RateLimiter } from './edge/rate-limit.ts';
 import type { GatewayRedis } from './edge/redis-scripts.ts';
 import type { RegistryView } from './edge/registry-view.ts';
@@ -53,6 +54,8 @@ export interface GatewayContext {
   idempotency: IdempotencyStore;
   link: LedgerLink;
   upstreams: Upstreams;
+  /** This process's open live event streams (GET /v1/events). */
+  live: LiveStreams;
 }
 
 export type RouteSchema = { params?: TSchema; querystring?: TSchema; body?: TSchema; response: Record<string, TSchema> };

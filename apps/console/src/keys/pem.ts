@@ -60,15 +60,28 @@ function algOf(identifier: Der): 'ed25519' | 'sm2' {
   throw new Error('the key must be Ed25519 or SM2');
 }
 
-/** A signer from the text of a PKCS#8 PEM private key file. */
-export function signerFromPem(pem: string): Signer {
-  const [, identifier, privateKey] = children(read(pemBody(pem, 'PRIVATE KEY'), 0).content);
+/** The algorithm and raw 32 private key bytes of a PKCS#8 DER private key (secret: zero it after use). */
+export function rawPrivateKeyFromDer(der: Uint8Array): { alg: 'ed25519' | 'sm2'; raw: Uint8Array } {
+  const [, identifier, privateKey] = children(read(der, 0).content);
   if (!identifier || !privateKey) throw new Error('malformed PKCS#8 key');
   const alg = algOf(identifier);
   const inner = read(privateKey.content, 0);
   const raw = alg === 'ed25519' ? inner.content : children(inner.content)[1]?.content;
   if (!raw || raw.length !== 32) throw new Error('malformed private key');
-  return signerFromRawKey(alg, raw);
+  return { alg, raw: raw.slice() };
+}
+
+/** The DER bytes of a PKCS#8 PEM private key file. */
+export function pkcs8DerFromPem(pem: string): Uint8Array {
+  return pemBody(pem, 'PRIVATE KEY');
+}
+
+/** A signer from the text of a PKCS#8 PEM private key file. */
+export function signerFromPem(pem: string): Signer {
+  const { alg, raw } = rawPrivateKeyFromDer(pkcs8DerFromPem(pem));
+  const signer = signerFromRawKey(alg, raw);
+  raw.fill(0);
+  return signer;
 }
 
 /** A public key as `party.register` takes it, from an SPKI PEM or from `alg:hex`. */

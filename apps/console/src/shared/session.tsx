@@ -4,14 +4,15 @@
  * language. Views read it through `useSession`.
  */
 import { createContext, useContext } from 'react';
-import type { CascadeClient, Role, Signer } from '@cascade/sdk/client';
+import type { AnySigner, CascadeClient, Role } from '@cascade/sdk/client';
 import { translate, type Lang, type MessageKey } from './i18n.ts';
 
 export interface Session {
   client: CascadeClient;
   partyId: string;
   roles: Role[];
-  signer: Signer | null;
+  /** From a key file, or a key kept in this browser (a WebCrypto key signs asynchronously). */
+  signer: AnySigner | null;
 }
 
 export interface SessionContextValue {

@@ -4,7 +4,7 @@
  * committed operation or the ledger's refusal — stays on the page.
  */
 import { useEffect, useRef, useState } from 'react';
-import { signCommand, type Command, type CommandPayloads, type CommandType } from '@cascade/sdk/client';
+import { signCommandAsync, type Command, type CommandPayloads, type CommandType } from '@cascade/sdk/client';
 import { describeError } from './problem.ts';
 import { useSession } from './session.tsx';
 
@@ -43,7 +43,7 @@ export function SignDialog({ pending, onDone }: { pending: PendingCommand; onDon
     if (!command || !session.signer) return;
     setBusy(true);
     try {
-      const accepted = await session.client.submit(signCommand(command, [session.signer]));
+      const accepted = await session.client.submit(await signCommandAsync(command, [session.signer]));
       setOutcome({ ok: true, text: `${t('committed')}: ${accepted.opId}` });
     } catch (error) {
       setOutcome({ ok: false, text: describeError(error, lang) });

@@ -13,8 +13,11 @@ import { useSession } from '../shared/session.tsx';
 import { SignDialog, type PendingCommand } from '../shared/sign-dialog.tsx';
 import { ProductComparison, type ProductChoice } from '../financing/product-comparison.tsx';
 import { CounterpartySearch } from '../parties/directory-search.tsx';
+import { useLiveReload } from '../live/live-events.tsx';
 import { IssueForm } from './issue.tsx';
 import { TreeView } from './tree-view.tsx';
+
+const liveReloadPrefixes = ['Voucher', 'Financing'] as const;
 
 type Form = { kind: 'transfer' | 'finance'; voucher: VoucherView } | null;
 
@@ -78,6 +81,8 @@ export function Holdings() {
     }
   }, [session]);
   useEffect(() => void load(), [load]);
+  // A voucher or financing of the viewer's changed (the live stream): the list is asked for again.
+  useLiveReload(() => void load(), liveReloadPrefixes);
 
   async function showTree(voucherId: string) {
     try {

@@ -60,7 +60,8 @@ import type {
   WebhookEndpoint,
 } from '../contract/services.ts';
 import type { BankAccount, BankAccountInput, BlockedPaymentEntry, PaymentEntry, PaymentFile, PaymentNotificationReport } from '../contract/payments.ts';
-import { newNonce, signBytes, signCommand, type Signer } from './signing.ts';
+import { readEventStream, type LiveEventData, type StreamedEvent } from './events.ts';
+import { newNonce, signBytesAsync, signCommandAsync, type AnySigner } from './signing.ts';
 import { canonicalBytes } from '@cascade/crypto/browser';
 
 /** Retries of one request after a network error, 429 or 5xx. */
@@ -206,7 +207,7 @@ export class CascadeClient {
    * Logs in as `partyId` by signing a `session.login` command with one of its registered keys;
    * the client then uses the token. No password exists anywhere.
    */
-  async login(partyId: string, signer: Signer, options: { label?: string; ttlSeconds?: number } = {}): Promise<LoginResponse> {
+  async login(partyId: string, signer: AnySigner, options: { label?: string; ttlSeconds?: number } = {}): Promise<LoginResponse> {
     const command: LoginCommand = {
       type: 'session.login',
       chain: await this.chainIdOf(),
@@ -215,7 +216,7 @@ export class CascadeClient {
       createdAt: this.now().toISOString(),
       payload: { ...(options.label ? { label: options.label } : {}), ...(options.ttlSeconds ? { ttlSeconds: options.ttlSeconds } : {}) },
     };
-    const body = { command, signatures: signBytes(canonicalBytes(command), [signer]) };
+    const body = { command, signatures: await signBytesAsync(canonicalBytes(command), [signer]) };
     const res = await this.request<LoginResponse>('login', { body });
     this.token = res.body.token;
     return res.body;
@@ -252,8 +253,8 @@ export class CascadeClient {
    * outcome), throws CascadeProblem with the refusal. Retries reuse the Idempotency-Key and the
    * signed body, so the ledger sees one command whatever the network does.
    */
-  async command<T extends CommandType>(type: T, actor: string, payload: CommandPayloads[T], signers: readonly Signer[], options: CommandOptions = {}): Promise<CommandAccepted> {
-    const signed = signCommand(await this.buildCommand(type, actor, payload as AnyCommandPayloads[T], options.nonce), signers) as SignedCommand;
+  async command<T extends CommandType>(type: T, actor: string, payload: CommandPayloads[T], signers: readonly AnySigner[], options: CommandOptions = {}): Promise<CommandAccepted> {
+    const signed = (await signCommandAsync(await this.buildCommand(type, actor, payload as AnyCommandPayloads[T], options.nonce), signers)) as SignedCommand;
     return this.submit(signed, options);
   }
 
@@ -396,8 +397,8 @@ export class CascadeClient {
    * the ledger has the signed fact). A retry reuses the Idempotency-Key and the signed body; the
    * same command sent again later answers the stored payable with `replayed: true`.
    */
-  async confirmPayable(actor: string, payload: ServiceCommandPayloads['payable.confirm'], signers: readonly Signer[], options: CommandOptions = {}): Promise<PayableRecord> {
-    const signed = signCommand(await this.buildCommand('payable.confirm', actor, payload, options.nonce), signers);
+  async confirmPayable(actor: string, payload: ServiceCommandPayloads['payable.confirm'], signers: readonly AnySigner[], options: CommandOptions = {}): Promise<PayableRecord> {
+    const signed = await signCommandAsync(await this.buildCommand('payable.confirm', actor, payload, options.nonce), signers);
     return this.post('confirmPayable', signed, undefined, options.idempotencyKey);
   }
   /** Payables the caller confirmed or is owed, with four-flow score, usage and status (the invoices service's view). */
@@ -503,5 +504,28 @@ export class CascadeClient {
   async importPaymentNotification(file: ImportBody, options: { format: 'camt.054' | 'csv'; idempotencyKey?: string }): Promise<PaymentNotificationReport> {
     const raw = { body: file, contentType: options.format === 'csv' ? 'text/csv' : 'application/xml' };
     return (await this.request<PaymentNotificationReport>('importPaymentNotification', { raw, idempotencyKey: options.idempotencyKey ?? newNonce() })).body;
+  }
+
+  // ---- live events
+
+  /**
+   * Opens the caller's live event stream (`GET /v1/events`) and yields its events — each ledger
+   * event that concerns the caller, with what it may see, and an `end` event with the reason the
+   * gateway closes it — until it ends or `signal` aborts. Not retried: a caller that wants to stay
+   * subscribed reconnects (with a backoff) and reloads what it shows. Throws CascadeProblem for a
+   * refusal (401, 429 past the streams a token may hold). `onOpen` is called once the gateway
+   * has answered 200 (the stream is attached), before any event.
+   */
+  async *streamEvents(options: { signal?: AbortSignal; onOpen?: () => void } = {}): AsyncGenerator<StreamedEvent<LiveEventData | { reason: string }>> {
+    const url = this.options.baseUrl.replace(/\/$/, '') + operations.streamEvents.path;
+    const headers: Record<string, string> = { accept: 'text/event-stream' };
+    if (this.token) headers.authorization = `Bearer ${this.token}`;
+    const res = await this.fetchFn(url, { method: 'GET', headers, ...(options.signal ? { signal: options.signal } : {}) });
+    if (res.status !== 200 || !res.body) {
+      const text = await res.text();
+      throw new CascadeProblem(res.status, (text ? JSON.parse(text) : { type: 'about:blank', title: `HTTP ${res.status}`, status: res.status }) as Problem);
+    }
+    options.onOpen?.();
+    yield* readEventStream<LiveEventData | { reason: string }>(res.body, options.signal);
   }
 }

@@ -25,9 +25,25 @@ export interface Signer {
   sign(message: Uint8Array): Uint8Array;
 }
 
-/** A signer from a raw private key (32 bytes for both algorithms), as bytes or hex. */
+/**
+ * A signer whose signature comes asynchronously: a WebCrypto CryptoKey (`crypto.subtle.sign` is
+ * async; the console keeps such keys non-extractable in IndexedDB), a hardware token. The client's
+ * `login`, `command` and `confirmPayable` take either kind; `signCommand` stays synchronous for
+ * `Signer`s (Node callers and the CLI), `signCommandAsync` takes both.
+ */
+export interface AsyncSigner {
+  readonly keyId: string;
+  readonly alg: SignatureAlg;
+  readonly publicKeyHex: string;
+  sign(message: Uint8Array): Promise<Uint8Array>;
+}
+
+export type AnySigner = Signer | AsyncSigner;
+
+/** A signer from a raw private key (32 bytes for both algorithms), as bytes or hex; it keeps a copy of the bytes. */
 export function signerFromRawKey(alg: SignatureAlg, raw: Uint8Array | string): Signer {
-  const bytes = typeof raw === 'string' ? hexDecodeStrict(raw) : raw;
+  // A copy: the caller may zero its buffer once the signer is made.
+  const bytes = typeof raw === 'string' ? hexDecodeStrict(raw) : raw.slice();
   if (!bytes || bytes.length !== 32) throw new Error(`a raw ${alg} private key is 32 bytes`);
   if (alg === 'ed25519') {
     const publicKey = ed25519PublicKeyFromSeedNoble(bytes);
@@ -50,12 +66,24 @@ export function generateSigner(alg: SignatureAlg): Signer {
   }
 }
 
-export function publicKeyOf(signer: Signer): PublicKeyInput {
+export function publicKeyOf(signer: AnySigner): PublicKeyInput {
   return { keyId: signer.keyId, alg: signer.alg, publicKey: signer.publicKeyHex };
 }
 
 export function signBytes(message: Uint8Array, signers: readonly Signer[]): Signature[] {
   return signers.map((s) => ({ keyId: s.keyId, alg: s.alg, sig: base64Encode(s.sign(message)) }));
+}
+
+/** Like signBytes, for signers of either kind (each signature awaited in turn). */
+export async function signBytesAsync(message: Uint8Array, signers: readonly AnySigner[]): Promise<Signature[]> {
+  const out: Signature[] = [];
+  for (const s of signers) out.push({ keyId: s.keyId, alg: s.alg, sig: base64Encode(await s.sign(message)) });
+  return out;
+}
+
+/** Signs the canonical bytes of `command` with every signer, of either kind. */
+export async function signCommandAsync<T extends AnyCommandType>(command: Command<T>, signers: readonly AnySigner[]): Promise<SignedCommand<T>> {
+  return { command, signatures: await signBytesAsync(canonicalBytes(command), signers) };
 }
 
 /** Signs the canonical bytes of `command` with every signer. */

@@ -120,6 +120,8 @@ export const operations = {
   listBlocks: get('/v1/blocks'),
   getProof: get('/v1/operations/:opId/proof'),
   getCommandResult: get('/v1/commands/:actor/:nonce'),
+  // Live events (server-sent events) of what concerns the caller.
+  streamEvents: get('/v1/events'),
 } as const satisfies Record<string, OperationSpec>;
 
 export type OperationId = keyof typeof operations;

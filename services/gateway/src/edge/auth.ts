@@ -14,6 +14,8 @@ export interface Principal {
   partyId: string;
   roles: readonly string[];
   tokenId: string;
+  /** When the token stops being valid (a live event stream is closed then). */
+  expiresAt: string;
 }
 
 export const tokenCacheTtlMs = 30_000;
@@ -56,7 +58,7 @@ export class Authenticator {
     if (Date.parse(row.expiresAt) <= now) throw new Problem(gatewayProblems.tokenInvalid, `token expired at ${row.expiresAt}; log in again`);
     const party = await this.registry.party(row.partyId, now);
     if (!party) throw new Problem(gatewayProblems.tokenInvalid, `party ${row.partyId} is no longer registered`);
-    return { partyId: row.partyId, roles: party.roles, tokenId: row.tokenId };
+    return { partyId: row.partyId, roles: party.roles, tokenId: row.tokenId, expiresAt: row.expiresAt };
   }
 
   forget(tokenId: string): void {

@@ -6,9 +6,10 @@
  */
 import { createCipheriv, createDecipheriv, hkdfSync, randomBytes, randomUUID } from 'node:crypto';
 import { claimEvents, withTransaction, type Pool, type PoolClient } from '@cascade/db';
+import { notificationsFor, type Notification } from '@cascade/events';
 import type { Logger } from '@cascade/logging';
 import { actionsEndedBy, actionsPlannedBy, outcomeOf, tooEarlyRetryMs, type LedgerEventIn, type PlanningSettings } from '../domain/planning.ts';
-import { backoffMs, deliveryAttemptsMax, deliveryBodyBytesMax, deliveryTimeoutMs, isBlockedAddress, notificationsFor, signatureHeader, type Notification } from '../domain/webhooks.ts';
+import { backoffMs, deliveryAttemptsMax, deliveryBodyBytesMax, deliveryTimeoutMs, isBlockedAddress, signatureHeader } from '../domain/webhooks.ts';
 import { lookup } from 'node:dns/promises';
 import { isIP } from 'node:net';
 import * as store from '../data-access/store.ts';
