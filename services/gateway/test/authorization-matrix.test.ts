@@ -234,7 +234,9 @@ function requestFor(op: OperationId, caller: Caller, tenancy: Tenancy): Request 
     case 'searchDirectory':
       return get({}, `?q=${encodeURIComponent(subject.partyId.slice(0, 6))}`);
     case 'issueToken':
-      return post(spec.path, { partyId: subject.partyId, label: 'matrix' });
+      // A token for the tenant's enterprise (one for the regulator or an operator is refused
+      // whoever asks, tokenNotForEnterprise: issue-token.test.ts).
+      return post(spec.path, { partyId: tenant.supplier.partyId, label: 'matrix' });
     case 'confirmPayable': {
       // As for a ledger command: the subject's command, signed by the subject.
       const command = { type: 'payable.confirm', chain: stack.dev.genesis.chainId, actor: subject.partyId, nonce: newNonce(), createdAt: new Date().toISOString(), payload: { payableId: `AP-${tag()}`, payee: (tenancy === 'own' ? own : other).supplier.partyId, amount: '1.00', dueDate: addMonthsShanghai(3), invoices: [{ invoiceId: rec.main.invoiceId, amount: '1.00' }] } };
