@@ -253,6 +253,12 @@ export interface BatchConsumerOptions {
    * `EventValidationError` it throws is handled like an unreadable message (`onInvalid`).
    */
   admit?: (envelope: Envelope, where: { topic: string; partition: number }) => void;
+  /**
+   * The group is this process's alone (a name made per process, reading from the latest): `stop`
+   * deletes it from the broker, so restarts do not leave groups behind. A process that dies
+   * without stopping leaves its group until the broker expires it (offsets.retention.minutes).
+   */
+  ephemeralGroup?: boolean;
 }
 
 interface PendingBatch {
@@ -517,5 +523,19 @@ export class BatchConsumer {
     if (!this.running) return;
     this.running = false;
     await this.consumer.disconnect();
+    if (this.options.ephemeralGroup) await this.deleteGroup();
+  }
+
+  /** Best effort: a group left behind costs the broker a little metadata until it expires, never correctness. */
+  private async deleteGroup(): Promise<void> {
+    const admin = this.options.kafka.admin();
+    try {
+      await admin.connect();
+      await admin.deleteGroups([this.options.groupId]);
+    } catch (error) {
+      this.options.logger.warn({ err: (error as Error).message, groupId: this.options.groupId }, 'could not delete this process\'s consumer group; the broker expires it later');
+    } finally {
+      await admin.disconnect().catch(() => undefined);
+    }
   }
 }

@@ -70,6 +70,7 @@ export class LedgerLink {
       logger: options.logger,
       ignoreUnknownTypes: true,
       fromBeginning: false,
+      ephemeralGroup: true,
       sessionTimeoutMs: 10_000,
       handleBatch: async (events) => {
         for (const e of events) this.deliver(e.envelope.data as LedgerResult);

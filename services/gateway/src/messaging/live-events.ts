@@ -42,6 +42,7 @@ export function createLiveEventsConsumer(options: { kafka: Kafka; topic: string;
     logger: options.logger,
     ignoreUnknownTypes: true,
     fromBeginning: false,
+    ephemeralGroup: true,
     sessionTimeoutMs: 10_000,
     handleBatch: async (events) => {
       for (const { envelope } of events) {
