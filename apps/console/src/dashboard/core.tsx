@@ -16,6 +16,9 @@ import { describeError } from '../shared/problem.ts';
 import { useSession } from '../shared/session.tsx';
 import { SignDialog, type PendingCommand } from '../shared/sign-dialog.tsx';
 import { SettleForm, settleable } from './settle.tsx';
+import { useLiveReload } from '../live/live-events.tsx';
+
+const liveReloadPrefixes = ['Voucher', 'TransferRevoked', 'AcceptanceExpired', 'CreditLine', 'Payable'] as const;
 
 /** Nothing more is owed on a voucher in these (a split parent's value is in its children). */
 const closed = new Set(['consumed', 'settled', 'rejected', 'revoked', 'cancelled']);
@@ -84,6 +87,8 @@ export function CoreDashboard() {
     }
   }, [session]);
   useEffect(() => void load(), [load]);
+  // Reloaded when the ledger tells this party of a change (the gateway's event stream).
+  useLiveReload(() => void load(), liveReloadPrefixes);
 
   async function showPayable(payableId: string) {
     try {

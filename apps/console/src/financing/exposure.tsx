@@ -9,6 +9,9 @@ import { formatAmount, sumAmounts } from '../shared/money.ts';
 import { allPages } from '../shared/pages.ts';
 import { describeError } from '../shared/problem.ts';
 import { useSession } from '../shared/session.tsx';
+import { useLiveReload } from '../live/live-events.tsx';
+
+const liveReloadPrefixes = ['Voucher', 'Financing', 'CreditLine'] as const;
 
 /** Nothing more is owed on a voucher in these. */
 const closed = new Set(['consumed', 'settled', 'rejected', 'revoked', 'cancelled']);
@@ -57,6 +60,8 @@ export function Exposure() {
     }
   }, [session]);
   useEffect(() => void load(), [load]);
+  // Reloaded when the ledger tells this party of a change (the gateway's event stream).
+  useLiveReload(() => void load(), liveReloadPrefixes);
 
   return (
     <section aria-labelledby="exposure-title">

@@ -15,6 +15,9 @@ import { formatAmount } from '../shared/money.ts';
 import { describeError } from '../shared/problem.ts';
 import { useSession } from '../shared/session.tsx';
 import { formatRate } from './product-comparison.tsx';
+import { useLiveReload } from '../live/live-events.tsx';
+
+const liveReloadPrefixes = ['Voucher', 'Financing', 'TransferRevoked', 'AcceptanceExpired'] as const;
 
 type Stage = 'requested' | 'approved' | 'blocked' | 'filed' | 'paid' | 'partial';
 interface Followed {
@@ -75,6 +78,8 @@ export function MyFinancing() {
     }
   }, [session, lang]);
   useEffect(() => void load(), [load]);
+  // Reloaded when the ledger tells this party of a change (the gateway's event stream).
+  useLiveReload(() => void load(), liveReloadPrefixes);
 
   return (
     <section aria-labelledby="my-financing-title">

@@ -14,6 +14,9 @@ import { describeError } from '../shared/problem.ts';
 import { useSession } from '../shared/session.tsx';
 import { SignDialog, type PendingCommand } from '../shared/sign-dialog.tsx';
 import { AssessmentDetails, AssessmentSummary, RegistryDetails, RegistrySummary } from './assessment.tsx';
+import { useLiveReload } from '../live/live-events.tsx';
+
+const liveReloadPrefixes = ['Financing', 'Voucher'] as const;
 
 /**
  * One request as the inbox shows it: the voucher, and what the risk and workflows services say of
@@ -69,6 +72,8 @@ export function FinancingRequests() {
     }
   }, [session, lookedUp, itemOf]);
   useEffect(() => void load(), [load]);
+  // Reloaded when the ledger tells this party of a change (the gateway's event stream).
+  useLiveReload(() => void load(), liveReloadPrefixes);
 
   // A request the risk service has not assessed (yet) is found by its voucher id: the ledger shows
   // a voucher to the funder its request names.

@@ -17,7 +17,7 @@ import { useLiveReload } from '../live/live-events.tsx';
 import { IssueForm } from './issue.tsx';
 import { TreeView } from './tree-view.tsx';
 
-const liveReloadPrefixes = ['Voucher', 'Financing'] as const;
+const liveReloadPrefixes = ['Voucher', 'Financing', 'TransferRevoked', 'AcceptanceExpired'] as const;
 
 type Form = { kind: 'transfer' | 'finance'; voucher: VoucherView } | null;
 

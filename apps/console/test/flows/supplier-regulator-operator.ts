@@ -207,7 +207,9 @@ export async function supplierComparesProductsAndFollowsFinancing(h: ConsoleHarn
   const terms = (await supplier.client.getVoucher(voucherId)).financing!;
   expect([terms.interest, terms.fees, terms.net]).toEqual([best.interest, best.fees, best.net]);
 
-  // The supplier's page follows it to the disbursement in the funder's payment file.
+  // The open page shows the approval with no click (the gateway's event stream)…
+  await expect.poll(() => followed.getAttribute('data-stage'), { timeout: 15_000 }).toMatch(/^(approved|filed)$/);
+  // …and follows it to the disbursement in the funder's payment file (which the workflows service writes later: refreshed).
   await expect.poll(async () => {
     await s.getByRole('button', { name: '刷新' }).click();
     return followed.getAttribute('data-stage');
