@@ -58,6 +58,12 @@ async function admit(ctx: GatewayContext, route: RouteDefinition, request: Fasti
   }
   const principal = await ctx.auth.authenticate(request);
   ctx.limiter.apply(reply, await ctx.limiter.take(`token:${principal.tokenId}`, ctx.config.rateLimitPerWindow), 'token');
+  // A token the operator issued was in the operator's hands: it reads as the party, and every
+  // write (token-only ones included: a bank account, trade records, products, webhooks) needs the
+  // party's own login.
+  if (principal.readOnly && request.method !== 'GET') {
+    throw new Problem(gatewayProblems.tokenReadOnly, `token ${principal.tokenId} was issued by the operator and only reads; ${principal.partyId} writes with a token from its own signed login (POST /v1/auth/login)`);
+  }
   if (!principal.roles.some((r) => (route.access.roles as readonly string[]).includes(r))) {
     throw new Problem(gatewayProblems.actorLacksRole, `this operation is for ${route.access.roles.join(', ')}; ${principal.partyId} is ${principal.roles.join(', ')}`);
   }

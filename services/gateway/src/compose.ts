@@ -57,7 +57,7 @@ export async function composeGateway(app: FastifyInstance, platform: GatewayPlat
     batchSizeMax: config.producerBatchSizeMax,
     logger: platform.logger,
   });
-  const live = new LiveStreams({ perTokenMax: config.liveStreamsPerTokenMax, perProcessMax: config.liveStreamsMax });
+  const live = new LiveStreams({ perTokenMax: config.liveStreamsPerTokenMax, perPartyMax: config.liveStreamsPerPartyMax, perProcessMax: config.liveStreamsMax });
   // A revoked token's streams end at once, in every process (the revocation is announced to all).
   registry.listeners.push((what) => {
     if (what.startsWith('token:')) live.endToken(what.slice('token:'.length));

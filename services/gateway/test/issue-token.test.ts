@@ -2,7 +2,7 @@
  * The operator's issue of a bearer token to a registered party (`POST /v1/tokens`), against a
  * gateway in front of the real ledger process: the token works as the party's own, is listed
  * (by the party, and by the operator with `?party=`), is capped at the configured maximum
- * lifetime, and once revoked is refused at once. Refused: an unregistered party (problem+json
+ * lifetime, only reads (every write refused `tokenReadOnly`), and once revoked is refused at once. Refused: an unregistered party (problem+json
  * `unknownParty`), the regulator or an operator (`tokenNotForEnterprise`), any caller but the operator, no token, an unknown body field.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -44,6 +44,20 @@ describe('POST /v1/tokens (issueToken)', () => {
     expect(row).toMatchObject({ partyId: supplier.partyId, label: 'ERP connector', revokedAt: null });
     expect(row).not.toHaveProperty('token');
     expect((await asParty.getParty(supplier.partyId)).roles).toEqual(['supplier']);
+    expect(row!.issuedBy).toBe(stack.operator.partyId);
+    expect((await supplier.client.listTokens()).items.filter((t) => t.tokenId !== issued.tokenId).every((t) => t.issuedBy === null)).toBe(true);
+    // It only reads: the operator held it, so every write — a token-only one (the settlement
+    // account payouts go to, a webhook) or a signed command — needs the party's own login.
+    const writes = [
+      () => asParty.registerBankAccount({ account: { number: '6222000000000199' }, agent: { bankCode: '102100099996' }, accountName: '冒名账户' }),
+      () => asParty.registerWebhook('https://example.com/hook'),
+      () => asParty.command('voucher.accept', supplier.partyId, { voucherId: '01a242aa-9eb3-716c-a0e2-b66b2a7ac06a' }, [supplier.signer]),
+      () => asParty.revokeToken(issued.tokenId),
+    ];
+    for (const write of writes) {
+      const refused = await refusalOf(write());
+      expect([refused.status, refused.code]).toEqual([403, 'tokenReadOnly']);
+    }
     // The operator sees it among the party's tokens (beside the party's own login).
     const listed = await operator.listTokens({ party: supplier.partyId });
     expect(listed.items.map((t) => t.tokenId)).toContain(issued.tokenId);

@@ -111,7 +111,10 @@ export function Tokens() {
               <tbody>
                 {items.map((token) => (
                   <tr key={token.tokenId} data-token={token.tokenId} data-state={stateOf(token)}>
-                    <td>{token.label ?? '—'} <small><code>{token.tokenId}</code></small></td>
+                    <td>
+                      {token.label ?? '—'} <small><code>{token.tokenId}</code></small>
+                      <small className="terms" data-testid="token-origin">{token.issuedBy ? `${t('tokenIssuedBy')} ${token.issuedBy} · ${t('tokenReadOnly')}` : t('tokenOwnLogin')}</small>
+                    </td>
                     <td className="date">{formatInstant(token.createdAt, lang)}</td>
                     <td className="date">{formatInstant(token.expiresAt, lang)}</td>
                     <td>{stateOf(token) === 'revoked' ? `${t('tokenRevoked')} ${formatInstant(token.revokedAt!, lang)}` : t(stateOf(token) === 'expired' ? 'tokenExpired' : 'tokenValid')}</td>

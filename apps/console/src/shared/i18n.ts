@@ -225,6 +225,9 @@ const zh = {
   settlePartial: '付款金额少于未结清金额：按比例兑付，余额将转为逾期。',
   // Supplier, regulator and operator (issue 13): operator tokens, directory search, products, chain verification.
   navTokens: '令牌',
+  tokenIssuedBy: '运营方签发',
+  tokenReadOnly: '只读（写操作须用本方签名登录的令牌）',
+  tokenOwnLogin: '本方签名登录',
   tokensTitle: '访问令牌管理',
   tokensParty: '参与方编号',
   tokensShow: '查看令牌',
@@ -570,6 +573,9 @@ const en: Record<MessageKey, string> = {
   settlePartial: 'Less than is owed: paid pro rata, the rest goes overdue.',
   // Supplier, regulator and operator (issue 13): operator tokens, directory search, products, chain verification.
   navTokens: 'Tokens',
+  tokenIssuedBy: 'issued by the operator',
+  tokenReadOnly: 'read-only (writes need a token from the party’s own signed login)',
+  tokenOwnLogin: 'the party’s own signed login',
   tokensTitle: 'Access tokens',
   tokensParty: 'Party id',
   tokensShow: 'Show tokens',

@@ -18,6 +18,7 @@ const problemsZh: Record<string, string> = {
   unknownVoucher: '凭证不存在，或您无权查看。',
   unknownParty: '所指定的参与方未注册。',
   tokenNotForEnterprise: '运营方只能为企业（核心企业、供应商、资金方）签发令牌；监管方和运营方须用自己的私钥登录。',
+  tokenReadOnly: '此令牌由运营方签发，只能查询；写操作须用本方签名登录的令牌。',
   counterpartyLacksRole: '对方不具备所需角色。',
   signerNotEntitled: '您无权对该凭证执行此操作。',
   childrenMustSumToParent: '拆分金额与留存金额之和必须等于原凭证金额。',

@@ -99,6 +99,8 @@ export const TokenSchema = Type.Object({
   createdAt: InstantSchema,
   expiresAt: InstantSchema,
   revokedAt: nullable(InstantSchema),
+  /** The operator who issued it (such a token only reads), or null for the party's own login. */
+  issuedBy: nullable(PartyIdSchema),
 });
 export const TokenPageSchema = Type.Object({ items: Type.Array(TokenSchema), next: nullable(Type.String()) });
 

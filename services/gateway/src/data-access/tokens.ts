@@ -20,6 +20,8 @@ export interface TokenRow {
   createdAt: string;
   expiresAt: string;
   revokedAt: string | null;
+  /** The operator who issued it (a read-only token), or null for the party's own login. */
+  issuedBy: string | null;
 }
 
 const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
@@ -40,13 +42,14 @@ export function secretMatches(secret: string, storedSha256: string): boolean {
   return a.length === b.length && timingSafeEqual(a, b);
 }
 
-const rowOf = (r: { token_id: string; party_id: string; label: string | null; created_at: Date; expires_at: Date; revoked_at: Date | null }): TokenRow => ({
+const rowOf = (r: { token_id: string; party_id: string; label: string | null; created_at: Date; expires_at: Date; revoked_at: Date | null; issued_by: string | null }): TokenRow => ({
   tokenId: r.token_id,
   partyId: r.party_id,
   label: r.label,
   createdAt: r.created_at.toISOString(),
   expiresAt: r.expires_at.toISOString(),
   revokedAt: r.revoked_at?.toISOString() ?? null,
+  issuedBy: r.issued_by,
 });
 
 export class TokenStore {
@@ -54,9 +57,10 @@ export class TokenStore {
 
   /**
    * Issues a token: for a verified login (its nonce, used once: LoginReplayedError when it was
-   * used before), or with `loginNonce` null for the operator's issue to a registered party.
+   * used before), or with `loginNonce` null and `issuedBy` the operator for the operator's
+   * read-only issue to a registered party.
    */
-  async issue(input: { partyId: string; loginNonce: string | null; label: string | null; now: Date; expiresAt: Date }): Promise<{ token: string; row: TokenRow }> {
+  async issue(input: { partyId: string; loginNonce: string | null; issuedBy?: string; label: string | null; now: Date; expiresAt: Date }): Promise<{ token: string; row: TokenRow }> {
     const tokenId = uuidv7();
     const secret = randomBytes(secretBytes).toString('base64url');
     return withTransaction(this.pool, async (client) => {
@@ -65,8 +69,8 @@ export class TokenStore {
         if (claimed.rowCount === 0) throw new LoginReplayedError(`login nonce ${input.loginNonce} of ${input.partyId} was used before`);
       }
       const { rows } = await client.query(
-        'INSERT INTO tokens (token_id, party_id, secret_sha256, label, created_at, expires_at) VALUES ($1, $2, $3, $4, $5, $6) RETURNING *',
-        [tokenId, input.partyId, sha256(secret), input.label, input.now, input.expiresAt],
+        'INSERT INTO tokens (token_id, party_id, secret_sha256, label, created_at, expires_at, issued_by) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING *',
+        [tokenId, input.partyId, sha256(secret), input.label, input.now, input.expiresAt, input.issuedBy ?? null],
       );
       return { token: `${tokenPrefix}.${tokenId}.${secret}`, row: rowOf(rows[0]) };
     });

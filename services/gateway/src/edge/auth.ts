@@ -16,6 +16,8 @@ export interface Principal {
   tokenId: string;
   /** When the token stops being valid (a live event stream is closed then). */
   expiresAt: string;
+  /** A token the operator issued: it reads as the party and is refused on every mutating route. */
+  readOnly: boolean;
 }
 
 export const tokenCacheTtlMs = 30_000;
@@ -58,7 +60,7 @@ export class Authenticator {
     if (Date.parse(row.expiresAt) <= now) throw new Problem(gatewayProblems.tokenInvalid, `token expired at ${row.expiresAt}; log in again`);
     const party = await this.registry.party(row.partyId, now);
     if (!party) throw new Problem(gatewayProblems.tokenInvalid, `party ${row.partyId} is no longer registered`);
-    return { partyId: row.partyId, roles: party.roles, tokenId: row.tokenId, expiresAt: row.expiresAt };
+    return { partyId: row.partyId, roles: party.roles, tokenId: row.tokenId, expiresAt: row.expiresAt, readOnly: row.issuedBy !== null };
   }
 
   forget(tokenId: string): void {

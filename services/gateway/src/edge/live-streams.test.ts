@@ -29,7 +29,7 @@ class FakeResponse extends EventEmitter {
   }
 }
 
-const principal = (partyId: string, tokenId: string, expiresAt = '2999-01-01T00:00:00Z') => ({ partyId, roles: ['supplier'], tokenId, expiresAt });
+const principal = (partyId: string, tokenId: string, expiresAt = '2999-01-01T00:00:00Z') => ({ partyId, roles: ['supplier'], tokenId, expiresAt, readOnly: false });
 const open = (live: LiveStreams, p: ReturnType<typeof principal>, now?: number) => {
   const res = new FakeResponse();
   live.attach(p, res as unknown as ServerResponse, {}, now);
@@ -57,6 +57,19 @@ describe('live streams', () => {
     first.emit('close');
     expect(live.open).toBe(1);
     expect(() => open(live, principal('A', 't1'))).not.toThrow();
+  });
+
+  it('refuse a party past its own cap whatever its tokens, and register nothing for a client gone before its stream opens', () => {
+    const live = new LiveStreams({ perTokenMax: 4, perPartyMax: 2, perProcessMax: 10 });
+    open(live, principal('A', 't1'));
+    open(live, principal('A', 't2'));
+    expect(() => open(live, principal('A', 't3'))).toThrow(expect.objectContaining({ status: 429 }) as Problem);
+    expect(() => open(live, principal('B', 't4'))).not.toThrow();
+    const gone = Object.assign(new FakeResponse(), { destroyed: true });
+    live.attach(principal('C', 't5'), gone as unknown as ServerResponse, {});
+    expect(live.open).toBe(3);
+    live.publish(event, [{ partyId: 'C', type: 'VoucherIssued', data: {} }]);
+    expect(gone.written.join('')).not.toContain('e1');
   });
 
   it('end the streams of a revoked token, and of an expired one at the next heartbeat, with an end event', async () => {

@@ -3,7 +3,7 @@
  * who is listening, and the writing to them. Each stream belongs to one token and its party; a
  * ledger event is written only to the streams of the parties it concerns, with what each may see
  * (`notificationsFor` in @cascade/events, the rules the webhooks follow). Limits: streams per
- * token and per process, and the bytes a slow reader may leave unread before its stream is
+ * token, per party (a party may log in for many tokens) and per process, and the bytes a slow reader may leave unread before its stream is
  * closed. A stream ends when its token is revoked (announced to every process), when the token
  * expires (checked at each heartbeat), or when the gateway closes.
  */
@@ -15,7 +15,7 @@ import type { Principal } from './auth.ts';
 /** A comment line keeps proxies from closing an idle stream and lets the page see it is alive. */
 export const liveHeartbeatMs = 15_000;
 /** Bytes written but not yet taken by a reader; past it the reader is too slow and is cut off. */
-export const liveUnreadBytesMax = 1024 * 1024;
+export const liveUnreadBytesMax = 64 * 1024;
 /** What the client is told to wait before it reconnects (the SSE `retry:` field). */
 export const liveRetryMs = 3_000;
 
@@ -39,7 +39,7 @@ export class LiveStreams {
   /** Events written to streams, and streams cut off, for /metrics and tests. */
   readonly stats = { written: 0, cutOff: 0 };
 
-  constructor(private readonly limits: { perTokenMax: number; perProcessMax: number; heartbeatMs?: number }) {}
+  constructor(private readonly limits: { perTokenMax: number; perPartyMax?: number; perProcessMax: number; heartbeatMs?: number }) {}
 
   start(): void {
     this.heartbeat = setInterval(() => this.beat(), this.limits.heartbeatMs ?? liveHeartbeatMs);
@@ -65,9 +65,15 @@ export class LiveStreams {
   attach(principal: Principal, res: ServerResponse, headers: Record<string, string | number | string[] | undefined>, now = Date.now()): void {
     const ofToken = this.byToken.get(principal.tokenId)?.size ?? 0;
     if (ofToken >= this.limits.perTokenMax) throw new Problem(commonProblems.rateLimited, `this token already holds ${ofToken} live event streams (at most ${this.limits.perTokenMax}); close one first`);
+    const ofParty = this.byParty.get(principal.partyId)?.size ?? 0;
+    const perPartyMax = this.limits.perPartyMax ?? 2 * this.limits.perTokenMax;
+    if (ofParty >= perPartyMax) throw new Problem(commonProblems.rateLimited, `${principal.partyId} already holds ${ofParty} live event streams here (at most ${perPartyMax}, whatever its tokens); close one first`);
     if (this.count >= this.limits.perProcessMax) throw new Problem(commonProblems.notReady, 'this gateway holds as many live event streams as it may; retry shortly');
     const stream: Stream = { principal, res, expiresAtMs: Date.parse(principal.expiresAt) };
     if (stream.expiresAtMs <= now) throw new Problem(commonProblems.unauthenticated, 'the token has expired');
+    // A client that went away while its request was being checked: its close has already fired,
+    // so a stream registered now would hold its slots until the token expires.
+    if (res.destroyed || res.socket?.destroyed) return;
     res.writeHead(200, {
       ...Object.fromEntries(Object.entries(headers).filter(([, v]) => v !== undefined)),
       'content-type': 'text/event-stream; charset=utf-8',
@@ -109,6 +115,10 @@ export class LiveStreams {
   }
 
   private write(s: Stream, frame: string): void {
+    if (s.res.destroyed) {
+      this.forget(s);
+      return;
+    }
     if (s.res.writableLength > liveUnreadBytesMax) {
       this.stats.cutOff += 1;
       this.end(s, 'readerTooSlow');

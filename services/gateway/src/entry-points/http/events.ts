@@ -12,10 +12,11 @@ import { problems } from './common.ts';
 
 export const eventRoutes = {
   streamEvents: {
-    summary: 'Live events (server-sent events) of what concerns the caller: its vouchers, financings and trees, as the webhooks would tell it; a few streams per token at most (429 beyond)',
+    summary: 'Live events (server-sent events) of what concerns the caller: its vouchers, financings and trees, as the webhooks would tell it; a few streams per token and per party at most (429 beyond)',
     tags: ['events'],
     access: { auth: 'token', roles: allRoles },
     schema: {
+      querystring: Type.Object({}, { additionalProperties: false }),
       response: {
         200: Type.Unsafe<string>({
           description: 'text/event-stream: `id` (the event id), `event` (the ledger event type) and `data` ({id, type, occurredAt, data}); `event: end` with {reason} before the gateway closes it',

@@ -66,7 +66,7 @@ export const sessionRoutes = {
         if (privileged.length > 0) throw new Problem(gatewayProblems.tokenNotForEnterprise, `${body.partyId} is a ${privileged.join(' and ')}: it logs in with its own key (POST /v1/auth/login)`);
         const now = new Date();
         const ttlSeconds = Math.min(body.ttlSeconds ?? ctx.config.tokenTtlSecondsDefault, ctx.config.tokenTtlSecondsMax);
-        const { token, row } = await ctx.tokens.issue({ partyId: party.partyId, loginNonce: null, label: body.label ?? null, now, expiresAt: new Date(now.getTime() + ttlSeconds * 1000) });
+        const { token, row } = await ctx.tokens.issue({ partyId: party.partyId, loginNonce: null, issuedBy: principal!.partyId, label: body.label ?? null, now, expiresAt: new Date(now.getTime() + ttlSeconds * 1000) });
         // Who issued which token to whom, for the audit trail; never the token itself.
         request.log.info({ tokenId: row.tokenId, partyId: party.partyId, issuedBy: principal!.partyId, expiresAt: row.expiresAt }, 'token issued by the operator');
         void reply.status(201);
