@@ -1,8 +1,9 @@
 /**
  * The regulator checks the chain in its own browser: every block header from height 0
  * (`GET /v1/blocks`) against the ledger's published key (`GET /v1/chain`) — hash links, header
- * hashes, signatures (the SDK's `verifyChainHeaders`, which runs in a browser). The page trusts
- * the gateway for nothing but the bytes: a header changed anywhere fails here, at its height.
+ * hashes, signatures (the SDK's `verifyChainHeaders`, which runs in a browser; the key's id is
+ * checked to be its own). A header changed anywhere fails here, at its height; the key itself
+ * comes from the same gateway, so its id is shown to be compared with the genesis.
  */
 import { useState } from 'react';
 import { verifyChainHeaders, type ChainHeadersProblemCode, type ChainHeadersVerdict } from '@cascade/sdk/client';

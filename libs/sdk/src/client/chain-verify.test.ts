@@ -54,6 +54,13 @@ describe('HeaderChainVerifier', () => {
     expect(check(tampered(1, () => forged))).toEqual({ height: 1, code: 'prevHashMismatch', reason: 'prevHash does not match the previous block' });
     const other = generateKeyPair('ed25519').privateKey;
     expect(firstProblem(new HeaderChainVerifier({ ...chain, ledgerKey: { keyId: other.keyId, alg: 'ed25519', publicKey: exportPublicKey(other, 'hex') } }), blocks)).toEqual({ height: 0, code: 'signatureInvalid', reason: "the signature is not the ledger key's" });
+    // A chain signed by another key that is published under the ledger key's id (a familiar id, a
+    // different key): every signature verifies under the key given, and it is still refused.
+    const impostorChain = chainOf('ed25519', 'sha256', 2);
+    const impostor = { chainId: 'test-chain', ledgerKey: { ...impostorChain.chain.ledgerKey, keyId: chain.ledgerKey.keyId } };
+    const relabelled = impostorChain.blocks.map((b) => ({ ...b, signature: { ...b.signature, keyId: chain.ledgerKey.keyId } }));
+    expect(firstProblem(new HeaderChainVerifier(impostorChain.chain), impostorChain.blocks)).toBeNull();
+    expect(firstProblem(new HeaderChainVerifier(impostor), relabelled)).toMatchObject({ height: 0, code: 'signatureInvalid' });
     expect(firstProblem(new HeaderChainVerifier({ ...chain, chainId: 'another' }), blocks)).toEqual({ height: 0, code: 'otherChain', reason: 'the block belongs to chain test-chain, not another' });
   });
 });

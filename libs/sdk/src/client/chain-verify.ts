@@ -3,11 +3,13 @@
  * each header is in this chain, follows the one before (height + 1, `prevHash` = that block's
  * hash; the first names 64 zeros), hashes to its `hash` (SHA-256 or SM3 over its RFC 8785
  * canonical bytes, as `@cascade/chain` seals it), and that hash carries the ledger key's signature
- * (the key `GET /v1/chain` publishes). The same checks as `verifyChain` in `@cascade/chain`,
- * headers only: the operations inside a block are proven one by one with inclusion proofs.
+ * (the key `GET /v1/chain` publishes, whose key id must be its own: compare that id with the
+ * genesis to trust the key, since it comes from the same gateway as the blocks). The same checks
+ * as `verifyChain` in `@cascade/chain`, headers only: the operations inside a block are proven one
+ * by one with inclusion proofs.
  */
 import { sha256 } from '@noble/hashes/sha2.js';
-import { base64DecodeStrict, canonicalBytes, ed25519VerifyNoble, hexDecodeStrict, hexEncode, sm2Verify, sm3 } from '@cascade/crypto/browser';
+import { base64DecodeStrict, canonicalBytes, ed25519VerifyNoble, hexDecodeStrict, hexEncode, keyIdOf, sm2Verify, sm3 } from '@cascade/crypto/browser';
 import type { BlockList, ChainInfo } from '../contract/schemas.ts';
 import type { CascadeClient } from './client.ts';
 
@@ -34,6 +36,8 @@ export function blockSignatureValid(ledgerKey: ChainInfo['ledgerKey'], block: Se
   const message = hexDecodeStrict(block.hash);
   const sig = base64DecodeStrict(signature.sig);
   if (!publicKey || !message || !sig || sig.length !== 64) return false;
+  // The key id a person compares (with the genesis, with what the console shows) must be this key's.
+  if ((ledgerKey.alg !== 'ed25519' && ledgerKey.alg !== 'sm2') || keyIdOf(ledgerKey.alg, publicKey) !== ledgerKey.keyId) return false;
   try {
     return ledgerKey.alg === 'ed25519' ? ed25519VerifyNoble(publicKey, message, sig) : ledgerKey.alg === 'sm2' ? sm2Verify(publicKey, message, sig) : false;
   } catch {
