@@ -83,6 +83,8 @@ describe('GET /v1/directory (searchDirectory)', () => {
   it('refuses a caller without a token, an empty query, an unknown parameter and a page over the maximum', async () => {
     expect((await refusalOf(stack.client().searchDirectory(tag))).status).toBe(401);
     expect((await refusalOf(asker.client.searchDirectory(''))).status).toBe(400);
+    // One character would page through nearly every enterprise (USCCs mostly start with 9): two at least.
+    expect((await refusalOf(asker.client.searchDirectory('9'))).status).toBe(400);
     expect((await refusalOf(asker.client.searchDirectory(tag, { limit: 51 }))).status).toBe(400);
     expect((await refusalOf(asker.client.request('searchDirectory', { query: { q: tag, role: 'supplier' } }))).status).toBe(400);
   });

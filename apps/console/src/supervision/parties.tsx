@@ -58,9 +58,9 @@ export function PartySearch() {
       <form aria-label={t('partySearchTitle')} onSubmit={(e) => { e.preventDefault(); void search(); }}>
         <label>
           {t('partySearchQuery')}
-          <input name="partyQuery" type="search" value={q} onChange={(e) => setQ(e.target.value)} required />
+          <input name="partyQuery" type="search" value={q} onChange={(e) => setQ(e.target.value)} required minLength={2} />
         </label>
-        <button type="submit" disabled={!q.trim()}>{t('lookUp')}</button>
+        <button type="submit" disabled={q.trim().length < 2}>{t('lookUp')}</button>
       </form>
       {error && <p role="alert">{error}</p>}
       {matches && (matches.length === 0 ? (

@@ -42,7 +42,7 @@ export const partyRoutes = {
     schema: {
       querystring: Type.Object(
         {
-          q: Type.String({ minLength: 1, maxLength: 100, description: 'part of the name, or the start of the party id or USCC' }),
+          q: Type.String({ minLength: 2, maxLength: 100, description: 'part of the name, or the start of the party id or USCC: two characters at least' }),
           after: Type.Optional(CursorSchema),
           limit: Type.Optional(Type.Integer({ minimum: 1, maximum: directoryPageMax, default: 20 })),
         },
