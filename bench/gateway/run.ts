@@ -267,6 +267,12 @@ async function main(): Promise<void> {
   row('gateway: auth, limits, idempotency, checks, Kafka', gwResult);
   say(`  gateway layer: ${((1 - gwResult.opsPerSecond / bareResult.opsPerSecond) * 100).toFixed(1)} % fewer requests per second than the bare route (goal: at most 20 %)`);
   say(`  CPU of this process per request (it runs the load generator too, alike for both): the gateway spends ${(gwResult.cpuMicrosPerRequest - bareResult.cpuMicrosPerRequest).toFixed(0)} µs more, ${((gwResult.cpuMicrosPerRequest / bareResult.cpuMicrosPerRequest - 1) * 100).toFixed(0)} % over the bare route`);
+  // How far apart the rounds land: a change to the gateway means something only beyond this spread.
+  if (bareRounds.length > 1) {
+    const perRound = bareRounds.map((b, i) => (1 - gwRounds[i]!.count / gwRounds[i]!.seconds / (b.count / b.seconds)) * 100).sort((a, b) => a - b);
+    const median = perRound[Math.floor(perRound.length / 2)]!;
+    say(`  per round (${perRound.length} pairs): the gateway ${median.toFixed(1)} % fewer requests per second at the median, from ${perRound[0]!.toFixed(1)} % to ${perRound.at(-1)!.toFixed(1)} %`);
+  }
   await fast.stop();
   await bare.close();
 
