@@ -28,6 +28,7 @@ export const gatewayProblems = defineProblems({
   commandNotCanonicalizable: { title: 'The command cannot be put in RFC 8785 canonical form', status: 400 },
   nonceAlreadyUsed: { title: 'This actor used this nonce before (a replay); sign a new command with a fresh nonce', status: 409 },
   unknownParty: { title: 'A party named in the request is not registered', status: 404 },
+  tokenAlreadyIssued: { title: 'A token was issued under this Idempotency-Key; its secret is shown once only', status: 409 },
   tokenReadOnly: { title: 'This token was issued by the operator and only reads; writes need a token from the party’s own signed login', status: 403 },
   tokenNotForEnterprise: { title: 'The operator issues tokens to enterprises only (core, supplier, funder); the regulator and operators sign in with their own keys', status: 403 },
   tokenInvalid: { title: 'The bearer token is unknown, expired or revoked', status: 401 },

@@ -78,18 +78,34 @@ describe('POST /v1/tokens (issueToken)', () => {
     expect(lifetimeMs).toBeGreaterThan(tokenTtlSecondsMax * 1000 - 60_000);
   });
 
-  it('keeps no answer for an Idempotency-Key replay: the secret is not stored outside its hash', async () => {
-    const send = () =>
+  it('answers the same Idempotency-Key again with the token it issued (no second token, no secret kept); another request under it 422', async () => {
+    const send = (body: unknown, key = 'same-key-twice') =>
       fetch(`${stack.gateways[0]!.url}/v1/tokens`, {
         method: 'POST',
-        headers: { authorization: `Bearer ${(operator as unknown as { token: string }).token}`, 'content-type': 'application/json', 'idempotency-key': 'same-key-twice' },
-        body: JSON.stringify({ partyId: supplier.partyId }),
+        headers: { authorization: `Bearer ${(operator as unknown as { token: string }).token}`, 'content-type': 'application/json', 'idempotency-key': key },
+        body: JSON.stringify(body),
       });
-    const [a, b] = [await send(), await send()];
-    expect([a.status, b.status]).toEqual([201, 201]);
-    expect(b.headers.get('idempotent-replayed')).toBeNull();
-    const [ta, tb] = [(await a.json()) as { tokenId: string }, (await b.json()) as { tokenId: string }];
-    expect(ta.tokenId).not.toBe(tb.tokenId);
+    const before = (await operator.listTokens({ party: supplier.partyId })).items.length;
+    const first = await send({ partyId: supplier.partyId });
+    expect(first.status).toBe(201);
+    const issued = (await first.json()) as { tokenId: string; token: string };
+    const again = await send({ partyId: supplier.partyId });
+    expect(again.status).toBe(409);
+    expect(again.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+    const replay = (await again.json()) as { code: string; detail: string };
+    expect(replay.code).toBe('tokenAlreadyIssued');
+    expect(replay.detail).toContain(issued.tokenId);
+    expect(JSON.stringify(replay)).not.toContain(issued.token.split('.')[2]);
+    const other = await send({ partyId: supplier.partyId, label: 'another' });
+    expect([other.status, ((await other.json()) as { code: string }).code]).toEqual([422, 'idempotencyKeyReused']);
+    // Two at once under a fresh key: one token.
+    const racing = await Promise.all([send({ partyId: supplier.partyId }, 'racing-key'), send({ partyId: supplier.partyId }, 'racing-key')]);
+    expect(racing.map((r) => r.status).sort()).toEqual([201, 409]);
+    expect((await operator.listTokens({ party: supplier.partyId })).items.length).toBe(before + 2);
+    // The SDK sends a key of its own, so its retry after a lost answer is refused the same way.
+    expect((await operator.issueToken(supplier.partyId, { idempotencyKey: 'sdk-key' })).partyId).toBe(supplier.partyId);
+    const retried = await refusalOf(operator.issueToken(supplier.partyId, { idempotencyKey: 'sdk-key' }));
+    expect([retried.status, retried.code]).toEqual([409, 'tokenAlreadyIssued']);
   });
 
   it('refuses an unregistered party with problem+json unknownParty, and every caller but the operator', async () => {

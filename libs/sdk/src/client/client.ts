@@ -228,9 +228,10 @@ export class CascadeClient {
    * Idempotency-Key replay (the answer holds the secret), so a retried issue may issue a second
    * token: list the party's tokens and revoke what is not used.
    */
-  async issueToken(partyId: string, options: { label?: string; ttlSeconds?: number } = {}): Promise<LoginResponse> {
+  /** A retry (same key) after a lost answer is refused `tokenAlreadyIssued` naming the token, never given a second one. */
+  async issueToken(partyId: string, options: { label?: string; ttlSeconds?: number; idempotencyKey?: string } = {}): Promise<LoginResponse> {
     const body = { partyId, ...(options.label ? { label: options.label } : {}), ...(options.ttlSeconds ? { ttlSeconds: options.ttlSeconds } : {}) };
-    return (await this.request<LoginResponse>('issueToken', { body })).body;
+    return this.post('issueToken', body, undefined, options.idempotencyKey);
   }
 
   listTokens(query: { party?: string; after?: string; limit?: number } = {}): Promise<TokenPage> {

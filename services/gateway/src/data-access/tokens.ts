@@ -60,7 +60,7 @@ export class TokenStore {
    * used before), or with `loginNonce` null and `issuedBy` the operator for the operator's
    * read-only issue to a registered party.
    */
-  async issue(input: { partyId: string; loginNonce: string | null; issuedBy?: string; label: string | null; now: Date; expiresAt: Date }): Promise<{ token: string; row: TokenRow }> {
+  async issue(input: { partyId: string; loginNonce: string | null; issuedBy?: string; idempotency?: { key: string; requestSha256: string }; label: string | null; now: Date; expiresAt: Date }): Promise<{ token: string; row: TokenRow }> {
     const tokenId = uuidv7();
     const secret = randomBytes(secretBytes).toString('base64url');
     return withTransaction(this.pool, async (client) => {
@@ -69,11 +69,17 @@ export class TokenStore {
         if (claimed.rowCount === 0) throw new LoginReplayedError(`login nonce ${input.loginNonce} of ${input.partyId} was used before`);
       }
       const { rows } = await client.query(
-        'INSERT INTO tokens (token_id, party_id, secret_sha256, label, created_at, expires_at, issued_by) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING *',
-        [tokenId, input.partyId, sha256(secret), input.label, input.now, input.expiresAt, input.issuedBy ?? null],
+        'INSERT INTO tokens (token_id, party_id, secret_sha256, label, created_at, expires_at, issued_by, idempotency_key, request_sha256) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING *',
+        [tokenId, input.partyId, sha256(secret), input.label, input.now, input.expiresAt, input.issuedBy ?? null, input.idempotency?.key ?? null, input.idempotency?.requestSha256 ?? null],
       );
       return { token: `${tokenPrefix}.${tokenId}.${secret}`, row: rowOf(rows[0]) };
     });
+  }
+
+  /** The token an operator issued under an Idempotency-Key, with the hash of the request it came with. */
+  async issuedUnder(issuedBy: string, key: string): Promise<{ tokenId: string; requestSha256: string } | undefined> {
+    const { rows } = await this.pool.query<{ token_id: string; request_sha256: string }>('SELECT token_id, request_sha256 FROM tokens WHERE issued_by = $1 AND idempotency_key = $2', [issuedBy, key]);
+    return rows[0] ? { tokenId: rows[0].token_id, requestSha256: rows[0].request_sha256 } : undefined;
   }
 
   /** The token's row with its secret hash, or undefined. */

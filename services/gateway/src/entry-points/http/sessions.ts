@@ -11,6 +11,7 @@ import { Type } from 'typebox';
 import { Problem, commonProblems } from '@cascade/errors';
 import { CursorSchema, IssueTokenBodySchema, LoginBodySchema, LoginResponseSchema, PageLimitSchema, PartyIdSchema, TokenPageSchema, TokenSchema } from '@cascade/sdk/contract';
 import { LoginReplayedError } from '../../data-access/tokens.ts';
+import { idempotencyHeader, idempotencyKeyPattern, requestHash } from '../../edge/idempotency.ts';
 import { checkChainAndTime, checkSignatures, type SignedBody } from '../../edge/command-checks.ts';
 import { gatewayProblems } from '../../problems.ts';
 import { allRoles, type RouteTable } from '../../route-table.ts';
@@ -64,9 +65,28 @@ export const sessionRoutes = {
         // reads everything) or another operator would give the operator more than its own role.
         const privileged = party.roles.filter((r) => r === 'regulator' || r === 'operator');
         if (privileged.length > 0) throw new Problem(gatewayProblems.tokenNotForEnterprise, `${body.partyId} is a ${privileged.join(' and ')}: it logs in with its own key (POST /v1/auth/login)`);
+        // The same Idempotency-Key again (a retry after a lost answer) is told the token was issued,
+        // and which: its secret was in the lost answer only, and is kept by no one.
+        const key = request.headers[idempotencyHeader];
+        if (key !== undefined && (typeof key !== 'string' || !idempotencyKeyPattern.test(key))) throw new Problem(gatewayProblems.idempotencyKeyRequired, 'an Idempotency-Key is 1–128 visible ASCII characters');
+        const hash = requestHash('POST', '/v1/tokens', body);
+        const answerReplay = async (): Promise<never> => {
+          const earlier = await ctx.tokens.issuedUnder(principal!.partyId, key as string);
+          if (earlier && earlier.requestSha256 !== hash) throw new Problem(gatewayProblems.idempotencyKeyReused, 'this Idempotency-Key was used to issue a token for another request');
+          throw new Problem(gatewayProblems.tokenAlreadyIssued, `token ${earlier?.tokenId ?? '(being issued)'} was issued under this Idempotency-Key; its secret was shown once. If that answer was lost, revoke the token (DELETE /v1/tokens/${earlier?.tokenId ?? ':id'}) and issue another with a new key`);
+        };
+        if (typeof key === 'string' && (await ctx.tokens.issuedUnder(principal!.partyId, key))) await answerReplay();
         const now = new Date();
         const ttlSeconds = Math.min(body.ttlSeconds ?? ctx.config.tokenTtlSecondsDefault, ctx.config.tokenTtlSecondsMax);
-        const { token, row } = await ctx.tokens.issue({ partyId: party.partyId, loginNonce: null, issuedBy: principal!.partyId, label: body.label ?? null, now, expiresAt: new Date(now.getTime() + ttlSeconds * 1000) });
+        let issued: Awaited<ReturnType<typeof ctx.tokens.issue>>;
+        try {
+          issued = await ctx.tokens.issue({ partyId: party.partyId, loginNonce: null, issuedBy: principal!.partyId, ...(typeof key === 'string' ? { idempotency: { key, requestSha256: hash } } : {}), label: body.label ?? null, now, expiresAt: new Date(now.getTime() + ttlSeconds * 1000) });
+        } catch (error) {
+          // Two requests with the key at once: the unique index lets one issue.
+          if ((error as { code?: string }).code === '23505' && typeof key === 'string') return answerReplay();
+          throw error;
+        }
+        const { token, row } = issued;
         // Who issued which token to whom, for the audit trail; never the token itself.
         request.log.info({ tokenId: row.tokenId, partyId: party.partyId, issuedBy: principal!.partyId, expiresAt: row.expiresAt }, 'token issued by the operator');
         void reply.status(201);
