@@ -6,8 +6,8 @@
  */
 import { sha256 } from '@noble/hashes/sha2.js';
 import { base64DecodeStrict, ed25519VerifyNoble, hexDecodeStrict, sm2Verify, sm3 } from '@cascade/crypto/browser';
-import { verifyProofWith, type Digest } from './proof-check.ts';
-import type { InclusionProof, ProofVerdict, SignatureCheck } from './block.ts';
+import { headerHashWith, verifyProofWith, type Digest } from './proof-check.ts';
+import type { BlockHeader, InclusionProof, ProofVerdict, SignatureCheck } from './block.ts';
 
 export type { BlockHeader, BlockSignature, InclusionProof, ProofVerdict, SealedBlock, SignatureCheck } from './block.ts';
 export type { HashAlg } from './merkle.ts';
@@ -38,6 +38,11 @@ export function ledgerKeyCheck(ledgerKey: { alg: string; publicKey: string }): S
     }
     return false;
   };
+}
+
+/** A block header's hash (hex), as the ledger seals it: its hash algorithm over its canonical bytes. */
+export function headerHash(header: BlockHeader): string {
+  return headerHashWith(pureDigest, header);
 }
 
 export function verifyProof(proof: InclusionProof, checkSignature: SignatureCheck): ProofVerdict {

@@ -8,8 +8,8 @@
  * as `verifyChain` in `@cascade/chain`, headers only: the operations inside a block are proven one
  * by one with inclusion proofs.
  */
-import { sha256 } from '@noble/hashes/sha2.js';
-import { base64DecodeStrict, canonicalBytes, ed25519VerifyNoble, hexDecodeStrict, hexEncode, keyIdOf, sm2Verify, sm3 } from '@cascade/crypto/browser';
+import { headerHash, ledgerKeyCheck } from '@cascade/chain/browser';
+import { hexDecodeStrict, keyIdOf } from '@cascade/crypto/browser';
 import type { BlockList, ChainInfo } from '../contract/schemas.ts';
 import type { CascadeClient } from './client.ts';
 
@@ -20,29 +20,25 @@ export const blocksPageSize = 50;
 /** A verification stops after this many blocks and says so: a limit on the work one click starts. */
 export const blocksVerifiedMaxDefault = 20_000;
 
-/** Hex hash of a header's canonical bytes, by the header's own hash algorithm. */
+/** Hex hash of a header's canonical bytes, by the header's own hash algorithm (`@cascade/chain`'s, browser-safe). */
 export function headerHashHex(header: SealedBlockView['header']): string {
-  const bytes = canonicalBytes(header);
-  if (header.hashAlg === 'sha256') return hexEncode(sha256(bytes));
-  if (header.hashAlg === 'sm3') return hexEncode(sm3(bytes));
-  throw new Error(`unknown hash algorithm ${header.hashAlg}`);
+  if (header.hashAlg !== 'sha256' && header.hashAlg !== 'sm3') throw new Error(`unknown hash algorithm ${header.hashAlg}`);
+  return headerHash(header as Parameters<typeof headerHash>[0]);
 }
 
-/** True when `block.signature` is the ledger key's over the block hash's bytes. */
+/**
+ * True when `block.signature` is the ledger key's over the block hash's bytes (the check inclusion
+ * proofs use, `@cascade/chain/browser`'s), under the key's own id.
+ */
 export function blockSignatureValid(ledgerKey: ChainInfo['ledgerKey'], block: SealedBlockView): boolean {
   const { signature } = block;
   if (signature.keyId !== ledgerKey.keyId || signature.alg !== ledgerKey.alg) return false;
   const publicKey = hexDecodeStrict(ledgerKey.publicKey);
   const message = hexDecodeStrict(block.hash);
-  const sig = base64DecodeStrict(signature.sig);
-  if (!publicKey || !message || !sig || sig.length !== 64) return false;
+  if (!publicKey || !message) return false;
   // The key id a person compares (with the genesis, with what the console shows) must be this key's.
   if ((ledgerKey.alg !== 'ed25519' && ledgerKey.alg !== 'sm2') || keyIdOf(ledgerKey.alg, publicKey) !== ledgerKey.keyId) return false;
-  try {
-    return ledgerKey.alg === 'ed25519' ? ed25519VerifyNoble(publicKey, message, sig) : ledgerKey.alg === 'sm2' ? sm2Verify(publicKey, message, sig) : false;
-  } catch {
-    return false;
-  }
+  return ledgerKeyCheck(ledgerKey)(message, signature as Parameters<ReturnType<typeof ledgerKeyCheck>>[1]);
 }
 
 export type ChainHeadersProblemCode = 'otherChain' | 'heightNotNext' | 'prevHashMismatch' | 'headerAltered' | 'signatureInvalid';
