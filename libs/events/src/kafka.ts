@@ -9,6 +9,8 @@
  * then drops the duplicates its own retries would write, so a partition holds each relayed event
  * once per producer session, in order; the inboxes still absorb what a relay restart republishes.
  */
+import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
 import { CompressionTypes, Kafka, logLevel, Partitioners, type Consumer, type KafkaMessage, type Producer } from 'kafkajs';
 import type { Logger } from '@cascade/logging';
 import { traceHeader, withTrace } from '@cascade/logging';
@@ -259,6 +261,11 @@ export interface BatchConsumerOptions {
    * without stopping leaves its group until the broker expires it (offsets.retention.minutes).
    */
   ephemeralGroup?: boolean;
+}
+
+/** A group name for one process alone (`ephemeralGroup`): the prefix, the host, the pid and a random tail. */
+export function ephemeralGroupId(prefix: string): string {
+  return `${prefix}-${hostname()}-${process.pid}-${randomBytes(4).toString('hex')}`;
 }
 
 interface PendingBatch {

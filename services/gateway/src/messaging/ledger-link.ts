@@ -12,10 +12,8 @@
  * (cheap: one small message per command). A request that waits past `commandWaitMs` is answered
  * 202 with the command's URL; the result is then read from the ledger's stored results.
  */
-import { randomBytes } from 'node:crypto';
-import os from 'node:os';
 import type { Kafka } from 'kafkajs';
-import { BatchConsumer, EventCatalog, EventProducer, ledgerPublishedSpecs, makeEnvelope, type Envelope } from '@cascade/events';
+import { BatchConsumer, ephemeralGroupId, EventCatalog, EventProducer, ledgerPublishedSpecs, makeEnvelope, type Envelope } from '@cascade/events';
 import type { Logger } from '@cascade/logging';
 
 export interface LedgerResult {
@@ -64,7 +62,7 @@ export class LedgerLink {
     this.producer = new EventProducer(kafka, null);
     this.consumer = new BatchConsumer({
       kafka,
-      groupId: `${options.groupPrefix}-${os.hostname()}-${process.pid}-${randomBytes(4).toString('hex')}`,
+      groupId: ephemeralGroupId(options.groupPrefix),
       topics: [options.resultsTopic],
       catalog: new EventCatalog(ledgerPublishedSpecs.filter((s) => s.type === 'CommandDecided')),
       logger: options.logger,

@@ -10,10 +10,8 @@
  * events that name only the root: from a VoucherIssued this consumer saw, else the registry
  * view's voucher→issuer lookup (kept from ledger.events by the registry consumer).
  */
-import { randomBytes } from 'node:crypto';
-import os from 'node:os';
 import type { Kafka } from 'kafkajs';
-import { BatchConsumer, EventCatalog, ledgerPublishedSpecs, notificationsFor } from '@cascade/events';
+import { BatchConsumer, ephemeralGroupId, EventCatalog, ledgerPublishedSpecs, notificationsFor } from '@cascade/events';
 import type { Logger } from '@cascade/logging';
 import type { LiveStreams } from '../edge/live-streams.ts';
 import type { RegistryView } from '../edge/registry-view.ts';
@@ -36,7 +34,7 @@ export function createLiveEventsConsumer(options: { kafka: Kafka; topic: string;
   };
   return new BatchConsumer({
     kafka: options.kafka,
-    groupId: `${options.groupPrefix}-${os.hostname()}-${process.pid}-${randomBytes(4).toString('hex')}`,
+    groupId: ephemeralGroupId(options.groupPrefix),
     topics: [options.topic],
     catalog: new EventCatalog(ledgerPublishedSpecs.filter((s) => s.type !== 'CommandDecided' && s.type !== 'MessageDeadLettered')),
     logger: options.logger,
