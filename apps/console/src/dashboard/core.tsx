@@ -17,6 +17,7 @@ import { useSession } from '../shared/session.tsx';
 import { SignDialog, type PendingCommand } from '../shared/sign-dialog.tsx';
 import { SettleForm, settleable } from './settle.tsx';
 import { useLiveReload } from '../live/live-events.tsx';
+import { Loaded } from '../shared/loaded.tsx';
 
 const liveReloadPrefixes = ['Voucher', 'TransferRevoked', 'AcceptanceExpired', 'CreditLine', 'Payable'] as const;
 
@@ -152,40 +153,38 @@ export function CoreDashboard() {
       {settling && <SettleForm key={settling.rootId} tree={settling} onPrepare={setPending} />}
       <CreditLines lines={lines} />
       <h3>{t('payablesTitle')}</h3>
-      {payables === null ? (
-        <p>{t('loading')}</p>
-      ) : payables.length === 0 ? (
-        <p>{t('none')}</p>
-      ) : (
-        <table data-testid="payables">
-          <thead>
-            <tr>
-              <th scope="col">{t('payableId')}</th>
-              <th scope="col">{t('creditor')}</th>
-              <th scope="col" className="num">{t('amount')}</th>
-              <th scope="col">{t('dueDate')}</th>
-              <th scope="col">{t('fourFlowScore')}</th>
-              <th scope="col" className="num">{t('usageIssued')}</th>
-              <th scope="col">{t('status')}</th>
-              <th scope="col">{t('actions')}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {payables.map((p) => (
-              <tr key={p.payableId} data-payable={p.payableId} data-payable-status={p.status}>
-                <td><code>{p.payableId}</code></td>
-                <td>{p.creditor}</td>
-                <td className="num">{formatAmount(p.amount)}</td>
-                <td className="date">{p.dueDate}</td>
-                <td data-testid="four-flow-score">{`${p.fourFlow.score} / 100`}</td>
-                <td className="num">{formatAmount(p.usage.issued)}</td>
-                <td>{t(payableStatusKey[p.status])}</td>
-                <td className="actions"><button type="button" onClick={() => void showPayable(p.payableId)}>{t('details')}</button></td>
+      <Loaded items={payables}>
+        {(payables) => (
+          <table data-testid="payables">
+            <thead>
+              <tr>
+                <th scope="col">{t('payableId')}</th>
+                <th scope="col">{t('creditor')}</th>
+                <th scope="col" className="num">{t('amount')}</th>
+                <th scope="col">{t('dueDate')}</th>
+                <th scope="col">{t('fourFlowScore')}</th>
+                <th scope="col" className="num">{t('usageIssued')}</th>
+                <th scope="col">{t('status')}</th>
+                <th scope="col">{t('actions')}</th>
               </tr>
-            ))}
-          </tbody>
-        </table>
-      )}
+            </thead>
+            <tbody>
+              {payables.map((p) => (
+                <tr key={p.payableId} data-payable={p.payableId} data-payable-status={p.status}>
+                  <td><code>{p.payableId}</code></td>
+                  <td>{p.creditor}</td>
+                  <td className="num">{formatAmount(p.amount)}</td>
+                  <td className="date">{p.dueDate}</td>
+                  <td data-testid="four-flow-score">{`${p.fourFlow.score} / 100`}</td>
+                  <td className="num">{formatAmount(p.usage.issued)}</td>
+                  <td>{t(payableStatusKey[p.status])}</td>
+                  <td className="actions"><button type="button" onClick={() => void showPayable(p.payableId)}>{t('details')}</button></td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
+      </Loaded>
       {shown && <PayableDetails payable={shown} />}
     </section>
   );
@@ -244,42 +243,40 @@ function CreditLines({ lines }: { lines: CreditLinePage['items'] | null }) {
   return (
     <>
       <h3>{t('creditLinesTitle')}</h3>
-      {lines === null ? (
-        <p>{t('loading')}</p>
-      ) : lines.length === 0 ? (
-        <p>{t('none')}</p>
-      ) : (
-        <table data-testid="credit-lines">
-          <thead>
-            <tr>
-              <th scope="col">{t('funder')}</th>
-              <th scope="col" className="num">{t('creditLimit')}</th>
-              <th scope="col" className="num">{t('creditUsed')}</th>
-              <th scope="col" className="num">{t('creditAvailable')}</th>
-              <th scope="col">{t('creditUse')}</th>
-              <th scope="col">{t('termDays')}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {lines.map((l) => {
-              const available = toCents(l.limit) - toCents(l.used);
-              const percent = percentOf(l.used, l.limit);
-              return (
-                <tr key={l.funder} data-funder={l.funder}>
-                  <td>{l.funder}</td>
-                  <td className="num">{formatAmount(l.limit)}</td>
-                  <td className="num" data-testid="credit-used">{formatAmount(l.used)}</td>
-                  <td className="num" data-testid="credit-available">{formatAmount(fromCents(available < 0n ? 0n : available))}</td>
-                  <td>
-                    <Bar percent={percent} label={`${percent}%`} /> <span data-testid="credit-percent">{`${percent}%`}</span>
-                  </td>
-                  <td>{l.termDays}</td>
-                </tr>
-              );
-            })}
-          </tbody>
-        </table>
-      )}
+      <Loaded items={lines}>
+        {(lines) => (
+          <table data-testid="credit-lines">
+            <thead>
+              <tr>
+                <th scope="col">{t('funder')}</th>
+                <th scope="col" className="num">{t('creditLimit')}</th>
+                <th scope="col" className="num">{t('creditUsed')}</th>
+                <th scope="col" className="num">{t('creditAvailable')}</th>
+                <th scope="col">{t('creditUse')}</th>
+                <th scope="col">{t('termDays')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {lines.map((l) => {
+                const available = toCents(l.limit) - toCents(l.used);
+                const percent = percentOf(l.used, l.limit);
+                return (
+                  <tr key={l.funder} data-funder={l.funder}>
+                    <td>{l.funder}</td>
+                    <td className="num">{formatAmount(l.limit)}</td>
+                    <td className="num" data-testid="credit-used">{formatAmount(l.used)}</td>
+                    <td className="num" data-testid="credit-available">{formatAmount(fromCents(available < 0n ? 0n : available))}</td>
+                    <td>
+                      <Bar percent={percent} label={`${percent}%`} /> <span data-testid="credit-percent">{`${percent}%`}</span>
+                    </td>
+                    <td>{l.termDays}</td>
+                  </tr>
+                );
+              })}
+            </tbody>
+          </table>
+        )}
+      </Loaded>
     </>
   );
 }

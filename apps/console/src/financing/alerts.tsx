@@ -6,6 +6,7 @@ import { formatInstant } from '../shared/dates.ts';
 import { formatAmount, isAmount } from '../shared/money.ts';
 import { describeError } from '../shared/problem.ts';
 import { useSession } from '../shared/session.tsx';
+import { Loaded } from '../shared/loaded.tsx';
 
 const ruleKey: Record<string, MessageKey> = { taxPaidFalling: 'rule_taxPaidFalling', newLitigation: 'rule_newLitigation', issuerOverdue: 'rule_issuerOverdue', concentrationAboveLimit: 'rule_concentrationAboveLimit' };
 const severityKey: Record<string, MessageKey> = { high: 'severity_high', medium: 'severity_medium', low: 'severity_low' };
@@ -52,48 +53,46 @@ export function Alerts() {
       <h2 id="alerts-title">{t('alertsTitle')}</h2>
       <button type="button" onClick={() => void load()}>{t('refresh')}</button>
       {error && <p role="alert">{error}</p>}
-      {items === null ? (
-        <p>{t('loading')}</p>
-      ) : items.length === 0 ? (
-        <p>{t('none')}</p>
-      ) : (
-        <table>
-          <thead>
-            <tr>
-              <th scope="col">{t('raisedAt')}</th>
-              <th scope="col">{t('subject')}</th>
-              <th scope="col">{t('alertRule')}</th>
-              <th scope="col">{t('severity')}</th>
-              <th scope="col">{t('alertText')}</th>
-              <th scope="col">{t('actions')}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {items.map((a) => (
-              <tr key={a.alertId} data-alert={a.alertId} data-rule={a.rule} data-acknowledged={a.acknowledgedAt !== null}>
-                <td className="date">{formatInstant(a.raisedAt, lang)}</td>
-                <td>{a.subject}</td>
-                <td>{ruleKey[a.rule] ? t(ruleKey[a.rule]!) : a.rule}</td>
-                <td>{severityKey[a.severity] ? t(severityKey[a.severity]!) : a.severity}</td>
-                <td title={a.text}>{alertText(a, lang)}</td>
-                <td className="actions">
-                  {a.acknowledgedAt ? (
-                    <span data-testid="acknowledged">{`${t('acknowledged')} ${formatInstant(a.acknowledgedAt, lang)}${a.note ? ` · ${a.note}` : ''}`}</span>
-                  ) : (
-                    <>
-                      <label>
-                        {t('note')}
-                        <input name={`note-${a.alertId}`} value={notes[a.alertId] ?? ''} onChange={(e) => setNotes({ ...notes, [a.alertId]: e.target.value })} />
-                      </label>
-                      <button type="button" onClick={() => void acknowledge(a.alertId)}>{t('acknowledge')}</button>
-                    </>
-                  )}
-                </td>
+      <Loaded items={items}>
+        {(items) => (
+          <table>
+            <thead>
+              <tr>
+                <th scope="col">{t('raisedAt')}</th>
+                <th scope="col">{t('subject')}</th>
+                <th scope="col">{t('alertRule')}</th>
+                <th scope="col">{t('severity')}</th>
+                <th scope="col">{t('alertText')}</th>
+                <th scope="col">{t('actions')}</th>
               </tr>
-            ))}
-          </tbody>
-        </table>
-      )}
+            </thead>
+            <tbody>
+              {items.map((a) => (
+                <tr key={a.alertId} data-alert={a.alertId} data-rule={a.rule} data-acknowledged={a.acknowledgedAt !== null}>
+                  <td className="date">{formatInstant(a.raisedAt, lang)}</td>
+                  <td>{a.subject}</td>
+                  <td>{ruleKey[a.rule] ? t(ruleKey[a.rule]!) : a.rule}</td>
+                  <td>{severityKey[a.severity] ? t(severityKey[a.severity]!) : a.severity}</td>
+                  <td title={a.text}>{alertText(a, lang)}</td>
+                  <td className="actions">
+                    {a.acknowledgedAt ? (
+                      <span data-testid="acknowledged">{`${t('acknowledged')} ${formatInstant(a.acknowledgedAt, lang)}${a.note ? ` · ${a.note}` : ''}`}</span>
+                    ) : (
+                      <>
+                        <label>
+                          {t('note')}
+                          <input name={`note-${a.alertId}`} value={notes[a.alertId] ?? ''} onChange={(e) => setNotes({ ...notes, [a.alertId]: e.target.value })} />
+                        </label>
+                        <button type="button" onClick={() => void acknowledge(a.alertId)}>{t('acknowledge')}</button>
+                      </>
+                    )}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
+      </Loaded>
     </section>
   );
 }

@@ -10,6 +10,7 @@ import { allPages } from '../shared/pages.ts';
 import { describeError } from '../shared/problem.ts';
 import { useSession } from '../shared/session.tsx';
 import { useLiveReload } from '../live/live-events.tsx';
+import { Loaded } from '../shared/loaded.tsx';
 
 const liveReloadPrefixes = ['Voucher', 'Financing', 'CreditLine'] as const;
 
@@ -68,46 +69,44 @@ export function Exposure() {
       <h2 id="exposure-title">{t('exposureTitle')}</h2>
       <button type="button" onClick={() => void load()}>{t('refresh')}</button>
       {error && <p role="alert">{error}</p>}
-      {rows === null ? (
-        <p>{t('loading')}</p>
-      ) : rows.length === 0 ? (
-        <p>{t('none')}</p>
-      ) : (
-        <table data-testid="exposure">
-          <thead>
-            <tr>
-              <th scope="col">{t('issuer')}</th>
-              <th scope="col" className="num">{t('voucherCount')}</th>
-              <th scope="col" className="num">{t('outstanding')}</th>
-              <th scope="col" className="num">{t('faceAmount')}</th>
-              <th scope="col" className="num">{t('netDisbursed')}</th>
-              <th scope="col" className="num">{t('creditLimitUsed')}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {rows.map((r) => (
-              <tr key={r.issuer} data-issuer={r.issuer}>
-                <td>{r.issuer}</td>
-                <td className="num">{r.vouchers}</td>
-                <td className="num" data-testid="exposure-outstanding">{formatAmount(r.outstanding)}</td>
-                <td className="num">{formatAmount(r.amount)}</td>
-                <td className="num">{formatAmount(r.net)}</td>
-                <td className="num">{r.creditLine ? `${formatAmount(r.creditLine.used)} / ${formatAmount(r.creditLine.limit)}` : '—'}</td>
+      <Loaded items={rows}>
+        {(rows) => (
+          <table data-testid="exposure">
+            <thead>
+              <tr>
+                <th scope="col">{t('issuer')}</th>
+                <th scope="col" className="num">{t('voucherCount')}</th>
+                <th scope="col" className="num">{t('outstanding')}</th>
+                <th scope="col" className="num">{t('faceAmount')}</th>
+                <th scope="col" className="num">{t('netDisbursed')}</th>
+                <th scope="col" className="num">{t('creditLimitUsed')}</th>
               </tr>
-            ))}
-          </tbody>
-          <tfoot>
-            <tr>
-              <th scope="row">{t('total')}</th>
-              <td className="num">{rows.reduce((n, r) => n + r.vouchers, 0)}</td>
-              <td className="num" data-testid="exposure-total">{formatAmount(sumAmounts(rows.map((r) => r.outstanding)))}</td>
-              <td className="num">{formatAmount(sumAmounts(rows.map((r) => r.amount)))}</td>
-              <td className="num">{formatAmount(sumAmounts(rows.map((r) => r.net)))}</td>
-              <td />
-            </tr>
-          </tfoot>
-        </table>
-      )}
+            </thead>
+            <tbody>
+              {rows.map((r) => (
+                <tr key={r.issuer} data-issuer={r.issuer}>
+                  <td>{r.issuer}</td>
+                  <td className="num">{r.vouchers}</td>
+                  <td className="num" data-testid="exposure-outstanding">{formatAmount(r.outstanding)}</td>
+                  <td className="num">{formatAmount(r.amount)}</td>
+                  <td className="num">{formatAmount(r.net)}</td>
+                  <td className="num">{r.creditLine ? `${formatAmount(r.creditLine.used)} / ${formatAmount(r.creditLine.limit)}` : '—'}</td>
+                </tr>
+              ))}
+            </tbody>
+            <tfoot>
+              <tr>
+                <th scope="row">{t('total')}</th>
+                <td className="num">{rows.reduce((n, r) => n + r.vouchers, 0)}</td>
+                <td className="num" data-testid="exposure-total">{formatAmount(sumAmounts(rows.map((r) => r.outstanding)))}</td>
+                <td className="num">{formatAmount(sumAmounts(rows.map((r) => r.amount)))}</td>
+                <td className="num">{formatAmount(sumAmounts(rows.map((r) => r.net)))}</td>
+                <td />
+              </tr>
+            </tfoot>
+          </table>
+        )}
+      </Loaded>
     </section>
   );
 }

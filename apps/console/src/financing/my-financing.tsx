@@ -16,6 +16,7 @@ import { describeError } from '../shared/problem.ts';
 import { useSession } from '../shared/session.tsx';
 import { formatRate } from './product-comparison.tsx';
 import { useLiveReload } from '../live/live-events.tsx';
+import { Loaded } from '../shared/loaded.tsx';
 
 const liveReloadPrefixes = ['Voucher', 'Financing', 'TransferRevoked', 'AcceptanceExpired'] as const;
 
@@ -86,62 +87,60 @@ export function MyFinancing() {
       <h2 id="my-financing-title">{t('myFinancingTitle')}</h2>
       <button type="button" onClick={() => void load()}>{t('refresh')}</button>
       {error && <p role="alert">{error}</p>}
-      {items === null ? (
-        <p>{t('loading')}</p>
-      ) : items.length === 0 ? (
-        <p>{t('none')}</p>
-      ) : (
-        <table>
-          <thead>
-            <tr>
-              <th scope="col">{t('voucherId')}</th>
-              <th scope="col" className="num">{t('amount')}</th>
-              <th scope="col">{t('productsFunder')} · {t('productId')}</th>
-              <th scope="col">{t('stepRequested')}</th>
-              <th scope="col">{t('stepApproved')}</th>
-              <th scope="col">{t('stepDisbursed')}</th>
-              <th scope="col">{t('status')}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {items.map(({ voucher, requestedAt, approvedAt, entry, blocked, stage }) => {
-              const request = voucher.financingRequest;
-              const terms = voucher.financing;
-              return (
-                <tr key={voucher.voucherId} data-financing={voucher.voucherId} data-stage={stage}>
-                  <td><code>{voucher.voucherId}</code></td>
-                  <td className="num">{formatAmount(voucher.amount)}</td>
-                  <td>{terms?.funder ?? request?.funder} · {terms?.productId ?? request?.productId}</td>
-                  <td data-testid="step-requested">
-                    {requestedAt ? formatInstant(requestedAt, lang) : '—'}
-                    {request && <small className="terms">{`${t('maxAnnualRate')} ${formatRate(request.maxAnnualRate)} · ${t('maxFees')} ${formatAmount(request.maxFees)}`}</small>}
-                  </td>
-                  <td data-testid="step-approved">
-                    {terms ? (
-                      <>
-                        {approvedAt ? formatInstant(approvedAt, lang) : terms.financedOn}
-                        <small className="terms">{`${t('productsRate')} ${formatRate(terms.annualRate)} · ${terms.days} ${t('days')} · ${t('interest')} ${formatAmount(terms.interest)} · ${t('fees')} ${formatAmount(terms.fees)} · ${t('net')} ${formatAmount(terms.net)}`}</small>
-                      </>
-                    ) : '—'}
-                  </td>
-                  <td data-testid="step-disbursed">
-                    {entry ? (
-                      <>
-                        {formatAmount(entry.amount)}
-                        <small className="terms">{`${t('paymentEndToEnd')} ${entry.endToEndId}${entry.notifiedAmount ? ` · ${t('paymentNotified')} ${formatAmount(entry.notifiedAmount)}` : ''}`}</small>
-                      </>
-                    ) : '—'}
-                  </td>
-                  <td data-testid="financing-stage">
-                    {t(stageKey[stage])}
-                    {blocked && ` (${t('stageBlockedMissing')}: ${blocked.missing.map((m) => t(m === 'debtor' ? 'role_funder' : 'role_supplier')).join('、')})`}
-                  </td>
-                </tr>
-              );
-            })}
-          </tbody>
-        </table>
-      )}
+      <Loaded items={items}>
+        {(items) => (
+          <table>
+            <thead>
+              <tr>
+                <th scope="col">{t('voucherId')}</th>
+                <th scope="col" className="num">{t('amount')}</th>
+                <th scope="col">{t('productsFunder')} · {t('productId')}</th>
+                <th scope="col">{t('stepRequested')}</th>
+                <th scope="col">{t('stepApproved')}</th>
+                <th scope="col">{t('stepDisbursed')}</th>
+                <th scope="col">{t('status')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {items.map(({ voucher, requestedAt, approvedAt, entry, blocked, stage }) => {
+                const request = voucher.financingRequest;
+                const terms = voucher.financing;
+                return (
+                  <tr key={voucher.voucherId} data-financing={voucher.voucherId} data-stage={stage}>
+                    <td><code>{voucher.voucherId}</code></td>
+                    <td className="num">{formatAmount(voucher.amount)}</td>
+                    <td>{terms?.funder ?? request?.funder} · {terms?.productId ?? request?.productId}</td>
+                    <td data-testid="step-requested">
+                      {requestedAt ? formatInstant(requestedAt, lang) : '—'}
+                      {request && <small className="terms">{`${t('maxAnnualRate')} ${formatRate(request.maxAnnualRate)} · ${t('maxFees')} ${formatAmount(request.maxFees)}`}</small>}
+                    </td>
+                    <td data-testid="step-approved">
+                      {terms ? (
+                        <>
+                          {approvedAt ? formatInstant(approvedAt, lang) : terms.financedOn}
+                          <small className="terms">{`${t('productsRate')} ${formatRate(terms.annualRate)} · ${terms.days} ${t('days')} · ${t('interest')} ${formatAmount(terms.interest)} · ${t('fees')} ${formatAmount(terms.fees)} · ${t('net')} ${formatAmount(terms.net)}`}</small>
+                        </>
+                      ) : '—'}
+                    </td>
+                    <td data-testid="step-disbursed">
+                      {entry ? (
+                        <>
+                          {formatAmount(entry.amount)}
+                          <small className="terms">{`${t('paymentEndToEnd')} ${entry.endToEndId}${entry.notifiedAmount ? ` · ${t('paymentNotified')} ${formatAmount(entry.notifiedAmount)}` : ''}`}</small>
+                        </>
+                      ) : '—'}
+                    </td>
+                    <td data-testid="financing-stage">
+                      {t(stageKey[stage])}
+                      {blocked && ` (${t('stageBlockedMissing')}: ${blocked.missing.map((m) => t(m === 'debtor' ? 'role_funder' : 'role_supplier')).join('、')})`}
+                    </td>
+                  </tr>
+                );
+              })}
+            </tbody>
+          </table>
+        )}
+      </Loaded>
     </section>
   );
 }

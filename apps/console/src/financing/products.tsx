@@ -10,6 +10,7 @@ import { formatInstant } from '../shared/dates.ts';
 import { formatAmount, isAmount, toCents } from '../shared/money.ts';
 import { describeError } from '../shared/problem.ts';
 import { useSession } from '../shared/session.tsx';
+import { Loaded } from '../shared/loaded.tsx';
 
 const grades: Grade[] = ['AAA', 'AA', 'A', 'BBB', 'BB', 'B', 'CCC', 'CC', 'C'];
 const productIdPattern = /^[A-Za-z0-9][A-Za-z0-9._:/-]{0,127}$/;
@@ -66,42 +67,40 @@ export function Products() {
     <section aria-labelledby="products-title">
       <h2 id="products-title">{t('productsTitle')}</h2>
       <button type="button" onClick={() => void load()}>{t('refresh')}</button>
-      {items === null ? (
-        <p>{t('loading')}</p>
-      ) : items.length === 0 ? (
-        <p>{t('none')}</p>
-      ) : (
-        <table>
-          <thead>
-            <tr>
-              <th scope="col">{t('productId')}</th>
-              <th scope="col">{t('name')}</th>
-              <th scope="col">{t('eligibleGrades')}</th>
-              <th scope="col" className="num">{t('amountRange')}</th>
-              <th scope="col">{t('tenorDays')}</th>
-              <th scope="col">{t('annualRate')}</th>
-              <th scope="col" className="num">{t('fees')}</th>
-              <th scope="col" className="num">{t('dailyLimit')}</th>
-              <th scope="col">{t('status')}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {items.map((p) => (
-              <tr key={p.productId} data-product={p.productId} data-version={p.version}>
-                <td><code>{p.productId}</code> v{p.version}</td>
-                <td>{p.name}</td>
-                <td>{p.eligibleGrades.join(' ')}{p.eligibleIssuers ? ` · ${p.eligibleIssuers.length} ${t('issuersOnly')}` : ''}</td>
-                <td className="num">{`${formatAmount(p.amountMin)} – ${formatAmount(p.amountMax)}`}</td>
-                <td>{`${p.tenorDaysMin}–${p.tenorDaysMax}`}</td>
-                <td>{p.annualRate}</td>
-                <td className="num">{formatAmount(p.fees)}</td>
-                <td className="num">{formatAmount(p.dailyLimit)}</td>
-                <td>{`${p.status === 'active' ? t('productActive') : p.status === 'withdrawn' ? t('productWithdrawn') : p.status} · ${formatInstant(p.publishedAt, lang)}`}</td>
+      <Loaded items={items}>
+        {(items) => (
+          <table>
+            <thead>
+              <tr>
+                <th scope="col">{t('productId')}</th>
+                <th scope="col">{t('name')}</th>
+                <th scope="col">{t('eligibleGrades')}</th>
+                <th scope="col" className="num">{t('amountRange')}</th>
+                <th scope="col">{t('tenorDays')}</th>
+                <th scope="col">{t('annualRate')}</th>
+                <th scope="col" className="num">{t('fees')}</th>
+                <th scope="col" className="num">{t('dailyLimit')}</th>
+                <th scope="col">{t('status')}</th>
               </tr>
-            ))}
-          </tbody>
-        </table>
-      )}
+            </thead>
+            <tbody>
+              {items.map((p) => (
+                <tr key={p.productId} data-product={p.productId} data-version={p.version}>
+                  <td><code>{p.productId}</code> v{p.version}</td>
+                  <td>{p.name}</td>
+                  <td>{p.eligibleGrades.join(' ')}{p.eligibleIssuers ? ` · ${p.eligibleIssuers.length} ${t('issuersOnly')}` : ''}</td>
+                  <td className="num">{`${formatAmount(p.amountMin)} – ${formatAmount(p.amountMax)}`}</td>
+                  <td>{`${p.tenorDaysMin}–${p.tenorDaysMax}`}</td>
+                  <td>{p.annualRate}</td>
+                  <td className="num">{formatAmount(p.fees)}</td>
+                  <td className="num">{formatAmount(p.dailyLimit)}</td>
+                  <td>{`${p.status === 'active' ? t('productActive') : p.status === 'withdrawn' ? t('productWithdrawn') : p.status} · ${formatInstant(p.publishedAt, lang)}`}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
+      </Loaded>
       <form aria-label={t('publishProduct')} onSubmit={(e) => { e.preventDefault(); if (valid) void publish(); }}>
         <h3>{t('publishProduct')}</h3>
         <label>{t('productId')}<input name="newProductId" value={form.productId} onChange={set('productId')} required /></label>
