@@ -104,8 +104,11 @@ describe('the web console in headless Chromium', () => {
     await signShown(t2, 'financing.request');
     await expect.poll(() => row(t2, piece).getAttribute('data-status')).toBe('pending_financing');
 
-    // The bank approves (once the workflows service has the financing: its registry record is a 404 until then).
-    await eventually(() => bank.client.getFinancingRegistry(piece).catch(() => undefined), 30_000, 'the financing registry record');
+    // The bank approves once the registry (中登网) has been searched for this financing: the record
+    // is a 404 until the workflows service has the financing, and while the search is pending the
+    // gateway refuses the approval (registrySearchPending) — a person would see that refusal, the
+    // scenario waits as the bank would.
+    await eventually(async () => ((await bank.client.getFinancingRegistry(piece).catch(() => undefined))?.search.state === 'done') || undefined, 30_000, 'the registry searched');
     const b = await signIn(bank.partyId, bank.key);
     await b.getByLabel('凭证编号').fill(piece);
     await b.getByRole('button', { name: '查询' }).click();
